@@ -1,0 +1,26 @@
+package io.pincluster.core;
+
+import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.RepoStat;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.peer.PeerId;
+
+/**
+ * Calls another cluster peer over the authenticated peer RPC. Peers are found through the peer
+ * table. Thread-safe; each call blocks for at most the network timeout and fails with {@link
+ * PeerUnreachableException}.
+ */
+public interface PeerRpc extends AutoCloseable {
+  PeerInfo id(PeerId peer);
+
+  PinInfo status(PeerId peer, Cid cid);
+
+  /** The peer's local status of every pin, in CID order, streamed. The caller closes it. */
+  CloseableIterator<PinInfo> statusAll(PeerId peer);
+
+  RepoStat repoStat(PeerId peer);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,21 @@
+package io.pincluster.core;
+
+import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.RepoStat;
+import io.pincluster.core.cid.Cid;
+
+/**
+ * What this peer answers to the other peers over peer RPC: facts about itself only. Thread-safe;
+ * methods may block on IPFS for at most its timeout.
+ */
+public interface PeerRpcService {
+  PeerInfo localId();
+
+  PinInfo localStatus(Cid cid);
+
+  /** Local status of every pin in the pinset, in CID order; the caller closes it. */
+  CloseableIterator<PinInfo> localStatusAll();
+
+  RepoStat localRepoStat();
+}

@@ -1,0 +1,125 @@
+package io.pincluster.core.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The JSON mapping of the cluster API: snake_case field names, times as RFC 3339 text, CIDs and
+ * peer IDs as plain strings, unknown fields ignored when reading. The mapper is thread-safe.
+ */
+public final class Json {
+  private static final ObjectMapper MAPPER = create();
+
+  private Json() {}
+
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** Compact JSON of {@code value}. */
+  public static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Compact JSON of {@code value} followed by a newline (one NDJSON line). */
+  public static byte[] writeLine(Object value) {
+    byte[] json = write(value);
+    byte[] line = new byte[json.length + 1];
+    System.arraycopy(json, 0, line, 0, json.length);
+    line[json.length] = '\n';
+    return line;
+  }
+
+  /**
+   * Reads {@code type} from JSON bytes.
+   *
+   * @throws IllegalArgumentException with Jackson's description of the problem
+   */
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(describe(e), e);
+    }
+  }
+
+  /** A one-line description of a JSON error, without Jackson's source excerpt. */
+  public static String describe(IOException e) {
+    if (e instanceof JsonProcessingException jpe) {
+      return jpe.getOriginalMessage();
+    }
+    return e.getMessage();
+  }
+
+  public static String toText(Object value) {
+    return new String(write(value), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Pretty JSON with 4-space indentation, as cluster-ctl prints it. */
+  public static String pretty(Object value) {
+    try {
+      return MAPPER
+          .writer(
+              new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                  .withObjectIndenter(
+                      new com.fasterxml.jackson.core.util.DefaultIndenter("    ", "\n")))
+          .writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectMapper create() {
+    SimpleModule times = new SimpleModule("rfc3339");
+    times.addSerializer(Instant.class, new InstantSerializer());
+    times.addDeserializer(Instant.class, new InstantDeserializer());
+    ObjectMapper m = new ObjectMapper();
+    m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    m.registerModule(times);
+    m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    m.configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+    return m;
+  }
+
+  private static final class InstantSerializer extends JsonSerializer<Instant> {
+    @Override
+    public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers)
+        throws IOException {
+      gen.writeString(value.toString());
+    }
+  }
+
+  private static final class InstantDeserializer extends JsonDeserializer<Instant> {
+    @Override
+    public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String text = p.getValueAsString();
+      if (text == null || text.isEmpty()) {
+        return null;
+      }
+      try {
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 time");
+      }
+    }
+  }
+}

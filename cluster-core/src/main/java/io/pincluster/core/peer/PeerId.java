@@ -1,0 +1,84 @@
+package io.pincluster.core.peer;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.pincluster.core.cid.Base58;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.InvalidCidException;
+import io.pincluster.core.cid.Multihash;
+
+/**
+ * A libp2p peer ID: the multihash of a protobuf-encoded public key, written in base58btc ({@code
+ * 12D3KooW…} for Ed25519 keys, {@code Qm…} for hashed keys). Immutable, compared by its bytes.
+ */
+public final class PeerId implements Comparable<PeerId> {
+  private final Multihash multihash;
+  private final String text;
+
+  private PeerId(Multihash multihash) {
+    this.multihash = multihash;
+    this.text = Base58.encode(multihash.bytes());
+  }
+
+  public static PeerId of(Multihash multihash) {
+    return new PeerId(multihash);
+  }
+
+  /**
+   * Parses a peer ID in base58btc or as a CIDv1 with the libp2p-key codec.
+   *
+   * @throws InvalidPeerIdException with a message that quotes the text and says what is wrong
+   */
+  @JsonCreator
+  public static PeerId parse(String text) {
+    if (text == null || text.isEmpty()) {
+      throw new InvalidPeerIdException("invalid peer ID: empty string");
+    }
+    try {
+      if (text.startsWith("1") || text.startsWith("Qm")) {
+        byte[] bytes = Base58.decode(text);
+        return new PeerId(Multihash.decode(bytes, 0));
+      }
+      Cid cid = Cid.parse(text);
+      if (cid.codec() != Cid.LIBP2P_KEY) {
+        throw new IllegalArgumentException("a CID used as a peer ID must have codec libp2p-key");
+      }
+      return new PeerId(cid.multihash());
+    } catch (InvalidCidException e) {
+      throw new InvalidPeerIdException("invalid peer ID \"" + text + "\": not base58btc nor a CID");
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPeerIdException("invalid peer ID \"" + text + "\": " + e.getMessage());
+    }
+  }
+
+  public Multihash multihash() {
+    return multihash;
+  }
+
+  /** The base58btc text. */
+  @JsonValue
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PeerId p && multihash.equals(p.multihash);
+  }
+
+  @Override
+  public int hashCode() {
+    return multihash.hashCode();
+  }
+
+  @Override
+  public int compareTo(PeerId o) {
+    return text.compareTo(o.text);
+  }
+
+  /** A shortened form for logs and tables: the last 6 characters. */
+  public String shortString() {
+    return text.length() <= 6 ? text : "…" + text.substring(text.length() - 6);
+  }
+}
