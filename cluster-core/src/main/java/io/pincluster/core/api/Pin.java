@@ -91,6 +91,7 @@ public record Pin(
   }
 
   /** True when every peer must pin it (no explicit allocations). */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isEverywhere() {
     return allocations.isEmpty();
   }

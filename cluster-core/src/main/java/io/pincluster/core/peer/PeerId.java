@@ -20,7 +20,23 @@ public final class PeerId implements Comparable<PeerId> {
     this.text = Base58.encode(multihash.bytes());
   }
 
+  /**
+   * The peer ID with this multihash: an identity multihash of a protobuf public key (Ed25519) or a
+   * sha2-256 multihash (hashed RSA keys).
+   *
+   * @throws IllegalArgumentException for any other multihash
+   */
   public static PeerId of(Multihash multihash) {
+    byte[] bytes = multihash.bytes();
+    if (multihash.code() == Multihash.IDENTITY) {
+      // 0x00, length, then PublicKey protobuf: 0x08 <type> 0x12 <len> <key>
+      if (bytes.length < 6 || bytes[2] != 0x08 || bytes[4] != 0x12 || bytes.length > 44) {
+        throw new IllegalArgumentException("identity multihash does not hold a public key");
+      }
+    } else if (multihash.code() != Multihash.SHA2_256) {
+      throw new IllegalArgumentException(
+          "multihash code 0x" + Long.toHexString(multihash.code()) + " is not used by peer IDs");
+    }
     return new PeerId(multihash);
   }
 
@@ -37,13 +53,13 @@ public final class PeerId implements Comparable<PeerId> {
     try {
       if (text.startsWith("1") || text.startsWith("Qm")) {
         byte[] bytes = Base58.decode(text);
-        return new PeerId(Multihash.decode(bytes, 0));
+        return of(Multihash.decode(bytes, 0));
       }
       Cid cid = Cid.parse(text);
       if (cid.codec() != Cid.LIBP2P_KEY) {
         throw new IllegalArgumentException("a CID used as a peer ID must have codec libp2p-key");
       }
-      return new PeerId(cid.multihash());
+      return of(cid.multihash());
     } catch (InvalidCidException e) {
       throw new InvalidPeerIdException("invalid peer ID \"" + text + "\": not base58btc nor a CID");
     } catch (IllegalArgumentException e) {
