@@ -1,0 +1,339 @@
+package io.pincluster.service.cluster;
+
+import io.pincluster.core.BuildInfo;
+import io.pincluster.core.ClusterApi;
+import io.pincluster.core.ClusterException;
+import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.Consensus;
+import io.pincluster.core.IpfsConnector;
+import io.pincluster.core.PeerRpc;
+import io.pincluster.core.PeerRpcService;
+import io.pincluster.core.PinNotFoundException;
+import io.pincluster.core.PinTracker;
+import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.PeerRecord;
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.PinInfoShort;
+import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.RepoStat;
+import io.pincluster.core.api.TrackerStatus;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.config.ClusterSection;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's operations: what the REST API offers ({@link ClusterApi}) and what this peer
+ * answers to the others ({@link PeerRpcService}). It allocates pins, commits them through
+ * consensus and gathers statuses from the peers. Thread-safe; holds no state of its own besides a
+ * cached IPFS identity.
+ */
+public final class Cluster implements ClusterApi, PeerRpcService {
+  private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+
+  private final PeerId self;
+  private final ClusterSection config;
+  private final SelfAddresses addresses;
+  private final Consensus consensus;
+  private final PinTracker tracker;
+  private final IpfsConnector ipfs;
+  private final PeerRpc rpc;
+  private final ExecutorService fanOut;
+  private final Duration rpcTimeout;
+  private final InstantSource clock;
+  private final IpfsIdCache ipfsId;
+
+  /**
+   * @param fanOut a bounded, named executor for calls to several peers at once (owned by the
+   *     caller)
+   * @param rpcTimeout how long to wait for one peer's answer
+   */
+  public Cluster(
+      PeerId self,
+      ClusterSection config,
+      SelfAddresses addresses,
+      Consensus consensus,
+      PinTracker tracker,
+      IpfsConnector ipfs,
+      PeerRpc rpc,
+      ExecutorService fanOut,
+      Duration rpcTimeout,
+      InstantSource clock) {
+    this.self = self;
+    this.config = config;
+    this.addresses = addresses;
+    this.consensus = consensus;
+    this.tracker = tracker;
+    this.ipfs = ipfs;
+    this.rpc = rpc;
+    this.fanOut = fanOut;
+    this.rpcTimeout = rpcTimeout;
+    this.clock = clock;
+    this.ipfsId = new IpfsIdCache(ipfs, clock);
+  }
+
+  // ---- ClusterApi ----
+
+  @Override
+  public PeerInfo id() {
+    List<PeerId> members = consensus.members();
+    List<Multiaddr> memberAddresses = new ArrayList<>();
+    for (PeerId m : members) {
+      consensus.peerTable().peer(m).ifPresent(r -> memberAddresses.add(r.raftAddress().withPeerId(m)));
+    }
+    return new PeerInfo(
+        self,
+        List.of(addresses.raft().withPeerId(self)),
+        members,
+        memberAddresses,
+        BuildInfo.VERSION,
+        "",
+        BuildInfo.RPC_PROTOCOL,
+        "",
+        ipfsId.get(),
+        config.peername());
+  }
+
+  @Override
+  public String version() {
+    return BuildInfo.VERSION;
+  }
+
+  @Override
+  public CloseableIterator<PeerInfo> peers() {
+    List<PeerId> members = consensus.members();
+    Map<PeerId, CompletableFuture<PeerInfo>> calls = new LinkedHashMap<>();
+    for (PeerId m : members) {
+      calls.put(m, m.equals(self) ? CompletableFuture.completedFuture(id()) : async(() -> rpc.id(m)));
+    }
+    List<PeerInfo> out = new ArrayList<>();
+    calls.forEach(
+        (peer, call) -> {
+          try {
+            out.add(await(call));
+          } catch (ClusterException e) {
+            out.add(PeerInfo.unreachable(peer, peername(peer), e.getMessage()));
+          }
+        });
+    return CloseableIterator.of(out);
+  }
+
+  @Override
+  public CompletableFuture<Pin> pin(Cid cid, PinOptions options) {
+    try {
+      Pin pin = prepare(cid, options);
+      return consensus.commitPin(pin);
+    } catch (ClusterException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Pin> unpin(Cid cid) {
+    if (consensus.state().get(cid).isEmpty()) {
+      return CompletableFuture.failedFuture(new PinNotFoundException(cid));
+    }
+    return consensus.commitUnpin(cid);
+  }
+
+  @Override
+  public GlobalPinInfo status(Cid cid, boolean local) {
+    if (local) {
+      return GlobalPinInfo.ofLocal(localStatus(cid));
+    }
+    Optional<Pin> pin = consensus.state().get(cid);
+    Map<String, CompletableFuture<PinInfoShort>> calls = new LinkedHashMap<>();
+    for (PeerId m : consensus.members()) {
+      calls.put(m.toString(), statusOn(m, cid, pin.orElse(null)));
+    }
+    Map<String, PinInfoShort> peerMap = new LinkedHashMap<>();
+    calls.forEach((peer, call) -> peerMap.put(peer, call.join()));
+    Pin p = pin.orElse(null);
+    return new GlobalPinInfo(
+        cid,
+        p == null ? "" : p.name(),
+        p == null ? List.of() : p.allocations(),
+        p == null ? List.of() : p.origins(),
+        p == null ? null : p.timestamp(),
+        p == null ? Map.of() : p.metadata(),
+        peerMap);
+  }
+
+  @Override
+  public CloseableIterator<GlobalPinInfo> statusAll(Set<TrackerStatus> filter, boolean local) {
+    if (local) {
+      CloseableIterator<PinInfo> mine = localStatusAll();
+      return new MergedStatus(mine, self, List.of(), filter, clock);
+    }
+    List<MergedStatus.PeerStream> others = new ArrayList<>();
+    for (PeerId m : consensus.members()) {
+      if (m.equals(self)) {
+        continue;
+      }
+      try {
+        others.add(new MergedStatus.PeerStream(m, peername(m), rpc.statusAll(m), null));
+      } catch (ClusterException e) {
+        others.add(new MergedStatus.PeerStream(m, peername(m), null, e.getMessage()));
+      }
+    }
+    return new MergedStatus(localStatusAll(), self, others, filter, clock);
+  }
+
+  @Override
+  public CloseableIterator<Pin> allocations() {
+    return consensus.state().list();
+  }
+
+  @Override
+  public Optional<Pin> allocation(Cid cid) {
+    return consensus.state().get(cid);
+  }
+
+  // ---- PeerRpcService ----
+
+  @Override
+  public PeerInfo localId() {
+    return id();
+  }
+
+  @Override
+  public PinInfo localStatus(Cid cid) {
+    IpfsId node = ipfsId.get();
+    return tracker.status(cid).withIpfs(node.id(), node.addresses());
+  }
+
+  @Override
+  public CloseableIterator<PinInfo> localStatusAll() {
+    IpfsId node = ipfsId.get();
+    return tracker.statusAll().map(i -> i.withIpfs(node.id(), node.addresses()));
+  }
+
+  @Override
+  public RepoStat localRepoStat() {
+    return ipfs.repoStat();
+  }
+
+  // ---- internals ----
+
+  /** Applies defaults, validates, allocates and stamps a pin; nothing is committed here. */
+  Pin prepare(Cid cid, PinOptions options) {
+    int min = options.replicationFactorMin() == 0 ? config.replicationFactorMin() : options.replicationFactorMin();
+    int max = options.replicationFactorMax() == 0 ? config.replicationFactorMax() : options.replicationFactorMax();
+    checkReplication(min, max);
+    Pin pin = Pin.of(cid, options).withReplication(min, max);
+    Optional<Pin> existing = consensus.state().get(cid);
+    List<PeerId> allocations = List.of();
+    if (min != -1) {
+      List<PeerId> current = existing.map(Pin::allocations).orElse(List.of());
+      allocations = Allocations.allocate(min, max, current, freeSpaceOfMembers(), options.userAllocations());
+    }
+    return pin.withAllocations(allocations).withTimestamp(clock.instant());
+  }
+
+  static void checkReplication(int min, int max) {
+    if (min == -1 && max == -1) {
+      return;
+    }
+    if (min < 0 || max < 0) {
+      throw new IllegalArgumentException(
+          "replication factors must both be -1 (everywhere) or both positive, not "
+              + min + " and " + max);
+    }
+    if (min > max) {
+      throw new IllegalArgumentException(
+          "replication factor min (" + min + ") is greater than max (" + max + ")");
+    }
+  }
+
+  /** The free space of every member that answers in time; peers that do not are left out. */
+  private Map<PeerId, Long> freeSpaceOfMembers() {
+    Map<PeerId, CompletableFuture<RepoStat>> calls = new LinkedHashMap<>();
+    for (PeerId m : consensus.members()) {
+      calls.put(m, m.equals(self) ? async(ipfs::repoStat) : async(() -> rpc.repoStat(m)));
+    }
+    Map<PeerId, Long> out = new LinkedHashMap<>();
+    calls.forEach(
+        (peer, call) -> {
+          try {
+            out.put(peer, await(call).freeSpace());
+          } catch (ClusterException e) {
+            log.info("peer {} left out of allocation: {}", peer, e.getMessage());
+          }
+        });
+    return out;
+  }
+
+  private CompletableFuture<PinInfoShort> statusOn(PeerId peer, Cid cid, Pin pin) {
+    String name = peername(peer);
+    if (pin == null) {
+      return CompletableFuture.completedFuture(
+          new PinInfoShort(name, "", List.of(), TrackerStatus.UNPINNED, clock.instant(), "", 0, false));
+    }
+    if (!pin.isAllocatedTo(peer)) {
+      return CompletableFuture.completedFuture(
+          new PinInfoShort(name, "", List.of(), TrackerStatus.REMOTE, clock.instant(), "", 0, false));
+    }
+    CompletableFuture<PinInfo> call =
+        peer.equals(self) ? async(() -> localStatus(cid)) : async(() -> rpc.status(peer, cid));
+    return call.orTimeout(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(PinInfo::toShort)
+        .exceptionally(
+            e ->
+                new PinInfoShort(name, "", List.of(), TrackerStatus.CLUSTER_ERROR, clock.instant(),
+                    rootMessage(e), 0, false));
+  }
+
+  private String peername(PeerId peer) {
+    if (peer.equals(self)) {
+      return config.peername();
+    }
+    return consensus.peerTable().peer(peer).map(PeerRecord::peername).orElse("");
+  }
+
+  private <T> CompletableFuture<T> async(java.util.function.Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, fanOut);
+  }
+
+  private <T> T await(CompletableFuture<T> call) {
+    try {
+      return call.get(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw new ClusterException("no answer within " + rpcTimeout.toMillis() + "ms");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof ClusterException ce
+          ? ce
+          : new ClusterException(rootMessage(e), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException("interrupted");
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof TimeoutException ? "no answer in time" : String.valueOf(t.getMessage());
+  }
+}
