@@ -1,0 +1,192 @@
+package io.pincluster.service;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pincluster.core.config.ConfigLoader;
+import io.pincluster.core.config.ServiceConfig;
+import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import io.pincluster.service.config.ConfigFolder;
+import io.pincluster.service.config.IdentityFile;
+import io.pincluster.service.config.Peerstore;
+import io.pincluster.testing.FakeKubo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Several real peers in one JVM: real Ratis on loopback, real peer RPC and REST servers, each peer
+ * driving its own {@link FakeKubo} through the real IPFS connector, with shrunk timeouts. Peers can
+ * be stopped and started again on the same folder.
+ */
+final class LocalCluster implements AutoCloseable {
+  final Path dir;
+  final String secret;
+  final List<Identity> identities = new ArrayList<>();
+  final List<int[]> ports = new ArrayList<>(); // raft, rpc, rest
+  final List<FakeKubo> kubos = new ArrayList<>();
+  final List<Daemon> daemons = new ArrayList<>();
+  final Consumer<ObjectNode> tweak;
+
+  private LocalCluster(Path dir, int n, Consumer<ObjectNode> tweak) {
+    this.dir = dir;
+    this.tweak = tweak;
+    byte[] s = new byte[32];
+    new java.security.SecureRandom().nextBytes(s);
+    this.secret = HexFormat.of().formatHex(s);
+    for (int i = 0; i < n; i++) {
+      identities.add(Identity.generate());
+      ports.add(new int[] {freePort(), freePort(), freePort()});
+      kubos.add(new FakeKubo());
+      daemons.add(null);
+    }
+  }
+
+  /** Starts {@code n} peers that form one cluster; returns before a leader is elected. */
+  static LocalCluster start(Path dir, int n) {
+    return start(dir, n, json -> {});
+  }
+
+  /** As {@link #start(Path, int)}, with a change applied to every peer's service.json first. */
+  static LocalCluster start(Path dir, int n, Consumer<ObjectNode> tweak) {
+    LocalCluster c = new LocalCluster(dir, n, tweak);
+    try {
+      for (int i = 0; i < n; i++) {
+        c.writeFolder(i);
+      }
+      for (int i = 0; i < n; i++) {
+        c.startPeer(i);
+      }
+      return c;
+    } catch (RuntimeException | IOException e) {
+      c.close();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  int size() {
+    return identities.size();
+  }
+
+  Daemon peer(int i) {
+    return daemons.get(i);
+  }
+
+  PeerId id(int i) {
+    return identities.get(i).id();
+  }
+
+  FakeKubo kubo(int i) {
+    return kubos.get(i);
+  }
+
+  String restUrl(int i) {
+    return "http://127.0.0.1:" + ports.get(i)[2];
+  }
+
+  /** Running peers. */
+  List<Integer> running() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < size(); i++) {
+      if (daemons.get(i) != null) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** The index of the peer every running peer agrees leads, if they all agree. */
+  Optional<Integer> leader() {
+    Optional<PeerId> agreed = Optional.empty();
+    for (int i : running()) {
+      Optional<PeerId> l = daemons.get(i).consensus().leader();
+      if (l.isEmpty() || (agreed.isPresent() && !agreed.equals(l))) {
+        return Optional.empty();
+      }
+      agreed = l;
+    }
+    return agreed.map(id -> indexOf(id)).filter(i -> i >= 0 && daemons.get(i) != null);
+  }
+
+  int indexOf(PeerId id) {
+    for (int i = 0; i < size(); i++) {
+      if (id(i).equals(id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  void stopPeer(int i) {
+    Daemon d = daemons.set(i, null);
+    if (d != null) {
+      d.close();
+    }
+  }
+
+  void startPeer(int i) {
+    ConfigFolder folder = new ConfigFolder(dir.resolve("peer" + i));
+    ServiceConfig config =
+        ConfigLoader.load(folder.serviceJson(), Map.of(), "peer" + i, w -> {});
+    daemons.set(i, Daemon.start(folder, config, IdentityFile.load(folder.identityJson(), Map.of())));
+  }
+
+  private void writeFolder(int i) throws IOException {
+    ConfigFolder folder = new ConfigFolder(dir.resolve("peer" + i));
+    IdentityFile.write(folder.identityJson(), identities.get(i));
+    ObjectNode json = ConfigLoader.toJson(ServiceConfig.defaults("peer" + i, secret));
+    ObjectNode cluster = (ObjectNode) json.get("cluster");
+    cluster.put("listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[0]);
+    cluster.put("rpc_listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[1]);
+    cluster.put("peer_watch_interval", "200ms");
+    ObjectNode raft = (ObjectNode) json.get("consensus").get("raft");
+    raft.put("election_timeout", "1s");
+    raft.put("heartbeat_timeout", "500ms");
+    raft.put("leader_lease_timeout", "500ms");
+    raft.put("wait_for_leader_timeout", "10s");
+    raft.put("network_timeout", "3s");
+    ArrayNode initPeerset = raft.putArray("init_peerset");
+    List<Multiaddr> peerstore = new ArrayList<>();
+    for (int j = 0; j < size(); j++) {
+      if (j != i) {
+        initPeerset.add(id(j).toString());
+        peerstore.add(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + ports.get(j)[0] + "/p2p/" + id(j)));
+      }
+    }
+    ((ObjectNode) json.get("api").get("restapi"))
+        .put("http_listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[2]);
+    ObjectNode ipfs = (ObjectNode) json.get("ipfs_connector").get("ipfshttp");
+    ipfs.put("node_multiaddress", kubos.get(i).apiMultiaddr().toString());
+    ipfs.put("connect_swarms_delay", "0s");
+    ipfs.put("ipfs_request_timeout", "5s");
+    ipfs.put("pin_timeout", "10s");
+    tweak.accept(json);
+    java.nio.file.Files.createDirectories(folder.path());
+    java.nio.file.Files.writeString(folder.serviceJson(), json.toPrettyString());
+    Peerstore.write(folder.resolveFile("peerstore"), peerstore);
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < size(); i++) {
+      stopPeer(i);
+    }
+    kubos.forEach(FakeKubo::close);
+  }
+}

@@ -1,0 +1,440 @@
+package io.pincluster.testing;
+
+import io.pincluster.core.IpfsConnector;
+import io.pincluster.core.IpfsException;
+import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.RepoStat;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.Multihash;
+import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An in-memory {@link IpfsConnector} for unit tests of components that drive IPFS (the pin tracker,
+ * informers), with injectable failures, latency and a gate that holds a pin in flight.
+ *
+ * <p>Thread-safe: all state is guarded by one lock; calls that wait (latency, gated pins) wait on
+ * its condition, so {@link #releasePin}, {@link #close} and thread interruption wake them. Pins are
+ * compared by multihash, as IPFS does: pinning a CIDv0 and asking for its CIDv1 finds it.
+ *
+ * <p>Failures: {@link #failPins}/{@link #failUnpins} make every pin/unpin fail until turned off;
+ * {@link #failNext(int)} fails only the next n pin or unpin calls; {@link #failNext(Op, int)} the
+ * next n calls of one operation; {@link #setUnreachable} fails every call as if the daemon were
+ * down. Injected failures are {@link IpfsException}s, like the real connector's.
+ */
+public final class FakeIpfsConnector implements IpfsConnector {
+  /** The connector's operations, for counters and targeted failures. */
+  public enum Op {
+    ID,
+    PIN,
+    UNPIN,
+    PIN_STATUS,
+    PIN_LS,
+    REPO_STAT,
+    SWARM_CONNECT
+  }
+
+  private static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofMinutes(5);
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+
+  // All guarded by lock.
+  private final Map<Multihash, Map.Entry<Cid, PinMode>> pins = new LinkedHashMap<>();
+  private final Map<Op, Long> calls = new EnumMap<>(Op.class);
+  private final Map<Op, Integer> failNextByOp = new EnumMap<>(Op.class);
+  private final Map<Cid, Integer> pinAttempts = new HashMap<>();
+  private final Set<Multihash> gates = new HashSet<>();
+  private final Map<Cid, Integer> blocked = new LinkedHashMap<>();
+  private final List<Multiaddr> swarmConnects = new ArrayList<>();
+  private int failNextWrites;
+  private boolean failPins;
+  private boolean failUnpins;
+  private boolean unreachable;
+  private boolean closed;
+  private String failureMessage = "injected failure";
+  private Duration latency = Duration.ZERO;
+  private Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
+  private RepoStat repoStat = new RepoStat(0, 10L * 1024 * 1024 * 1024);
+  private IpfsId id;
+
+  /** A fake with a random peer ID and one swarm address. */
+  public FakeIpfsConnector() {
+    String peer = Identity.generate().id().toString();
+    this.id = new IpfsId(peer, List.of("/ip4/127.0.0.1/tcp/4001/p2p/" + peer), "");
+  }
+
+  // ---- IpfsConnector ----
+
+  @Override
+  public IpfsId id() {
+    lock.lock();
+    try {
+      enter(Op.ID);
+      return id;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Pins {@code cid}. Waits while a gate set by {@link #blockPin} holds it (at most the block
+   * timeout, then fails like a pin timeout). Pinning directly what is pinned recursively fails, as
+   * in Kubo; pinning recursively what is pinned directly upgrades it.
+   */
+  @Override
+  public void pin(Cid cid, PinMode mode) {
+    lock.lock();
+    try {
+      pinAttempts.merge(cid, 1, Integer::sum);
+      enter(Op.PIN);
+      if (failPins || consumeWriteFailure()) {
+        throw new IpfsException("fake IPFS refused pin/add: " + failureMessage);
+      }
+      waitAtGate(cid);
+      Map.Entry<Cid, PinMode> existing = pins.get(cid.multihash());
+      if (existing != null && existing.getValue() == PinMode.RECURSIVE && mode == PinMode.DIRECT) {
+        throw new IpfsException(
+            "fake IPFS refused pin/add: " + cid + " already pinned recursively");
+      }
+      pins.put(cid.multihash(), Map.entry(cid, mode));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Unpins {@code cid}; not pinned is success. */
+  @Override
+  public void unpin(Cid cid) {
+    lock.lock();
+    try {
+      enter(Op.UNPIN);
+      if (failUnpins || consumeWriteFailure()) {
+        throw new IpfsException("fake IPFS refused pin/rm: " + failureMessage);
+      }
+      pins.remove(cid.multihash());
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<PinMode> pinStatus(Cid cid) {
+    lock.lock();
+    try {
+      enter(Op.PIN_STATUS);
+      return Optional.ofNullable(pins.get(cid.multihash())).map(Map.Entry::getValue);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Every pin on the fake node (not part of {@link IpfsConnector} yet; mirrors {@code pin/ls}).
+   * Counted and failed as {@link Op#PIN_LS}.
+   */
+  public Map<Cid, PinMode> pinLs() {
+    lock.lock();
+    try {
+      enter(Op.PIN_LS);
+      return snapshot();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public RepoStat repoStat() {
+    lock.lock();
+    try {
+      enter(Op.REPO_STAT);
+      return repoStat;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void swarmConnect(Multiaddr address) {
+    lock.lock();
+    try {
+      enter(Op.SWARM_CONNECT);
+      swarmConnects.add(address);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Idempotent. Wakes waiting calls, which then fail; later calls fail too. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- test hooks: failures and timing ----
+
+  /** While on, every pin fails. Returns this. */
+  public FakeIpfsConnector failPins(boolean fail) {
+    return set(() -> failPins = fail);
+  }
+
+  /** While on, every unpin fails. Returns this. */
+  public FakeIpfsConnector failUnpins(boolean fail) {
+    return set(() -> failUnpins = fail);
+  }
+
+  /** The next {@code n} pin or unpin calls fail (after which they work again). Returns this. */
+  public FakeIpfsConnector failNext(int n) {
+    checkCount(n);
+    return set(() -> failNextWrites = n);
+  }
+
+  /** The next {@code n} calls of {@code op} fail. Returns this. */
+  public FakeIpfsConnector failNext(Op op, int n) {
+    checkCount(n);
+    return set(() -> failNextByOp.put(op, n));
+  }
+
+  /** The text injected failures carry (default "injected failure"). Returns this. */
+  public FakeIpfsConnector failureMessage(String message) {
+    return set(() -> failureMessage = message);
+  }
+
+  /** While on, every call fails as if the daemon were down. Returns this. */
+  public FakeIpfsConnector setUnreachable(boolean down) {
+    return set(() -> unreachable = down);
+  }
+
+  /** Every call waits this long before doing anything (default zero). Returns this. */
+  public FakeIpfsConnector setLatency(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("latency cannot be negative: " + delay);
+    }
+    return set(() -> latency = delay);
+  }
+
+  /** How long a gated pin waits before failing with a timeout (default 5 minutes). Returns this. */
+  public FakeIpfsConnector setBlockTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("block timeout must be > 0: " + timeout);
+    }
+    return set(() -> blockTimeout = timeout);
+  }
+
+  /** Pins of {@code cid} (any version, same multihash) wait until {@link #releasePin}. */
+  public FakeIpfsConnector blockPin(Cid cid) {
+    return set(() -> gates.add(cid.multihash()));
+  }
+
+  /** Lets waiting and future pins of {@code cid} through. */
+  public FakeIpfsConnector releasePin(Cid cid) {
+    return set(() -> gates.remove(cid.multihash()));
+  }
+
+  /** Removes every gate. */
+  public FakeIpfsConnector releaseAll() {
+    return set(gates::clear);
+  }
+
+  // ---- test hooks: state ----
+
+  /** A snapshot of the pins, in the CID text each was pinned with. */
+  public Map<Cid, PinMode> pinned() {
+    lock.lock();
+    try {
+      return snapshot();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@code cid} (compared by multihash) is pinned, in any mode. */
+  public boolean isPinned(Cid cid) {
+    lock.lock();
+    try {
+      return pins.containsKey(cid.multihash());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Pins behind the connector's back (simulates another client of the node). No counters. */
+  public FakeIpfsConnector putPin(Cid cid, PinMode mode) {
+    return set(() -> pins.put(cid.multihash(), Map.entry(cid, mode)));
+  }
+
+  /** Unpins behind the connector's back (simulates an unexpected unpin or GC). No counters. */
+  public FakeIpfsConnector removePin(Cid cid) {
+    return set(() -> pins.remove(cid.multihash()));
+  }
+
+  /** The CIDs whose pin calls are waiting at a gate right now. */
+  public Set<Cid> blockedPins() {
+    lock.lock();
+    try {
+      return Set.copyOf(blocked.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many times {@code op} was called (including calls that failed). */
+  public long calls(Op op) {
+    lock.lock();
+    try {
+      return calls.getOrDefault(op, 0L);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many times {@code cid} was passed to {@link #pin} (including failed attempts). */
+  public int pinAttempts(Cid cid) {
+    lock.lock();
+    try {
+      return pinAttempts.getOrDefault(cid, 0);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The addresses passed to {@link #swarmConnect}, in order. */
+  public List<Multiaddr> swarmConnects() {
+    lock.lock();
+    try {
+      return List.copyOf(swarmConnects);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public FakeIpfsConnector setRepoStat(long repoSize, long storageMax) {
+    return set(() -> repoStat = new RepoStat(repoSize, storageMax));
+  }
+
+  public FakeIpfsConnector setId(IpfsId newId) {
+    return set(() -> id = newId);
+  }
+
+  public boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- internals (lock held) ----
+
+  private void enter(Op op) {
+    calls.merge(op, 1L, Long::sum);
+    checkOpen();
+    if (!latency.isZero()) {
+      long deadline = System.nanoTime() + latency.toNanos();
+      long left;
+      while (!closed && (left = deadline - System.nanoTime()) > 0) {
+        await(left, "waiting out the fake's latency");
+      }
+      checkOpen();
+    }
+    if (unreachable) {
+      throw new IpfsException("cannot reach IPFS at fake: connection refused");
+    }
+    Integer n = failNextByOp.get(op);
+    if (n != null && n > 0) {
+      failNextByOp.put(op, n - 1);
+      throw new IpfsException("fake IPFS refused " + op + ": " + failureMessage);
+    }
+  }
+
+  private void waitAtGate(Cid cid) {
+    if (!gates.contains(cid.multihash())) {
+      return;
+    }
+    blocked.merge(cid, 1, Integer::sum);
+    changed.signalAll();
+    try {
+      long deadline = System.nanoTime() + blockTimeout.toNanos();
+      while (gates.contains(cid.multihash()) && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IpfsException(
+              "fake IPFS: pin/add of " + cid + " timed out after " + blockTimeout + " at a gate");
+        }
+        await(left, "pinning " + cid);
+      }
+      checkOpen();
+    } finally {
+      blocked.computeIfPresent(cid, (k, v) -> v == 1 ? null : v - 1);
+    }
+  }
+
+  private void await(long nanos, String what) {
+    try {
+      changed.awaitNanos(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IpfsException("interrupted while " + what, e);
+    }
+  }
+
+  private boolean consumeWriteFailure() {
+    if (failNextWrites > 0) {
+      failNextWrites--;
+      return true;
+    }
+    return false;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IpfsException("fake IPFS connector is closed");
+    }
+  }
+
+  private Map<Cid, PinMode> snapshot() {
+    Map<Cid, PinMode> out = new LinkedHashMap<>();
+    pins.values().forEach(e -> out.put(e.getKey(), e.getValue()));
+    return Collections.unmodifiableMap(out);
+  }
+
+  private FakeIpfsConnector set(Runnable change) {
+    lock.lock();
+    try {
+      change.run();
+      changed.signalAll();
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void checkCount(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("count cannot be negative: " + n);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package io.pincluster.testing;
+
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import io.pincluster.testing.internal.KuboCommands;
+import io.pincluster.testing.internal.KuboState;
+import io.pincluster.testing.internal.MiniHttpServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An in-memory fake IPFS daemon speaking the Kubo RPC API ({@code POST /api/v0/<cmd>}) over real
+ * HTTP on 127.0.0.1. Thread-safe; every hook may be called while requests are in flight.
+ *
+ * <p>Commands: {@code id}, {@code version}, {@code pin/add} (recursive or direct, {@code
+ * progress=true} streams {@link #setPinProgressSteps} progress lines), {@code pin/rm}, {@code
+ * pin/ls} (one or more {@code arg}s, or the whole pinset; {@code type}; {@code stream=true} for
+ * NDJSON), {@code pin/update}, {@code refs} (every block is a leaf, so no lines), {@code
+ * repo/stat}, {@code repo/gc}, {@code swarm/connect}, {@code swarm/peers}, {@code block/put}
+ * (multipart; raw sha2-256 CIDv1), {@code block/get}. Failures use Kubo's shape: HTTP 500 {@code
+ * {"Message":…,"Code":0,"Type":"error"}} (400 and code 1 for missing arguments). GET is refused
+ * with 405, like Kubo. Pins are compared by multihash.
+ *
+ * <p>Threads: {@code fakekubo-<port>-accept} and up to 128 {@code fakekubo-<port>-conn-N}, one per
+ * open connection (daemon threads).
+ *
+ * <p>Run standalone with {@code java -cp … io.pincluster.testing.FakeKubo [port [swarm-maddr…]]}:
+ * it prints its API URL on one line and serves until killed.
+ */
+public final class FakeKubo implements AutoCloseable {
+  private static final int MAX_CONNECTIONS = 128;
+  private static final String HOST = "127.0.0.1";
+
+  private final KuboState state;
+  private final MiniHttpServer server;
+
+  /** Starts a fake on a free port with swarm address {@code /ip4/127.0.0.1/tcp/4001}. */
+  public FakeKubo() {
+    this(0);
+  }
+
+  /** Starts a fake on {@code port} (0 for a free one). */
+  public FakeKubo(int port) {
+    this(port, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001")));
+  }
+
+  /**
+   * Starts a fake on {@code port} (0 for a free one) that reports these swarm addresses (each gets
+   * {@code /p2p/<id>} appended in {@code id}).
+   *
+   * @throws java.io.UncheckedIOException when the port cannot be bound
+   */
+  public FakeKubo(int port, List<Multiaddr> swarmAddresses) {
+    this.state = new KuboState(swarmAddresses);
+    KuboCommands commands = new KuboCommands(state);
+    this.server =
+        new MiniHttpServer("fakekubo-" + port, HOST, port, MAX_CONNECTIONS, commands::handle);
+  }
+
+  /** Runs one fake on {@code args[0]} (default 5001) until the process is killed. */
+  public static void main(String[] args) throws InterruptedException {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 5001;
+    List<Multiaddr> swarm = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      swarm.add(Multiaddr.parse(args[i]));
+    }
+    if (swarm.isEmpty()) {
+      swarm.add(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001"));
+    }
+    FakeKubo kubo = new FakeKubo(port, swarm);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  kubo.close();
+                  stopped.countDown();
+                },
+                "fakekubo-shutdown"));
+    System.out.println(kubo.apiUrl());
+    System.out.flush();
+    stopped.await();
+  }
+
+  // ---- addresses ----
+
+  public int port() {
+    return server.port();
+  }
+
+  /** {@code http://127.0.0.1:<port>} */
+  public String apiUrl() {
+    return "http://" + HOST + ":" + port();
+  }
+
+  /** {@code /ip4/127.0.0.1/tcp/<port>}, the connector's {@code node_multiaddress}. */
+  public Multiaddr apiMultiaddr() {
+    return Multiaddr.tcp(HOST, port());
+  }
+
+  /** The node's (random, stable) peer ID. */
+  public PeerId peerId() {
+    return state.peerId();
+  }
+
+  /** The swarm addresses {@code id} reports, with {@code /p2p/<id>}. */
+  public List<Multiaddr> swarmAddresses() {
+    return state.swarmAddresses();
+  }
+
+  public FakeKubo setSwarmAddresses(List<Multiaddr> addresses) {
+    state.setSwarmAddresses(addresses);
+    return this;
+  }
+
+  // ---- pins ----
+
+  /** A snapshot of the pinset, keyed by the CID as it was pinned. */
+  public Map<Cid, PinMode> pins() {
+    return state.pins();
+  }
+
+  /** Whether {@code cid} (compared by multihash) is pinned in any mode. */
+  public boolean isPinned(Cid cid) {
+    return state.pin(cid).isPresent();
+  }
+
+  /** How {@code cid} is pinned, if it is. */
+  public Optional<PinMode> pinMode(Cid cid) {
+    return state.pin(cid).map(KuboState.PinEntry::mode);
+  }
+
+  /** Pins behind the clients' backs (another user of the node). Not counted as a request. */
+  public FakeKubo addPin(Cid cid, PinMode mode) {
+    state.addPin(cid, mode);
+    return this;
+  }
+
+  /** Unpins behind the clients' backs (an unexpected unpin). Not counted as a request. */
+  public FakeKubo removePin(Cid cid) {
+    state.removePin(cid);
+    return this;
+  }
+
+  /**
+   * {@code pin/add} of {@code cid} (any version, same multihash) hangs, sending nothing, until
+   * {@link #releasePin}, until its client disconnects (then nothing is pinned), or until the fake
+   * closes.
+   */
+  public FakeKubo blockPin(Cid cid) {
+    state.blockPin(cid);
+    return this;
+  }
+
+  public FakeKubo releasePin(Cid cid) {
+    state.releasePin(cid);
+    return this;
+  }
+
+  /** The CIDs whose {@code pin/add} is hanging at a gate right now. */
+  public Set<Cid> blockedPins() {
+    return state.blockedPins();
+  }
+
+  /** How many {@code {"Progress":n}} lines a {@code pin/add?progress=true} sends (default 0). */
+  public FakeKubo setPinProgressSteps(int steps) {
+    state.setProgressSteps(steps);
+    return this;
+  }
+
+  /** Prints CIDv1s in base58btc ({@code zb2…}) as js-ipfs does, instead of base32. */
+  public FakeKubo printCidV1InBase58(boolean on) {
+    state.setV1InBase58(on);
+    return this;
+  }
+
+  // ---- requests, failures, repo, swarm ----
+
+  /** How many requests arrived for {@code cmd} (e.g. {@code "pin/add"}), failed ones included. */
+  public long requestCount(String cmd) {
+    return state.requestCount(cmd);
+  }
+
+  /**
+   * The next {@code times} requests of {@code cmd} fail with {@code message}: a Kubo error (HTTP
+   * 500), or for {@code refs} an HTTP 200 stream with an {@code Err} line, as nodes do.
+   */
+  public FakeKubo failNext(String cmd, int times, String message) {
+    state.failNext(cmd, times, message);
+    return this;
+  }
+
+  /** What {@code repo/stat} reports from now on (by default: stored block bytes and 10 GB). */
+  public FakeKubo setRepoStat(long repoSize, long storageMax) {
+    state.setRepoStat(repoSize, storageMax);
+    return this;
+  }
+
+  /** Stores a raw block as {@code block/put} would; returns its CID. */
+  public Cid putBlock(byte[] data) {
+    return state.putBlock(Cids.rawOf(data), data);
+  }
+
+  public boolean hasBlock(Cid cid) {
+    return state.block(cid).isPresent();
+  }
+
+  /** The addresses passed to {@code swarm/connect}, in order. */
+  public List<Multiaddr> swarmConnects() {
+    return state.swarmConnects();
+  }
+
+  /** Idempotent: stops serving, ends hanging requests and closes every connection. */
+  @Override
+  public void close() {
+    state.close();
+    server.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FakeKubo[" + apiUrl() + ", " + peerId() + "]";
+  }
+}

@@ -1,0 +1,340 @@
+package io.pincluster.testing.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.InvalidCidException;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import io.pincluster.testing.Cids;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Kubo RPC commands FakeKubo answers ({@code POST /api/v0/<cmd>}), with Kubo's field names,
+ * streaming and error shapes. Stateless apart from the {@link KuboState} it drives.
+ */
+public final class KuboCommands {
+  private static final String PREFIX = "/api/v0/";
+  private static final String JSON = "application/json";
+
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final KuboState state;
+
+  public KuboCommands(KuboState state) {
+    this.state = state;
+  }
+
+  /** Answers one HTTP call. */
+  public void handle(HttpCall call) {
+    if (!call.path().startsWith(PREFIX)) {
+      call.respond(404, "text/plain", bytes("404 page not found"));
+      return;
+    }
+    String cmd = call.path().substring(PREFIX.length());
+    cmd = cmd.endsWith("/") ? cmd.substring(0, cmd.length() - 1) : cmd;
+    state.countRequest(cmd);
+    if (!call.method().equals("POST")) {
+      call.respond(405, "text/plain", bytes("405 - Method Not Allowed"));
+      return;
+    }
+    try {
+      Optional<String> failure = state.takeFailure(cmd);
+      if (failure.isPresent()) {
+        injectFailure(call, cmd, failure.get());
+        return;
+      }
+      dispatch(call, cmd);
+    } catch (KuboError e) {
+      if (!call.responded()) {
+        error(call, e);
+      } else {
+        call.endStream(e.getMessage());
+      }
+    }
+  }
+
+  private void dispatch(HttpCall call, String cmd) {
+    switch (cmd) {
+      case "id" -> id(call);
+      case "version" -> version(call);
+      case "pin/add" -> pinAdd(call);
+      case "pin/rm" -> pinRm(call);
+      case "pin/ls" -> pinLs(call);
+      case "pin/update" -> pinUpdate(call);
+      case "refs" -> refs(call);
+      case "repo/stat" -> repoStat(call);
+      case "repo/gc" -> repoGc(call);
+      case "swarm/connect" -> swarmConnect(call);
+      case "swarm/peers" -> swarmPeers(call);
+      case "block/put" -> blockPut(call);
+      case "block/get" -> blockGet(call);
+      default -> call.respond(404, "text/plain", bytes("404 page not found"));
+    }
+  }
+
+  /** {@code refs} fails the way nodes really do: HTTP 200 with an {@code Err} line. */
+  private void injectFailure(HttpCall call, String cmd, String message) {
+    if (cmd.equals("refs")) {
+      call.startStream(200, JSON);
+      call.chunk(line(obj().put("Ref", "").put("Err", message)));
+      return;
+    }
+    error(call, KuboError.of(message));
+  }
+
+  private void id(HttpCall call) {
+    ObjectNode out = obj().put("ID", state.peerId().toString());
+    out.put("PublicKey", Base64.getEncoder().encodeToString(state.identity().publicKeyProtobuf()));
+    List<Multiaddr> addrs = state.swarmAddresses();
+    if (addrs.isEmpty()) {
+      out.putNull("Addresses");
+    } else {
+      ArrayNode a = out.putArray("Addresses");
+      addrs.forEach(m -> a.add(m.toString()));
+    }
+    out.put("AgentVersion", "kubo/0.30.0/fake").put("ProtocolVersion", "ipfs/0.1.0");
+    out.putArray("Protocols");
+    ok(call, out);
+  }
+
+  private void version(HttpCall call) {
+    ok(
+        call,
+        obj()
+            .put("Version", "0.30.0")
+            .put("Commit", "fake")
+            .put("Repo", "16")
+            .put("System", "amd64/linux")
+            .put("Golang", "go1.22.0"));
+  }
+
+  private void pinAdd(HttpCall call) {
+    List<Cid> cids = cidArgs(call, "ipfs-path");
+    PinMode mode = call.flag("recursive", true) ? PinMode.RECURSIVE : PinMode.DIRECT;
+    for (Cid cid : cids) {
+      if (!state.awaitGate(cid, call::clientGone)) {
+        throw new UncheckedIOException(new java.io.IOException("client left during pin/add"));
+      }
+    }
+    cids.forEach(c -> state.addPin(c, mode));
+    ObjectNode result = obj();
+    ArrayNode list = result.putArray("Pins");
+    cids.forEach(c -> list.add(state.format(c)));
+    if (!call.flag("progress", false)) {
+      ok(call, result);
+      return;
+    }
+    call.startStream(200, JSON);
+    int steps = state.progressSteps();
+    for (int i = 1; i <= steps; i++) {
+      call.chunk(line(obj().put("Progress", i)));
+    }
+    call.chunk(line(result));
+  }
+
+  private void pinRm(HttpCall call) {
+    List<Cid> cids = cidArgs(call, "ipfs-path");
+    ObjectNode result = obj();
+    ArrayNode list = result.putArray("Pins");
+    for (Cid cid : cids) {
+      if (!state.removePin(cid)) {
+        throw KuboError.of("not pinned or pinned indirectly");
+      }
+      list.add(state.format(cid));
+    }
+    ok(call, result);
+  }
+
+  private void pinLs(HttpCall call) {
+    String type = call.param("type", "all").toLowerCase(Locale.ROOT);
+    if (!List.of("all", "recursive", "direct", "indirect").contains(type)) {
+      throw KuboError.client(
+          "invalid type '" + type + "', must be one of {direct, indirect, recursive, all}");
+    }
+    List<KuboState.PinEntry> found = new ArrayList<>();
+    if (call.params("arg").isEmpty()) {
+      state.pinEntries().stream().filter(p -> matches(p, type)).forEach(found::add);
+    } else {
+      for (String arg : call.params("arg")) {
+        Cid cid = parseCid(arg);
+        found.add(
+            state
+                .pin(cid)
+                .filter(p -> matches(p, type))
+                .orElseThrow(() -> KuboError.of("path '" + arg + "' is not pinned")));
+      }
+    }
+    if (call.flag("stream", false)) {
+      call.startStream(200, JSON);
+      for (KuboState.PinEntry p : found) {
+        call.chunk(
+            line(
+                obj()
+                    .put("Cid", state.format(p.cid()))
+                    .put("Type", p.mode().wire())
+                    .put("Name", "")));
+      }
+      return;
+    }
+    ObjectNode out = obj();
+    ObjectNode keys = out.putObject("Keys");
+    found.forEach(
+        p -> keys.putObject(state.format(p.cid())).put("Type", p.mode().wire()).put("Name", ""));
+    ok(call, out);
+  }
+
+  private static boolean matches(KuboState.PinEntry p, String type) {
+    return type.equals("all") || type.equals(p.mode().wire());
+  }
+
+  private void pinUpdate(HttpCall call) {
+    List<Cid> cids = cidArgs(call, "from-path");
+    if (cids.size() != 2) {
+      throw KuboError.client("argument \"to-path\" is required");
+    }
+    state.updatePin(cids.get(0), cids.get(1), call.flag("unpin", true));
+    ObjectNode out = obj();
+    out.putArray("Pins").add(state.format(cids.get(0))).add(state.format(cids.get(1)));
+    ok(call, out);
+  }
+
+  /** The fake holds no DAGs: every block is a leaf, so refs lists nothing. */
+  private void refs(HttpCall call) {
+    cidArgs(call, "ipfs-path");
+    call.startStream(200, JSON);
+  }
+
+  private void repoStat(HttpCall call) {
+    long[] stat = state.repoStat();
+    ObjectNode out = obj().put("RepoSize", stat[0]).put("StorageMax", stat[1]);
+    if (!call.flag("size-only", false)) {
+      out.put("NumObjects", stat[2]).put("RepoPath", "/fake/kubo").put("Version", "fs-repo@16");
+    }
+    ok(call, out);
+  }
+
+  private void repoGc(HttpCall call) {
+    List<Cid> removed = state.gc();
+    call.startStream(200, JSON);
+    for (Cid cid : removed) {
+      ObjectNode out = obj();
+      out.putObject("Key").put("/", state.format(cid));
+      call.chunk(line(out));
+    }
+  }
+
+  private void swarmConnect(HttpCall call) {
+    List<String> args = call.params("arg");
+    if (args.isEmpty()) {
+      throw KuboError.client("argument \"address\" is required");
+    }
+    ObjectNode out = obj();
+    ArrayNode strings = out.putArray("Strings");
+    for (String arg : args) {
+      Multiaddr addr;
+      PeerId peer;
+      try {
+        addr = Multiaddr.parse(arg);
+        peer = addr.peerId().orElseThrow(() -> new IllegalArgumentException("no /p2p/ part"));
+      } catch (IllegalArgumentException e) {
+        throw KuboError.of("invalid peer address: " + e.getMessage());
+      }
+      state.swarmConnect(addr, peer);
+      strings.add("connect " + peer + " success");
+    }
+    ok(call, out);
+  }
+
+  private void swarmPeers(HttpCall call) {
+    Map<PeerId, Multiaddr> peers = state.peers();
+    ObjectNode out = obj();
+    if (peers.isEmpty()) {
+      out.putNull("Peers");
+    } else {
+      ArrayNode list = out.putArray("Peers");
+      peers.forEach(
+          (id, addr) ->
+              list.addObject()
+                  .put("Addr", addr.toString())
+                  .put("Peer", id.toString())
+                  .put("Direction", 1));
+    }
+    ok(call, out);
+  }
+
+  private void blockPut(HttpCall call) {
+    List<byte[]> files = Multipart.files(call.header("content-type"), call.body());
+    if (files.isEmpty()) {
+      throw KuboError.client("file argument 'data' is required");
+    }
+    boolean pin = call.flag("pin", false);
+    StringBuilder body = new StringBuilder();
+    for (byte[] data : files) {
+      Cid cid = state.putBlock(Cids.rawOf(data), data);
+      if (pin) {
+        state.addPin(cid, PinMode.RECURSIVE);
+      }
+      body.append(obj().put("Key", state.format(cid)).put("Size", data.length)).append('\n');
+    }
+    call.respond(200, JSON, bytes(body.toString()));
+  }
+
+  private void blockGet(HttpCall call) {
+    Cid cid = cidArgs(call, "cid").get(0);
+    byte[] data =
+        state.block(cid).orElseThrow(() -> KuboError.of("block was not found locally (offline)"));
+    call.respond(200, "text/plain", data);
+  }
+
+  // ---- helpers ----
+
+  private static List<Cid> cidArgs(HttpCall call, String argName) {
+    List<String> args = call.params("arg");
+    if (args.isEmpty()) {
+      throw KuboError.client("argument \"" + argName + "\" is required");
+    }
+    return args.stream().map(KuboCommands::parseCid).toList();
+  }
+
+  private static Cid parseCid(String arg) {
+    String text = arg.startsWith("/ipfs/") ? arg.substring("/ipfs/".length()) : arg;
+    int slash = text.indexOf('/');
+    text = slash < 0 ? text : text.substring(0, slash);
+    try {
+      return Cid.parse(text);
+    } catch (InvalidCidException e) {
+      throw KuboError.of("invalid path \"" + arg + "\": " + e.getMessage());
+    }
+  }
+
+  private void ok(HttpCall call, ObjectNode out) {
+    call.respond(200, JSON, line(out));
+  }
+
+  private void error(HttpCall call, KuboError e) {
+    ObjectNode out =
+        obj().put("Message", e.getMessage()).put("Code", e.code()).put("Type", "error");
+    call.respond(e.status(), JSON, line(out));
+  }
+
+  private ObjectNode obj() {
+    return mapper.createObjectNode();
+  }
+
+  private static byte[] line(ObjectNode node) {
+    return bytes(node.toString() + "\n");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

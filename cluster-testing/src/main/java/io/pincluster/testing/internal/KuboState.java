@@ -1,0 +1,346 @@
+package io.pincluster.testing.internal;
+
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.Multihash;
+import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
+
+/**
+ * The in-memory node behind {@code FakeKubo}: pins, blocks, connected peers, request counters and
+ * injected failures. Thread-safe: everything is guarded by one lock, and gated pins wait on its
+ * condition. Pins and blocks are keyed by multihash, as in Kubo.
+ */
+public final class KuboState {
+  /** How long a gated pin may wait at most, so that no request hangs forever. */
+  static final Duration MAX_GATE_WAIT = Duration.ofMinutes(10);
+
+  /** A pin as stored: the CID as it was pinned and its mode. */
+  public record PinEntry(Cid cid, PinMode mode) {}
+
+  private record Failure(int remaining, String message) {}
+
+  private final Identity identity = Identity.generate();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+
+  // All guarded by lock.
+  private final Map<Multihash, PinEntry> pins = new LinkedHashMap<>();
+  private final Map<Multihash, byte[]> blocks = new LinkedHashMap<>();
+  private final Map<String, Long> requests = new HashMap<>();
+  private final Map<String, Failure> failures = new HashMap<>();
+  private final Set<Multihash> gates = new LinkedHashSet<>();
+  private final Map<Cid, Integer> blocked = new LinkedHashMap<>();
+  private final List<Multiaddr> swarmConnects = new ArrayList<>();
+  private final Map<PeerId, Multiaddr> peers = new LinkedHashMap<>();
+  private List<Multiaddr> swarmAddresses;
+  private long repoSize = -1;
+  private long storageMax = 10_000_000_000L;
+  private int progressSteps;
+  private boolean v1InBase58;
+  private boolean closed;
+
+  public KuboState(List<Multiaddr> swarmAddresses) {
+    this.swarmAddresses = List.copyOf(swarmAddresses);
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public PeerId peerId() {
+    return identity.id();
+  }
+
+  /** The swarm addresses, each followed by {@code /p2p/<id>}. */
+  public List<Multiaddr> swarmAddresses() {
+    return locked(() -> swarmAddresses.stream().map(a -> a.withPeerId(peerId())).toList());
+  }
+
+  public void setSwarmAddresses(List<Multiaddr> addresses) {
+    run(() -> swarmAddresses = List.copyOf(addresses));
+  }
+
+  // ---- requests and failures ----
+
+  public void countRequest(String cmd) {
+    run(() -> requests.merge(cmd, 1L, Long::sum));
+  }
+
+  public long requestCount(String cmd) {
+    return locked(() -> requests.getOrDefault(cmd, 0L));
+  }
+
+  public void failNext(String cmd, int times, String message) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times cannot be negative: " + times);
+    }
+    run(() -> failures.put(cmd, new Failure(times, message)));
+  }
+
+  /** The message of an injected failure for this request of {@code cmd}, consuming it. */
+  public Optional<String> takeFailure(String cmd) {
+    return locked(
+        () -> {
+          Failure f = failures.get(cmd);
+          if (f == null || f.remaining() <= 0) {
+            return Optional.empty();
+          }
+          failures.put(cmd, new Failure(f.remaining() - 1, f.message()));
+          return Optional.of(f.message());
+        });
+  }
+
+  // ---- pins ----
+
+  public Map<Cid, PinMode> pins() {
+    return locked(
+        () -> {
+          Map<Cid, PinMode> out = new LinkedHashMap<>();
+          pins.values().forEach(p -> out.put(p.cid(), p.mode()));
+          return Collections.unmodifiableMap(out);
+        });
+  }
+
+  public List<PinEntry> pinEntries() {
+    return locked(() -> List.copyOf(pins.values()));
+  }
+
+  public Optional<PinEntry> pin(Cid cid) {
+    return locked(() -> Optional.ofNullable(pins.get(cid.multihash())));
+  }
+
+  /**
+   * Pins {@code cid}; recursive over direct upgrades it.
+   *
+   * @throws KuboError when a direct pin is asked of a recursively pinned CID, as Kubo does
+   */
+  public void addPin(Cid cid, PinMode mode) {
+    run(
+        () -> {
+          PinEntry existing = pins.get(cid.multihash());
+          if (existing != null && existing.mode() == PinMode.RECURSIVE && mode == PinMode.DIRECT) {
+            throw KuboError.of("pin: " + format(cid) + " already pinned recursively");
+          }
+          pins.put(cid.multihash(), new PinEntry(cid, mode));
+        });
+  }
+
+  /** Removes the pin; false when {@code cid} was not pinned. */
+  public boolean removePin(Cid cid) {
+    return locked(() -> pins.remove(cid.multihash()) != null);
+  }
+
+  /**
+   * Replaces a recursive pin of {@code from} by one of {@code to}, keeping {@code from} unless
+   * {@code unpin}.
+   *
+   * @throws KuboError when {@code from} is not pinned recursively
+   */
+  public void updatePin(Cid from, Cid to, boolean unpin) {
+    run(
+        () -> {
+          PinEntry old = pins.get(from.multihash());
+          if (old == null || old.mode() != PinMode.RECURSIVE) {
+            throw KuboError.of("'from' cid was not recursively pinned already");
+          }
+          pins.put(to.multihash(), new PinEntry(to, PinMode.RECURSIVE));
+          if (unpin && !from.multihash().equals(to.multihash())) {
+            pins.remove(from.multihash());
+          }
+        });
+  }
+
+  // ---- gates ----
+
+  public void blockPin(Cid cid) {
+    run(() -> gates.add(cid.multihash()));
+  }
+
+  public void releasePin(Cid cid) {
+    run(() -> gates.remove(cid.multihash()));
+  }
+
+  public Set<Cid> blockedPins() {
+    return locked(() -> Set.copyOf(blocked.keySet()));
+  }
+
+  /**
+   * Waits while a gate holds {@code cid}. Between short waits it asks {@code clientGone} (given a
+   * poll time in ms) whether the client disconnected.
+   *
+   * @return true to go on pinning; false when the client left or the fake closed
+   * @throws KuboError after {@link #MAX_GATE_WAIT}
+   */
+  public boolean awaitGate(Cid cid, IntPredicate clientGone) {
+    long deadline = System.nanoTime() + MAX_GATE_WAIT.toNanos();
+    run(() -> blocked.merge(cid, 1, Integer::sum));
+    try {
+      while (true) {
+        boolean gated = locked(() -> waitBriefly(cid));
+        if (!gated) {
+          return !isClosed();
+        }
+        if (clientGone.test(50)) {
+          return false;
+        }
+        if (System.nanoTime() > deadline) {
+          throw KuboError.of("fake: pin of " + cid + " held at a gate for " + MAX_GATE_WAIT);
+        }
+      }
+    } finally {
+      run(() -> blocked.computeIfPresent(cid, (k, v) -> v == 1 ? null : v - 1));
+    }
+  }
+
+  private boolean waitBriefly(Cid cid) {
+    if (!gates.contains(cid.multihash()) || closed) {
+      return false;
+    }
+    try {
+      changed.await(50, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return gates.contains(cid.multihash()) && !closed;
+  }
+
+  // ---- blocks and repo ----
+
+  public Cid putBlock(Cid cid, byte[] data) {
+    run(() -> blocks.put(cid.multihash(), data.clone()));
+    return cid;
+  }
+
+  public Optional<byte[]> block(Cid cid) {
+    return locked(() -> Optional.ofNullable(blocks.get(cid.multihash())).map(byte[]::clone));
+  }
+
+  /** Removes every block whose multihash is not pinned; returns the CIDs removed. */
+  public List<Cid> gc() {
+    return locked(
+        () -> {
+          List<Cid> removed = new ArrayList<>();
+          blocks
+              .entrySet()
+              .removeIf(
+                  e -> {
+                    if (pins.containsKey(e.getKey())) {
+                      return false;
+                    }
+                    removed.add(Cid.v1(Cid.RAW, e.getKey()));
+                    return true;
+                  });
+          return removed;
+        });
+  }
+
+  public void setRepoStat(long size, long max) {
+    run(
+        () -> {
+          repoSize = size;
+          storageMax = max;
+        });
+  }
+
+  /** {RepoSize, StorageMax, NumObjects}; RepoSize is the stored bytes unless set explicitly. */
+  public long[] repoStat() {
+    return locked(
+        () -> {
+          long size = repoSize;
+          if (size < 0) {
+            size = blocks.values().stream().mapToLong(b -> b.length).sum();
+          }
+          return new long[] {size, storageMax, blocks.size()};
+        });
+  }
+
+  // ---- swarm ----
+
+  public void swarmConnect(Multiaddr address, PeerId peer) {
+    run(
+        () -> {
+          swarmConnects.add(address);
+          peers.put(peer, address.withoutPeerId());
+        });
+  }
+
+  public List<Multiaddr> swarmConnects() {
+    return locked(() -> List.copyOf(swarmConnects));
+  }
+
+  public Map<PeerId, Multiaddr> peers() {
+    return locked(() -> Map.copyOf(peers));
+  }
+
+  // ---- output options ----
+
+  public int progressSteps() {
+    return locked(() -> progressSteps);
+  }
+
+  public void setProgressSteps(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("progress steps cannot be negative: " + steps);
+    }
+    run(() -> progressSteps = steps);
+  }
+
+  public void setV1InBase58(boolean on) {
+    run(() -> v1InBase58 = on);
+  }
+
+  /** CID text as this node prints it: canonical, or base58btc for v1 when js-ipfs style is on. */
+  public String format(Cid cid) {
+    boolean base58 = locked(() -> v1InBase58);
+    if (base58 && cid.version() == 1) {
+      return "z" + io.pincluster.core.cid.Base58.encode(cid.toBytes());
+    }
+    return cid.toString();
+  }
+
+  // ---- lifecycle ----
+
+  public void close() {
+    run(() -> closed = true);
+  }
+
+  public boolean isClosed() {
+    return locked(() -> closed);
+  }
+
+  private void run(Runnable action) {
+    lock.lock();
+    try {
+      action.run();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T locked(java.util.function.Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.pincluster.consensus.raft.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.apache.ratis.client.retry.ClientRetryEvent;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The Raft client's retry policy for writes: bounded in time and in ambiguous attempts, never
+ * forever. It also remembers, per write, whether any attempt may have reached a leader, which
+ * decides between "no leader" and "indeterminate" when the write finally fails.
+ *
+ * <ul>
+ *   <li>While no leader takes the write (not-leader replies, connection refused, server not ready)
+ *       it retries every {@code leaderPoll} until {@code waitForLeader} has passed since the write
+ *       was {@linkplain #track tracked}.
+ *   <li>An ambiguous failure (a request timeout, a connection broken after sending) marks the write
+ *       {@linkplain Tracked#possiblyAccepted() possibly accepted}; it is retried at most {@code
+ *       commitRetries} times, after {@code commitRetryDelay}. Ratis reuses the call ID on retries,
+ *       so the leader's retry cache turns a duplicate into the original reply.
+ * </ul>
+ *
+ * Writes are recognised by the request ID in their entry header ({@link EntryCodec}). Thread-safe.
+ */
+public final class CommitRetryPolicy implements RetryPolicy {
+  private final Duration waitForLeader;
+  private final TimeDuration leaderPoll;
+  private final int commitRetries;
+  private final TimeDuration commitRetryDelay;
+  private final LongSupplier nanoTime;
+  private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
+
+  /** Retry bookkeeping of one write. */
+  public static final class Tracked {
+    private final long startNanos;
+    private final AtomicInteger ambiguous = new AtomicInteger();
+
+    Tracked(long startNanos) {
+      this.startNanos = startNanos;
+    }
+
+    /** True when some attempt may have been appended by a leader. */
+    public boolean possiblyAccepted() {
+      return ambiguous.get() > 0;
+    }
+  }
+
+  public CommitRetryPolicy(
+      Duration waitForLeader,
+      Duration leaderPoll,
+      int commitRetries,
+      Duration commitRetryDelay,
+      LongSupplier nanoTime) {
+    this.waitForLeader = waitForLeader;
+    this.leaderPoll = TimeDuration.valueOf(leaderPoll.toMillis(), TimeUnit.MILLISECONDS);
+    this.commitRetries = commitRetries;
+    this.commitRetryDelay =
+        TimeDuration.valueOf(commitRetryDelay.toMillis(), TimeUnit.MILLISECONDS);
+    this.nanoTime = nanoTime;
+  }
+
+  /** Starts the clock of write {@code requestId}; call {@link #untrack} when it completes. */
+  public Tracked track(long requestId) {
+    Tracked t = new Tracked(nanoTime.getAsLong());
+    tracked.put(requestId, t);
+    return t;
+  }
+
+  public void untrack(long requestId) {
+    tracked.remove(requestId);
+  }
+
+  @Override
+  public Action handleAttemptFailure(Event event) {
+    Tracked t = event instanceof ClientRetryEvent ce ? find(ce.getRequest()) : null;
+    if (t == null) {
+      // Not one of our writes (e.g. a watch): a small fixed budget.
+      return event.getAttemptCount() < 10 ? () -> leaderPoll : NO_RETRY_ACTION;
+    }
+    Throwable cause = event.getCause();
+    if (Failures.isAmbiguous(cause) && t.ambiguous.incrementAndGet() > commitRetries) {
+      return NO_RETRY_ACTION;
+    }
+    if (nanoTime.getAsLong() - t.startNanos >= waitForLeader.toNanos()) {
+      return NO_RETRY_ACTION;
+    }
+    TimeDuration sleep = Failures.isAmbiguous(cause) ? commitRetryDelay : leaderPoll;
+    return () -> sleep;
+  }
+
+  private Tracked find(RaftClientRequest request) {
+    if (request == null || request.getMessage() == null) {
+      return null;
+    }
+    ByteString content = request.getMessage().getContent();
+    if (content.size() < 9) {
+      return null;
+    }
+    return tracked.get(EntryCodec.requestId(content.substring(0, 9).toByteArray()));
+  }
+
+  @Override
+  public String toString() {
+    return "CommitRetryPolicy(wait_for_leader="
+        + waitForLeader
+        + ", poll="
+        + leaderPoll
+        + ", commit_retries="
+        + commitRetries
+        + ", commit_retry_delay="
+        + commitRetryDelay
+        + ")";
+  }
+}

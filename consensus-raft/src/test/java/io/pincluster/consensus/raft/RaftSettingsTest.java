@@ -1,0 +1,88 @@
+package io.pincluster.consensus.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pincluster.consensus.raft.internal.RaftProps;
+import io.pincluster.core.config.RaftSection;
+import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.PeerId;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.junit.jupiter.api.Test;
+
+class RaftSettingsTest {
+  static final PeerId SELF = Identity.generate().id();
+  static final InetSocketAddress BIND = new InetSocketAddress("0.0.0.0", 9096);
+
+  static RaftSettings settings(String announce, Map<PeerId, String> peers) {
+    return new RaftSettings(
+        SELF, BIND, announce, Path.of("/data/raft"), RaftSection.defaults(), peers);
+  }
+
+  @Test
+  void badAddressesAreRejectedWithTheValueInTheMessage() {
+    assertThatThrownBy(() -> settings("localhost", Map.of()))
+        .hasMessage(
+            "raft announce address (\"localhost\") must be host:port with a port in 1..65535");
+    assertThatThrownBy(() -> settings("h:0", Map.of())).hasMessageContaining("\"h:0\"");
+    assertThatThrownBy(() -> settings("h:1", Map.of(SELF, "x:y")))
+        .hasMessageContaining("raft address of peer " + SELF);
+    assertThatThrownBy(
+            () ->
+                new RaftSettings(
+                    SELF,
+                    new InetSocketAddress("127.0.0.1", 0),
+                    "h:1",
+                    Path.of("d"),
+                    RaftSection.defaults(),
+                    Map.of()))
+        .hasMessageContaining("must have a fixed port");
+  }
+
+  @Test
+  void foldersAreUnderTheDataFolder() {
+    RaftSettings s = settings("10.0.0.1:9096", null);
+
+    assertThat(s.ratisFolder()).isEqualTo(Path.of("/data/raft/ratis"));
+    assertThat(s.dbFolder()).isEqualTo(Path.of("/data/raft/db"));
+    assertThat(s.initialPeers()).isEmpty();
+  }
+
+  @Test
+  void raftSectionKeysMapToRatisSettings() {
+    RaftProperties p = RaftProps.server(settings("10.0.0.1:9096", Map.of()));
+    RaftProperties c = RaftProps.client(settings("10.0.0.1:9096", Map.of()));
+
+    assertThat(
+            RaftServerConfigKeys.Rpc.timeoutMin(p)
+                .toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(1000);
+    assertThat(
+            RaftServerConfigKeys.Rpc.timeoutMax(p)
+                .toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(2000);
+    assertThat(
+            RaftServerConfigKeys.Rpc.requestTimeout(p)
+                .toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(10_000);
+    assertThat(RaftServerConfigKeys.Read.leaderLeaseTimeoutRatio(p)).isEqualTo(0.5);
+    assertThat(RaftServerConfigKeys.Log.Appender.bufferElementLimit(p)).isEqualTo(64);
+    assertThat(RaftServerConfigKeys.Log.purgePreservationLogNum(p)).isEqualTo(10240);
+    assertThat(RaftServerConfigKeys.Log.purgeUptoSnapshotIndex(p)).isTrue();
+    assertThat(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(p)).isFalse();
+    assertThat(RaftServerConfigKeys.storageDir(p).get(0).toPath())
+        .isEqualTo(Path.of("/data/raft/ratis"));
+    assertThat(RaftServerConfigKeys.removedGroupsDir(p).toPath())
+        .isEqualTo(Path.of("/data/raft/ratis/removed-groups"));
+    assertThat(RaftClientConfigKeys.Async.outstandingRequestsMax(c)).isEqualTo(256);
+    assertThat(
+            RaftClientConfigKeys.Rpc.requestTimeout(c)
+                .toLong(java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(10);
+  }
+}

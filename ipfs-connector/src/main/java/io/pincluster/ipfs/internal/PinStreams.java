@@ -1,0 +1,176 @@
+package io.pincluster.ipfs.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.InvalidCidException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.Headers;
+import okhttp3.Response;
+import okio.BufferedSource;
+
+/**
+ * Reads the answers of the pinning commands: the progress streams of {@code pin/add} and {@code
+ * refs} (enforcing pin_timeout from the last progress) and {@code pin/ls} in its two shapes ({@code
+ * {"Keys":{…}}} or NDJSON {@code {"Cid","Type"}} lines). Stateless.
+ */
+public final class PinStreams {
+  private PinStreams() {}
+
+  /**
+   * Consumes a {@code pin/add} (or {@code pin/update}) answer: optional {@code {"Progress":n}}
+   * lines, then {@code {"Pins":[…]}}. The time allowed since the progress last grew (or since the
+   * start) is pin_timeout; silence is bounded by the read timeout of the same length.
+   */
+  public static Void pinAdd(KuboClient client, String cmd, Cid cid, Response response)
+      throws IOException {
+    BufferedSource source = response.body().source();
+    ProgressClock clock = new ProgressClock(client);
+    boolean confirmed = false;
+    for (String line = KuboJson.readLine(source); line != null; line = KuboJson.readLine(source)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode node = KuboJson.parse(line);
+      if (KuboJson.isErrorLine(node)) {
+        throw client.refused(cmd, KuboJson.errorMessage(node));
+      }
+      clock.progress(KuboJson.number(node, "Progress", -1));
+      confirmed |= node.has("Pins");
+      if (clock.expired()) {
+        throw client.noProgress(cmd, cid.toString());
+      }
+    }
+    checkTrailer(client, cmd, response);
+    if (!confirmed) {
+      throw client.refused(cmd, "the answer ended without confirming the pin of " + cid);
+    }
+    return null;
+  }
+
+  /**
+   * Consumes a {@code refs -r} answer: {@code {"Ref":…,"Err":…}} lines. A line with a non-empty
+   * {@code Err} fails even though the status was 200; every ref counts as progress.
+   */
+  public static Void refs(KuboClient client, Cid cid, Response response) throws IOException {
+    BufferedSource source = response.body().source();
+    ProgressClock clock = new ProgressClock(client);
+    long refs = 0;
+    for (String line = KuboJson.readLine(source); line != null; line = KuboJson.readLine(source)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode node = KuboJson.parse(line);
+      if (KuboJson.isErrorLine(node)) {
+        throw client.refused("refs", KuboJson.errorMessage(node));
+      }
+      String err = KuboJson.text(node, "Err");
+      if (!err.isEmpty()) {
+        throw client.refused("refs", err);
+      }
+      clock.progress(++refs);
+      if (clock.expired()) {
+        throw client.noProgress("refs", cid.toString());
+      }
+    }
+    checkTrailer(client, "refs", response);
+    return null;
+  }
+
+  /** How {@code cid} appears in a {@code pin/ls?arg=<cid>} answer (matched by multihash). */
+  public static Optional<PinMode> pinStatus(Cid cid, Response response) throws IOException {
+    String body = KuboJson.readAll(response.body().source(), KuboJson.MAX_BODY);
+    List<Map.Entry<Cid, String>> entries = new ArrayList<>();
+    body.lines().filter(l -> !l.isBlank()).forEach(l -> parseEntries(KuboJson.parse(l), entries));
+    for (Map.Entry<Cid, String> e : entries) {
+      if (e.getKey().multihash().equals(cid.multihash())) {
+        Optional<PinMode> mode = mode(e.getValue());
+        if (mode.isPresent()) {
+          return mode;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a refusal means "this CID is not pinned" (Kubo and js-ipfs wordings). */
+  public static boolean isNotPinned(String message) {
+    return message.toLowerCase(Locale.ROOT).contains("not pinned");
+  }
+
+  /** {@code recursive} or {@code direct}; indirect pins and anything else are empty. */
+  public static Optional<PinMode> mode(String type) {
+    return switch (type.toLowerCase(Locale.ROOT)) {
+      case "recursive" -> Optional.of(PinMode.RECURSIVE);
+      case "direct" -> Optional.of(PinMode.DIRECT);
+      default -> Optional.empty();
+    };
+  }
+
+  /** Adds the (CID, type) pairs of one pin/ls JSON value: a Keys object or a Cid line. */
+  static void parseEntries(JsonNode node, List<Map.Entry<Cid, String>> out) {
+    JsonNode keys = node.get("Keys");
+    if (keys != null && keys.isObject()) {
+      for (Map.Entry<String, JsonNode> f : keys.properties()) {
+        parseCid(f.getKey())
+            .ifPresent(c -> out.add(Map.entry(c, KuboJson.text(f.getValue(), "Type"))));
+      }
+    } else if (node.hasNonNull("Cid")) {
+      JsonNode cidNode = node.get("Cid");
+      String text = cidNode.isObject() ? KuboJson.text(cidNode, "/") : cidNode.asText();
+      parseCid(text).ifPresent(c -> out.add(Map.entry(c, KuboJson.text(node, "Type"))));
+    }
+  }
+
+  private static Optional<Cid> parseCid(String text) {
+    try {
+      return Optional.of(Cid.parse(text));
+    } catch (InvalidCidException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Kubo reports errors that happen mid-stream in an {@code X-Stream-Error} trailer. */
+  private static void checkTrailer(KuboClient client, String cmd, Response response) {
+    Headers trailers;
+    try {
+      trailers = response.trailers();
+    } catch (IOException | IllegalStateException e) {
+      return;
+    }
+    String error = trailers.get("X-Stream-Error");
+    if (error != null && !error.isBlank()) {
+      throw client.refused(cmd, error);
+    }
+  }
+
+  /** Time since the progress last grew, on the injected ticker. */
+  private static final class ProgressClock {
+    private final KuboClient client;
+    private final long timeoutNanos;
+    private long lastGrowth;
+    private long best;
+
+    ProgressClock(KuboClient client) {
+      this.client = client;
+      this.timeoutNanos = client.config().pinTimeout().toNanos();
+      this.lastGrowth = client.ticker().getAsLong();
+    }
+
+    void progress(long value) {
+      if (value > best) {
+        best = value;
+        lastGrowth = client.ticker().getAsLong();
+      }
+    }
+
+    boolean expired() {
+      return client.ticker().getAsLong() - lastGrowth > timeoutNanos;
+    }
+  }
+}

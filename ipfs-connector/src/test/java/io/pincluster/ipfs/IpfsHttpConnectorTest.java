@@ -1,0 +1,180 @@
+package io.pincluster.ipfs;
+
+import static io.pincluster.ipfs.TestConfigs.config;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.IpfsException;
+import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.config.PinMethod;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.testing.Cids;
+import io.pincluster.testing.FakeKubo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The connector against FakeKubo, over real HTTP. */
+class IpfsHttpConnectorTest {
+  private final FakeKubo kubo = new FakeKubo();
+  private IpfsHttpConnector ipfs = new IpfsHttpConnector(config(kubo.port(), PinMethod.REFS));
+
+  @AfterEach
+  void tearDown() {
+    ipfs.close();
+    kubo.close();
+  }
+
+  @Test
+  void idReportsTheNodesPeerIdAndAddresses() {
+    IpfsId id = ipfs.id();
+    assertThat(id.id()).isEqualTo(kubo.peerId().toString());
+    assertThat(id.addresses()).containsExactly(kubo.swarmAddresses().get(0).toString());
+    assertThat(id.error()).isEmpty();
+  }
+
+  @Test
+  void recursivePinFetchesWithRefsThenPinsAndIsIdempotent() {
+    Cid cid = Cids.random();
+    ipfs.pin(cid, PinMode.RECURSIVE);
+    assertThat(kubo.pins()).containsEntry(cid, PinMode.RECURSIVE);
+    assertThat(kubo.requestCount("refs")).isEqualTo(1);
+    assertThat(kubo.requestCount("pin/add")).isEqualTo(1);
+
+    ipfs.pin(cid, PinMode.RECURSIVE);
+    assertThat(kubo.requestCount("pin/add")).as("already pinned: no second pin/add").isEqualTo(1);
+  }
+
+  @Test
+  void directPinSkipsRefsAndPinMethodPinNeverCallsRefs() {
+    ipfs.pin(Cids.V0_1, PinMode.DIRECT);
+    ipfs.close();
+    ipfs = new IpfsHttpConnector(config(kubo.port(), PinMethod.PIN));
+    ipfs.pin(Cids.V0_2, PinMode.RECURSIVE);
+    assertThat(kubo.requestCount("refs")).isZero();
+    assertThat(ipfs.pinStatus(Cids.V0_1)).contains(PinMode.DIRECT);
+    assertThat(ipfs.pinStatus(Cids.V0_2)).contains(PinMode.RECURSIVE);
+    assertThat(ipfs.pinStatus(Cids.V0_3)).isEmpty();
+  }
+
+  @Test
+  void pinStatusMatchesByMultihashWhateverBaseTheNodeAnswersIn() {
+    kubo.printCidV1InBase58(true);
+    Cid v1 = Cids.random();
+    ipfs.pin(v1, PinMode.RECURSIVE);
+    assertThat(ipfs.pinStatus(v1)).contains(PinMode.RECURSIVE);
+    kubo.addPin(Cids.EMPTY_DIR_V0, PinMode.RECURSIVE);
+    assertThat(ipfs.pinStatus(Cids.EMPTY_DIR_V1)).contains(PinMode.RECURSIVE);
+  }
+
+  @Test
+  void unpinOfSomethingNotPinnedSucceeds() {
+    ipfs.pin(Cids.V0_1, PinMode.RECURSIVE);
+    ipfs.unpin(Cids.V0_1);
+    assertThat(kubo.isPinned(Cids.V0_1)).isFalse();
+    ipfs.unpin(Cids.V0_1);
+    assertThat(kubo.requestCount("pin/rm")).isEqualTo(2);
+  }
+
+  @Test
+  void refusalsNameTheNodeTheCommandAndTheMessage() {
+    kubo.failNext("pin/add", 1, "pin: something broke");
+    assertThatThrownBy(() -> ipfs.pin(Cids.V0_1, PinMode.RECURSIVE))
+        .isInstanceOf(IpfsException.class)
+        .hasMessage("IPFS at 127.0.0.1:" + kubo.port() + " refused pin/add: pin: something broke");
+    kubo.failNext("refs", 1, "merkledag: not found");
+    assertThatThrownBy(() -> ipfs.pin(Cids.V0_1, PinMode.RECURSIVE))
+        .hasMessageEndingWith("refused refs: merkledag: not found");
+    assertThat(kubo.requestCount("pin/add")).isEqualTo(1);
+  }
+
+  @Test
+  void pinTimeoutWithoutProgressFailsAndTheNodeSeesTheClientLeave() {
+    ipfs.close();
+    ipfs = new IpfsHttpConnector(config(kubo.port(), PinMethod.PIN, Duration.ofMillis(300)));
+    Cid cid = Cids.random();
+    kubo.blockPin(cid);
+    assertThatThrownBy(() -> ipfs.pin(cid, PinMode.RECURSIVE))
+        .isInstanceOf(IpfsException.class)
+        .hasMessageContaining("made no progress on pin/add within pin_timeout (300ms)");
+    await().atMost(Duration.ofSeconds(5)).until(() -> kubo.blockedPins().isEmpty());
+    kubo.releasePin(cid);
+    assertThat(kubo.isPinned(cid)).isFalse();
+  }
+
+  @Test
+  void interruptingAPinCancelsItsCall() {
+    Cid cid = Cids.random();
+    kubo.blockPin(cid);
+    AtomicReference<Thread> worker = new AtomicReference<>();
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                ipfs.pin(cid, PinMode.RECURSIVE);
+                outcome.complete(null);
+              } catch (RuntimeException e) {
+                outcome.complete(e);
+              }
+            },
+            "test-pinner");
+    worker.set(t);
+    t.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> kubo.blockedPins().contains(cid));
+    worker.get().interrupt();
+    assertThat(outcome.join())
+        .isInstanceOf(IpfsException.class)
+        .hasMessageContaining("interrupted");
+    await().atMost(Duration.ofSeconds(5)).until(() -> kubo.blockedPins().isEmpty());
+    assertThat(kubo.isPinned(cid)).isFalse();
+  }
+
+  @Test
+  void repoStatAndSwarmConnect() {
+    kubo.setRepoStat(1234, 99_999);
+    assertThat(ipfs.repoStat().repoSize()).isEqualTo(1234);
+    assertThat(ipfs.repoStat().storageMax()).isEqualTo(99_999);
+    Multiaddr peer;
+    try (FakeKubo other = new FakeKubo()) {
+      peer = other.swarmAddresses().get(0);
+    }
+    ipfs.swarmConnect(peer);
+    assertThat(kubo.swarmConnects()).containsExactly(peer);
+    assertThatThrownBy(() -> ipfs.swarmConnect(Multiaddr.parse("/ip4/127.0.0.1/tcp/1")))
+        .hasMessageContaining("refused swarm/connect: invalid peer address");
+  }
+
+  @Test
+  void pinLsStreamsOneModeAndPinUpdateMovesAPin() {
+    List<Cid> cids = Cids.random(5);
+    cids.forEach(c -> ipfs.pin(c, PinMode.RECURSIVE));
+    ipfs.pin(Cids.V0_1, PinMode.DIRECT);
+    List<Cid> listed = new ArrayList<>();
+    try (CloseableIterator<Map.Entry<Cid, PinMode>> it = ipfs.pinLs(PinMode.RECURSIVE)) {
+      it.forEachRemaining(e -> listed.add(e.getKey()));
+    }
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(cids);
+
+    Cid next = Cids.random();
+    ipfs.pinUpdate(cids.get(0), next, true);
+    assertThat(kubo.isPinned(next)).isTrue();
+    assertThat(kubo.isPinned(cids.get(0))).isFalse();
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterCallsFail() {
+    ipfs.close();
+    ipfs.close();
+    assertThatThrownBy(() -> ipfs.id()).hasMessageContaining("closed");
+  }
+}

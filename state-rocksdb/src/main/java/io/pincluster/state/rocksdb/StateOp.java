@@ -1,0 +1,43 @@
+package io.pincluster.state.rocksdb;
+
+import io.pincluster.core.api.PeerRecord;
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.peer.PeerId;
+import java.util.Objects;
+
+/**
+ * One change to the replicated state. A Raft entry carries a list of these, applied together by
+ * {@link RocksPinStore#apply}. Immutable; every operation is deterministic (the proposer chose any
+ * timestamp or allocation inside the {@link Pin}).
+ */
+public sealed interface StateOp {
+
+  /** Adds {@code pin} or replaces the pin with the same CID. */
+  record PutPin(Pin pin) implements StateOp {
+    public PutPin {
+      Objects.requireNonNull(pin, "pin");
+    }
+  }
+
+  /** Removes the pin of {@code cid}; reports NOT_FOUND when there is none. */
+  record RemovePin(Cid cid) implements StateOp {
+    public RemovePin {
+      Objects.requireNonNull(cid, "cid");
+    }
+  }
+
+  /** Stores (or replaces) a peer's record in the peer table. */
+  record PutPeer(PeerRecord record) implements StateOp {
+    public PutPeer {
+      Objects.requireNonNull(record, "record");
+    }
+  }
+
+  /** Removes a peer's record; reports NOT_FOUND when there is none. */
+  record RemovePeer(PeerId id) implements StateOp {
+    public RemovePeer {
+      Objects.requireNonNull(id, "id");
+    }
+  }
+}
