@@ -74,15 +74,24 @@ public final class Json {
     return new String(write(value), java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** Pretty JSON with 4-space indentation, as cluster-ctl prints it. */
+  /**
+   * Pretty JSON laid out as Go's {@code json.MarshalIndent(v, "", " ")} does (how cluster-ctl
+   * prints): 4-space indentation, one array item per line, {@code "key": value}, {@code []}.
+   */
   public static String pretty(Object value) {
+    com.fasterxml.jackson.core.util.DefaultIndenter indenter =
+        new com.fasterxml.jackson.core.util.DefaultIndenter("    ", "\n");
+    com.fasterxml.jackson.core.util.Separators separators =
+        com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator("");
+    com.fasterxml.jackson.core.util.DefaultPrettyPrinter printer =
+        new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(separators)
+            .withObjectIndenter(indenter)
+            .withArrayIndenter(indenter);
     try {
-      return MAPPER
-          .writer(
-              new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
-                  .withObjectIndenter(
-                      new com.fasterxml.jackson.core.util.DefaultIndenter("    ", "\n")))
-          .writeValueAsString(value);
+      return MAPPER.writer(printer).writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,414 @@
+package io.pincluster.ctl.client;
+
+import io.pincluster.core.BuildInfo;
+import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.api.ApiError;
+import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.PinType;
+import io.pincluster.core.api.TrackerStatus;
+import io.pincluster.core.api.Version;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.json.Json;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import okhttp3.Credentials;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/**
+ * A client of pincluster's REST API (IPFS Cluster's {@code api/rest/client}). JSON is read and
+ * written with {@link Json} into the core records.
+ *
+ * <p>Thread-safe; every method blocks until the answer (or, for streams, the first bytes of it)
+ * arrives, bounded by the {@link RestClientConfig} timeouts. Collections that the API streams as
+ * NDJSON come back as a {@link CloseableIterator} that reads one line per item; the caller must
+ * close it. Failures are {@link RestClientException}s: {@link ApiErrorException} when the API
+ * answered with an error object, {@link StreamErrorException} when a stream ended with a non-empty
+ * {@code X-Stream-Error} trailer, {@link RequestTimeoutException}, {@link TransportException}. Pin
+ * and unpin are idempotent on the server, so retrying them after a timeout is safe.
+ */
+public final class RestClient implements AutoCloseable {
+  /** The largest non-streamed answer or streamed line accepted. */
+  static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+  private static final long MAX_ERROR_BODY_BYTES = 64L * 1024;
+  private static final String STREAM_ERROR = "X-Stream-Error";
+
+  private final RestClientConfig config;
+  private final OkHttpClient http;
+  private final HttpUrl base;
+  private final DebugLog debug;
+
+  /**
+   * A client for {@code config}; it holds a connection pool that {@link #close()} releases.
+   *
+   * @throws IllegalStateException when the JVM cannot set up TLS for an https base URL
+   */
+  public RestClient(RestClientConfig config) {
+    this(config, HttpClients.create(config));
+  }
+
+  private RestClient(RestClientConfig config, OkHttpClient http) {
+    this.config = config;
+    this.http = http;
+    this.base = HttpUrl.get(config.baseUrl());
+    this.debug = config.debug() == null ? null : new DebugLog(config.debug());
+  }
+
+  public RestClientConfig config() {
+    return config;
+  }
+
+  /**
+   * A client sharing this one's connections whose calls take at most {@code limit} (or this
+   * client's timeout when that is shorter).
+   */
+  public RestClient withTimeoutAtMost(Duration limit) {
+    if (limit.isNegative() || limit.isZero()) {
+      throw new IllegalArgumentException("limit must be > 0: " + limit);
+    }
+    Duration t =
+        config.timeout().isZero() || limit.compareTo(config.timeout()) < 0
+            ? limit
+            : config.timeout();
+    return new RestClient(config.withTimeout(t), http.newBuilder().callTimeout(t).build());
+  }
+
+  /** {@code GET /id}: the peer serving the API. */
+  public PeerInfo id() {
+    return getOne(get(url("id")), PeerInfo.class);
+  }
+
+  /** {@code GET /version}. */
+  public Version version() {
+    return getOne(get(url("version")), Version.class);
+  }
+
+  /** {@code GET /peers}, streamed: every cluster member, unreachable ones with their error. */
+  public CloseableIterator<PeerInfo> peers() {
+    return stream(get(url("peers")), PeerInfo.class);
+  }
+
+  /** {@code POST /pins/{cid}} with {@code options} as query parameters: the committed pin. */
+  public Pin pin(Cid cid, PinOptions options) {
+    HttpUrl.Builder url = url("pins", cid.toString()).newBuilder();
+    pinQuery(options).forEach(url::addEncodedQueryParameter);
+    Request request = request(url.build()).post(RequestBody.create(new byte[0])).build();
+    return getOne(request, Pin.class);
+  }
+
+  /** {@code DELETE /pins/{cid}}: the removed pin; a 404 {@link ApiErrorException} if unknown. */
+  public Pin unpin(Cid cid) {
+    return getOne(request(url("pins", cid.toString())).delete().build(), Pin.class);
+  }
+
+  /** {@code GET /allocations}, streamed: the pinset, restricted to {@code types} (empty = all). */
+  public CloseableIterator<Pin> allocations(Set<PinType> types) {
+    HttpUrl.Builder url = url("allocations").newBuilder();
+    if (!types.isEmpty()) {
+      url.addEncodedQueryParameter(
+          "filter", commaList(types.stream().map(PinType::wire).sorted().toList()));
+    }
+    return stream(get(url.build()), Pin.class);
+  }
+
+  /** {@code GET /allocations/{cid}}: one pin; a 404 {@link ApiErrorException} if unknown. */
+  public Pin allocation(Cid cid) {
+    return getOne(get(url("allocations", cid.toString())), Pin.class);
+  }
+
+  /** {@code GET /pins/{cid}}: the status of {@code cid} on every peer, or on this one. */
+  public GlobalPinInfo status(Cid cid, boolean local) {
+    HttpUrl.Builder url = url("pins", cid.toString()).newBuilder();
+    if (local) {
+      url.addQueryParameter("local", "true");
+    }
+    return getOne(get(url.build()), GlobalPinInfo.class);
+  }
+
+  /**
+   * {@code GET /pins}, streamed: the status of every pin.
+   *
+   * @param filter a status filter as {@code status --filter} takes it ({@code pinned,error}), or
+   *     empty for all
+   * @throws IllegalArgumentException when {@code filter} names no known status
+   */
+  public CloseableIterator<GlobalPinInfo> statusAll(String filter, boolean local) {
+    HttpUrl.Builder url = url("pins").newBuilder();
+    if (filter != null && !filter.isBlank()) {
+      TrackerStatus.parseFilter(filter);
+      url.addEncodedQueryParameter("filter", commaList(List.of(filter.trim().split(","))));
+    }
+    if (local) {
+      url.addQueryParameter("local", "true");
+    }
+    return stream(get(url.build()), GlobalPinInfo.class);
+  }
+
+  /** {@code GET /pins?cids=…}, streamed: the status of each of {@code cids}. */
+  public CloseableIterator<GlobalPinInfo> statusCids(List<Cid> cids, boolean local) {
+    if (cids.isEmpty()) {
+      throw new IllegalArgumentException("statusCids needs at least one CID");
+    }
+    HttpUrl.Builder url = url("pins").newBuilder();
+    url.addEncodedQueryParameter("cids", commaList(cids.stream().map(Cid::toString).toList()));
+    if (local) {
+      url.addQueryParameter("local", "true");
+    }
+    return stream(get(url.build()), GlobalPinInfo.class);
+  }
+
+  /** Releases idle connections. Idempotent. */
+  @Override
+  public void close() {
+    http.connectionPool().evictAll();
+  }
+
+  /**
+   * The query parameters of a pin request, as IPFS Cluster's {@code PinOptions.ToQuery}, already
+   * percent-encoded (lists keep their commas readable).
+   */
+  static Map<String, String> pinQuery(PinOptions o) {
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("replication-min", Integer.toString(o.replicationFactorMin()));
+    q.put("replication-max", Integer.toString(o.replicationFactorMax()));
+    if (!o.name().isEmpty()) {
+      q.put("name", encode(o.name()));
+    }
+    if (o.mode() == PinMode.DIRECT) {
+      q.put("mode", o.mode().wire());
+    }
+    if (!o.userAllocations().isEmpty()) {
+      q.put(
+          "user-allocations",
+          commaList(o.userAllocations().stream().map(PeerId::toString).toList()));
+    }
+    if (!o.expireAt().equals(Pin.ZERO_TIME)) {
+      q.put("expire-at", encode(o.expireAt().toString()));
+    }
+    o.metadata().forEach((k, v) -> q.put(encode("meta-" + k), encode(v)));
+    if (o.pinUpdate() != null) {
+      q.put("pin-update", o.pinUpdate().toString());
+    }
+    if (!o.origins().isEmpty()) {
+      q.put("origins", commaList(o.origins().stream().map(Multiaddr::toString).toList()));
+    }
+    return q;
+  }
+
+  /** Items percent-encoded one by one and joined with bare commas. */
+  private static String commaList(List<String> items) {
+    return items.stream().map(RestClient::encode).collect(Collectors.joining(","));
+  }
+
+  /** Percent-encoding for a query component (spaces as %20, not +). */
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private HttpUrl url(String... segments) {
+    HttpUrl.Builder b = base.newBuilder();
+    for (String s : segments) {
+      b.addPathSegment(s);
+    }
+    return b.build();
+  }
+
+  private Request.Builder request(HttpUrl url) {
+    Request.Builder b =
+        new Request.Builder()
+            .url(url)
+            .header("Accept", "application/json")
+            .header("User-Agent", "pincluster-ctl/" + BuildInfo.VERSION);
+    if (config.username() != null) {
+      b.header(
+          "Authorization",
+          Credentials.basic(config.username(), config.password(), StandardCharsets.UTF_8));
+    }
+    return b;
+  }
+
+  private Request get(HttpUrl url) {
+    return request(url).get().build();
+  }
+
+  private Response execute(Request request) {
+    if (debug != null) {
+      debug.request(request);
+    }
+    Response response;
+    try {
+      response = http.newCall(request).execute();
+    } catch (IOException e) {
+      throw IoFailures.of(config, request, e);
+    }
+    if (debug != null) {
+      debug.response(response);
+    }
+    return response;
+  }
+
+  private <T> T getOne(Request request, Class<T> type) {
+    try (Response response = execute(request)) {
+      checkStatus(request, response);
+      String text;
+      try {
+        text = readBounded(response.body(), MAX_BODY_BYTES);
+      } catch (IOException e) {
+        throw IoFailures.of(config, request, e);
+      }
+      if (debug != null) {
+        debug.body(text);
+      }
+      return decode(request, type).apply(text);
+    }
+  }
+
+  private <T> CloseableIterator<T> stream(Request request, Class<T> type) {
+    Response response = execute(request);
+    try {
+      checkStatus(request, response);
+      if (response.code() == 204) {
+        response.close();
+        return CloseableIterator.of(List.of());
+      }
+    } catch (RuntimeException e) {
+      response.close();
+      throw e;
+    }
+    Function<String, T> decode = decode(request, type);
+    Function<String, T> echoing =
+        debug == null
+            ? decode
+            : line -> {
+              debug.body(line);
+              return decode.apply(line);
+            };
+    return new NdjsonIterator<>(new StreamLines(request, response), echoing, MAX_BODY_BYTES);
+  }
+
+  private <T> Function<String, T> decode(Request request, Class<T> type) {
+    return text -> {
+      try {
+        return Json.read(text.getBytes(StandardCharsets.UTF_8), type);
+      } catch (IllegalArgumentException e) {
+        throw new TransportException(
+            "cannot decode the answer to "
+                + request.method()
+                + " "
+                + request.url().encodedPath()
+                + " from "
+                + config.hostPort()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+    };
+  }
+
+  private void checkStatus(Request request, Response response) {
+    if (response.isSuccessful()) {
+      return;
+    }
+    String text;
+    try {
+      text = readBounded(response.body(), MAX_ERROR_BODY_BYTES);
+    } catch (IOException e) {
+      text = "";
+    }
+    if (debug != null && !text.isEmpty()) {
+      debug.body(text);
+    }
+    throw new ApiErrorException(response.code(), apiError(response, text));
+  }
+
+  private static ApiError apiError(Response response, String body) {
+    try {
+      ApiError e = Json.read(body.getBytes(StandardCharsets.UTF_8), ApiError.class);
+      if (e != null && e.message() != null) {
+        return e.code() == 0 ? new ApiError(response.code(), e.message()) : e;
+      }
+    } catch (IllegalArgumentException notAnApiError) {
+      // Fall through: not a JSON error object (e.g. a proxy's HTML page).
+    }
+    String text = body.strip();
+    if (text.isEmpty()) {
+      text = response.message().isEmpty() ? "HTTP " + response.code() : response.message();
+    }
+    return new ApiError(response.code(), text);
+  }
+
+  private static String readBounded(ResponseBody body, long max) throws IOException {
+    BufferedSource source = body.source();
+    if (source.request(max + 1)) {
+      throw new IOException("the answer is longer than " + max + " bytes");
+    }
+    return source.readUtf8();
+  }
+
+  /** The body of a streamed answer, with its trailer check. */
+  private final class StreamLines implements NdjsonIterator.Lines {
+    private final Request request;
+    private final Response response;
+
+    StreamLines(Request request, Response response) {
+      this.request = request;
+      this.response = response;
+    }
+
+    @Override
+    public BufferedSource source() {
+      return response.body().source();
+    }
+
+    @Override
+    public void onEnd() throws IOException {
+      Headers trailers = response.trailers();
+      if (debug != null) {
+        debug.trailers(trailers);
+      }
+      String error = trailers.get(STREAM_ERROR);
+      if (error == null || error.isEmpty()) {
+        error = response.header(STREAM_ERROR, "");
+      }
+      if (!error.isEmpty()) {
+        throw new StreamErrorException(
+            request.method()
+                + " "
+                + request.url().encodedPath()
+                + ": the server reported an error after streaming part of the answer: "
+                + error);
+      }
+    }
+
+    @Override
+    public RuntimeException failure(IOException e) {
+      return IoFailures.of(config, request, e);
+    }
+
+    @Override
+    public void close() {
+      response.close();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.pincluster.ctl.client;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How a {@link RestClient} reaches the REST API. Immutable; validated on construction.
+ *
+ * @param baseUrl {@code http(s)://host:port[/prefix]}, see {@link HostAddress#parse}
+ * @param timeout the longest a whole call may take, answer body included; {@link Duration#ZERO}
+ *     means no overall limit (the connect and read timeouts still apply)
+ * @param connectTimeout the longest to wait for a TCP (and TLS) connection
+ * @param readTimeout the longest to wait for the next byte of an answer
+ * @param username the Basic auth user, or null to send no credentials
+ * @param password the Basic auth password (may be empty; ignored without {@code username})
+ * @param skipCertificateCheck accept any TLS certificate and host name (self-signed setups)
+ * @param debug where requests and answers are echoed, or null for no echo
+ */
+public record RestClientConfig(
+    URI baseUrl,
+    Duration timeout,
+    Duration connectTimeout,
+    Duration readTimeout,
+    String username,
+    String password,
+    boolean skipCertificateCheck,
+    PrintStream debug) {
+
+  /** Connecting takes at most this long unless {@code timeout} is shorter. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * A silent server is given up on after this long. Generous because a cluster-wide status asks
+   * every peer before the first item is sent.
+   */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(10);
+
+  public RestClientConfig {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException("baseUrl (" + baseUrl + ") must be an http(s) URL");
+    }
+    requireNotNegative("timeout", timeout);
+    requirePositive("connectTimeout", connectTimeout);
+    requirePositive("readTimeout", readTimeout);
+    password = password == null ? "" : password;
+  }
+
+  /** No timeout, no credentials, certificates checked, no debug echo. */
+  public static RestClientConfig of(URI baseUrl) {
+    return new RestClientConfig(
+        baseUrl,
+        Duration.ZERO,
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_READ_TIMEOUT,
+        null,
+        "",
+        false,
+        null);
+  }
+
+  public RestClientConfig withTimeout(Duration newTimeout) {
+    return new RestClientConfig(
+        baseUrl,
+        newTimeout,
+        connectTimeout,
+        readTimeout,
+        username,
+        password,
+        skipCertificateCheck,
+        debug);
+  }
+
+  public RestClientConfig withBasicAuth(String newUsername, String newPassword) {
+    return new RestClientConfig(
+        baseUrl,
+        timeout,
+        connectTimeout,
+        readTimeout,
+        newUsername,
+        newPassword,
+        skipCertificateCheck,
+        debug);
+  }
+
+  public RestClientConfig withSkipCertificateCheck(boolean skip) {
+    return new RestClientConfig(
+        baseUrl, timeout, connectTimeout, readTimeout, username, password, skip, debug);
+  }
+
+  public RestClientConfig withDebug(PrintStream newDebug) {
+    return new RestClientConfig(
+        baseUrl,
+        timeout,
+        connectTimeout,
+        readTimeout,
+        username,
+        password,
+        skipCertificateCheck,
+        newDebug);
+  }
+
+  /** {@code host:port} of the base URL, as error messages name the server. */
+  public String hostPort() {
+    String host = baseUrl.getHost();
+    int port = baseUrl.getPort();
+    if (port == -1) {
+      port = baseUrl.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    }
+    return host + ":" + port;
+  }
+
+  @Override
+  public String toString() {
+    // Never print the password.
+    return "RestClientConfig[baseUrl="
+        + baseUrl
+        + ", timeout="
+        + timeout
+        + ", username="
+        + username
+        + ", skipCertificateCheck="
+        + skipCertificateCheck
+        + "]";
+  }
+
+  private static void requireNotNegative(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " cannot be negative: " + d);
+    }
+  }
+
+  private static void requirePositive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be > 0: " + d);
+    }
+  }
+}
