@@ -1,0 +1,194 @@
+package io.pincluster.http;
+
+import io.pincluster.http.internal.PathCodec;
+import io.pincluster.http.internal.PathTemplate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * Routes requests by method and path template, behind a chain of filters. Immutable and thread-safe
+ * once built.
+ *
+ * <p>Order of work for one request: the filters (first added = outermost); then a path ending in
+ * {@code /} (other than {@code /} itself) is answered with a 307 redirect to the path without it
+ * (query kept); then the most specific matching template with the request's method runs (literal
+ * segments beat {@code {param}}, which beats {@code {rest...}}). A path that matches only with
+ * other methods gets 405 (with {@code Allow}); no match gets 404 {@code {"code":404,"message":"not
+ * found"}}.
+ *
+ * <p>Exceptions thrown by handlers and filters, and failed {@link Response#async} futures, become
+ * responses through the error mapper: the custom one first (when it returns non-null), then the
+ * default ({@link HttpException} keeps its status, anything else is 500 with its message).
+ */
+public final class Router {
+  private record Route(String method, PathTemplate template, Handler handler) {}
+
+  private final List<Route> routes;
+  private final Function<Throwable, Response> errorMapper;
+  private final Handler chain;
+
+  private Router(Builder b) {
+    List<Route> sorted = new ArrayList<>(b.routes);
+    sorted.sort((x, y) -> PathTemplate.MOST_SPECIFIC_FIRST.compare(x.template(), y.template()));
+    this.routes = List.copyOf(sorted);
+    this.errorMapper = b.errorMapper;
+    Handler h = this::routeGuarded;
+    for (int i = b.filters.size() - 1; i >= 0; i--) {
+      Filter f = b.filters.get(i);
+      Handler next = h;
+      h = req -> f.filter(req, next);
+    }
+    this.chain = h;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs the filters and the matched route. Never throws: failures become error responses. */
+  public Response handle(Request request) {
+    try {
+      Response r = chain.handle(request);
+      return r == null ? Response.error(500, "handler returned no response") : r;
+    } catch (Throwable t) {
+      return errorResponse(t);
+    }
+  }
+
+  /** The response for a failure (see the class comment); unwraps completion exceptions. */
+  public Response errorResponse(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (errorMapper != null) {
+      Response r = errorMapper.apply(t);
+      if (r != null) {
+        return r;
+      }
+    }
+    if (t instanceof HttpException h) {
+      return Response.error(h.status(), h.getMessage());
+    }
+    return Response.error(500, messageOf(t));
+  }
+
+  /** The message of a failure, or its class name when it has none. */
+  public static String messageOf(Throwable t) {
+    String m = t.getMessage();
+    return m == null || m.isEmpty() ? t.getClass().getSimpleName() : m;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private Response routeGuarded(Request request) {
+    try {
+      Response r = route(request);
+      return r == null ? Response.error(500, "handler returned no response") : r;
+    } catch (Throwable t) {
+      return errorResponse(t);
+    }
+  }
+
+  private Response route(Request request) throws Exception {
+    String path = request.rawPath();
+    if (path.length() > 1 && path.endsWith("/")) {
+      String target = path.substring(0, path.length() - 1);
+      if (!request.rawQuery().isEmpty()) {
+        target = target + "?" + request.rawQuery();
+      }
+      return Response.redirect(307, target);
+    }
+    List<String> segments = PathCodec.segments(path);
+    Set<String> allowed = new TreeSet<>();
+    for (Route r : routes) {
+      Map<String, String> params = r.template().match(segments);
+      if (params == null) {
+        continue;
+      }
+      if (r.method().equals(request.method())) {
+        return r.handler().handle(request.withPathParams(params));
+      }
+      allowed.add(r.method());
+    }
+    if (!allowed.isEmpty()) {
+      return Response.error(405, "method not allowed")
+          .withHeader("Allow", String.join(", ", allowed));
+    }
+    return Response.error(404, "not found");
+  }
+
+  /** Collects routes and filters. Not thread-safe. */
+  public static final class Builder {
+    private final List<Route> routes = new ArrayList<>();
+    private final List<Filter> filters = new ArrayList<>();
+    private Function<Throwable, Response> errorMapper;
+
+    private Builder() {}
+
+    /**
+     * Adds a route.
+     *
+     * @param template e.g. {@code /pins/{cid}} or {@code /pins/ipfs/{path...}}
+     * @throws IllegalArgumentException when the template is malformed or the same method and
+     *     template are already routed
+     */
+    public Builder route(String method, String template, Handler handler) {
+      String m = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+      PathTemplate t = PathTemplate.parse(template);
+      for (Route r : routes) {
+        if (r.method().equals(m) && r.template().equals(t)) {
+          throw new IllegalArgumentException("route " + m + " " + template + " is already set");
+        }
+      }
+      routes.add(new Route(m, t, Objects.requireNonNull(handler, "handler")));
+      return this;
+    }
+
+    public Builder get(String template, Handler handler) {
+      return route("GET", template, handler);
+    }
+
+    public Builder post(String template, Handler handler) {
+      return route("POST", template, handler);
+    }
+
+    public Builder put(String template, Handler handler) {
+      return route("PUT", template, handler);
+    }
+
+    public Builder delete(String template, Handler handler) {
+      return route("DELETE", template, handler);
+    }
+
+    /** Adds a filter inside the ones added before it. */
+    public Builder filter(Filter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * Maps failures to responses before the default mapping; return null to fall back to it. The
+     * failure is already unwrapped from {@link CompletionException}.
+     */
+    public Builder errorMapper(Function<Throwable, Response> mapper) {
+      this.errorMapper = mapper;
+      return this;
+    }
+
+    public Router build() {
+      return new Router(this);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.pincluster.http.internal;
+
+import io.pincluster.http.AccessLog;
+import io.pincluster.http.Request;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One request and the progress of its response. Created on the event loop; the worker that answers
+ * it records the status and byte count; completion happens once, on the event loop.
+ */
+final class Exchange {
+  final HttpConnection connection;
+  final String method;
+  final String uri;
+  final String protocol;
+  final Map<String, List<String>> headers;
+  final byte[] body;
+  final boolean keepAlive;
+  final boolean http10;
+  final Instant received;
+  final long startNanos;
+  final ScheduledFuture<?> writeTimer;
+  private volatile int status;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicBoolean completed = new AtomicBoolean();
+
+  Exchange(
+      HttpConnection connection,
+      String method,
+      String uri,
+      String protocol,
+      Map<String, List<String>> headers,
+      byte[] body,
+      boolean keepAlive,
+      Instant received,
+      long startNanos,
+      ScheduledFuture<?> writeTimer) {
+    this.connection = connection;
+    this.method = method;
+    this.uri = uri;
+    this.protocol = protocol;
+    this.headers = headers;
+    this.body = body;
+    this.keepAlive = keepAlive;
+    this.http10 = protocol.equals("HTTP/1.0");
+    this.received = received;
+    this.startNanos = startNanos;
+    this.writeTimer = writeTimer;
+  }
+
+  /** Builds the request; may throw an HttpException (400) for a malformed query. */
+  Request toRequest() {
+    return new Request(method, uri, protocol, headers, body, remoteAddress());
+  }
+
+  InetSocketAddress remoteAddress() {
+    return connection.remoteAddress();
+  }
+
+  void status(int s) {
+    status = s;
+  }
+
+  void addBytes(long n) {
+    bytes.addAndGet(n);
+  }
+
+  /** True the first time only. */
+  boolean markCompleted() {
+    return completed.compareAndSet(false, true);
+  }
+
+  AccessLog.Entry logEntry(long nowNanos) {
+    return new AccessLog.Entry(
+        remoteAddress(),
+        method,
+        uri,
+        protocol,
+        status,
+        bytes.get(),
+        received,
+        Duration.ofNanos(nowNanos - startNanos));
+  }
+}

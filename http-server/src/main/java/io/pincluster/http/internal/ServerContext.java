@@ -1,0 +1,69 @@
+package io.pincluster.http.internal;
+
+import io.pincluster.http.AccessLog;
+import io.pincluster.http.HttpServerOptions;
+import io.pincluster.http.Router;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every connection of one server shares. Thread-safe. */
+public final class ServerContext {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerContext.class);
+
+  final HttpServerOptions options;
+  final Router router;
+  final ExecutorService workers;
+  final ResponseWriter writer;
+  final InstantSource clock;
+  private final AccessLog accessLog;
+  private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
+
+  public ServerContext(
+      HttpServerOptions options,
+      Router router,
+      AccessLog accessLog,
+      ExecutorService workers,
+      InstantSource clock) {
+    this.options = options;
+    this.router = router;
+    this.accessLog = accessLog;
+    this.workers = workers;
+    this.clock = clock;
+    this.writer = new ResponseWriter(this);
+  }
+
+  /** Open connections (a snapshot view; connections remove themselves when closed). */
+  public Set<HttpConnection> connections() {
+    return connections;
+  }
+
+  void opened(HttpConnection c) {
+    connections.add(c);
+  }
+
+  void closed(HttpConnection c) {
+    connections.remove(c);
+  }
+
+  /** From now on responses carry {@code Connection: close} and connections close when idle. */
+  public void startClosing() {
+    closing = true;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  void log(AccessLog.Entry entry) {
+    try {
+      accessLog.log(entry);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: access log failed: {}", options.name(), e.toString());
+    }
+  }
+}

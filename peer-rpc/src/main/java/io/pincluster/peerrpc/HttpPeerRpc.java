@@ -1,0 +1,209 @@
+package io.pincluster.peerrpc;
+
+import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.PeerRpc;
+import io.pincluster.core.PeerTableView;
+import io.pincluster.core.PeerUnreachableException;
+import io.pincluster.core.api.ApiError;
+import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.PeerRecord;
+import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.RepoStat;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.config.GoDuration;
+import io.pincluster.core.json.Json;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import io.pincluster.peerrpc.internal.Hmac;
+import io.pincluster.peerrpc.internal.NdjsonIterator;
+import io.pincluster.peerrpc.internal.RequestSigner;
+import io.pincluster.peerrpc.internal.RpcPaths;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Calls other peers' {@link PeerRpcServer} over HTTP, signing every request with the cluster
+ * secret. Peers are found in the peer table ({@link PeerRecord#rpcAddress()}).
+ *
+ * <p>Every call is bounded by {@code timeout}: connecting, each read and write, and (except for
+ * {@link #statusAll}, which may stream for longer) the whole call. Any failure — the peer is not in
+ * the table, cannot be reached, times out, answers a non-2xx status or invalid JSON — is a {@link
+ * PeerUnreachableException} naming the peer and the cause.
+ *
+ * <p>Thread-safe. Uses OkHttp's connection pool (its own {@code OkHttp} threads); {@link #close()}
+ * releases it.
+ */
+public final class HttpPeerRpc implements PeerRpc {
+  private static final int MAX_ERROR_BODY = 4096;
+
+  private final RequestSigner signer;
+  private final PeerTableView peers;
+  private final Duration timeout;
+  private final OkHttpClient client;
+
+  /** A client with the system clock. */
+  public HttpPeerRpc(byte[] secret, PeerTableView peers, Duration timeout) {
+    this(secret, peers, timeout, InstantSource.system());
+  }
+
+  /**
+   * @param secret the cluster secret (copied); must not be empty
+   * @param timeout bound of each call; must be positive
+   * @param clock stamps requests (peers refuse stamps more than 30 s off their clock)
+   */
+  public HttpPeerRpc(byte[] secret, PeerTableView peers, Duration timeout, InstantSource clock) {
+    this.signer = new RequestSigner(secret, clock);
+    this.peers = Objects.requireNonNull(peers, "peers");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "peer RPC timeout (" + GoDuration.format(timeout) + ") must be > 0");
+    }
+    this.client =
+        new OkHttpClient.Builder()
+            .connectTimeout(timeout)
+            .readTimeout(timeout)
+            .writeTimeout(timeout)
+            .followRedirects(false)
+            .build();
+  }
+
+  /** Where one peer is reached. */
+  private record Target(PeerId id, Multiaddr address, HttpUrl base) {
+    String describe() {
+      return "peer " + id + " at " + address;
+    }
+  }
+
+  @Override
+  public PeerInfo id(PeerId peer) {
+    return call(peer, RpcPaths.ID, PeerInfo.class);
+  }
+
+  @Override
+  public PinInfo status(PeerId peer, Cid cid) {
+    return call(peer, RpcPaths.STATUS + "/" + cid, PinInfo.class);
+  }
+
+  @Override
+  public RepoStat repoStat(PeerId peer) {
+    return call(peer, RpcPaths.REPOSTAT, RepoStat.class);
+  }
+
+  /** Streams the peer's answer line by line; the caller closes the iterator. */
+  @Override
+  public CloseableIterator<PinInfo> statusAll(PeerId peer) {
+    Target t = target(peer);
+    Response r;
+    try {
+      r = client.newCall(request(t, RpcPaths.STATUS)).execute();
+    } catch (IOException e) {
+      throw unreachable(t, e);
+    }
+    if (r.code() == 204) {
+      r.close();
+      return CloseableIterator.of(List.of());
+    }
+    if (!r.isSuccessful()) {
+      try (r) {
+        throw failed(t, r);
+      }
+    }
+    return new NdjsonIterator<>(r, PinInfo.class, t.describe());
+  }
+
+  private <T> T call(PeerId peer, String path, Class<T> type) {
+    Target t = target(peer);
+    Call call = client.newCall(request(t, path));
+    call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try (Response r = call.execute()) {
+      if (!r.isSuccessful()) {
+        throw failed(t, r);
+      }
+      byte[] body = r.body().bytes();
+      try {
+        return Json.read(body, type);
+      } catch (IllegalArgumentException e) {
+        throw new PeerUnreachableException(
+            t.describe() + " sent an invalid " + type.getSimpleName() + ": " + e.getMessage(), e);
+      }
+    } catch (IOException e) {
+      throw unreachable(t, e);
+    }
+  }
+
+  private Target target(PeerId peer) {
+    PeerRecord record =
+        peers
+            .peer(peer)
+            .orElseThrow(
+                () -> new PeerUnreachableException("peer " + peer + " is not in the peer table"));
+    Multiaddr address = record.rpcAddress();
+    if (address == null) {
+      throw new PeerUnreachableException("peer " + peer + " announced no RPC address");
+    }
+    try {
+      String host = address.host().orElseThrow(() -> new IllegalArgumentException("no host"));
+      int port = address.tcpPort().orElseThrow(() -> new IllegalArgumentException("no tcp port"));
+      HttpUrl base = new HttpUrl.Builder().scheme("http").host(host).port(port).build();
+      return new Target(peer, address, base);
+    } catch (IllegalArgumentException e) {
+      throw new PeerUnreachableException(
+          "peer " + peer + " has an unusable RPC address " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Request request(Target t, String path) {
+    HttpUrl url = t.base().newBuilder().encodedPath(path).build();
+    String target =
+        url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery());
+    RequestSigner.SignedHeaders h = signer.sign("GET", target, new byte[0]);
+    return new Request.Builder()
+        .url(url)
+        .header(Hmac.TIMESTAMP_HEADER, h.timestamp())
+        .header(Hmac.NONCE_HEADER, h.nonce())
+        .header(Hmac.SIGNATURE_HEADER, h.signature())
+        .build();
+  }
+
+  private PeerUnreachableException unreachable(Target t, IOException e) {
+    String why =
+        e instanceof InterruptedIOException
+            ? "timed out after " + GoDuration.format(timeout) + " (" + e.getMessage() + ")"
+            : e.toString();
+    return new PeerUnreachableException(t.describe() + " is unreachable: " + why, e);
+  }
+
+  private static PeerUnreachableException failed(Target t, Response r) {
+    String message;
+    try {
+      byte[] body = r.peekBody(MAX_ERROR_BODY).bytes();
+      try {
+        message = Json.read(body, ApiError.class).message();
+      } catch (IllegalArgumentException e) {
+        message = new String(body, StandardCharsets.UTF_8).trim();
+      }
+    } catch (IOException e) {
+      message = "(unreadable body: " + e + ")";
+    }
+    return new PeerUnreachableException(
+        t.describe() + " answered " + r.code() + (message.isEmpty() ? "" : ": " + message));
+  }
+
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+}

@@ -1,0 +1,96 @@
+package io.pincluster.restapi.internal;
+
+import io.pincluster.core.ClusterApi;
+import io.pincluster.core.PinNotFoundException;
+import io.pincluster.core.api.PinType;
+import io.pincluster.core.api.TrackerStatus;
+import io.pincluster.core.api.Version;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.http.HttpException;
+import io.pincluster.http.Request;
+import io.pincluster.http.Response;
+import io.pincluster.http.Router;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The IPFS Cluster v1 REST routes (reference §1.1–§1.3) over a {@link ClusterApi}. Handlers run on
+ * the HTTP server's workers; pin and unpin answer from the API's futures without blocking a worker.
+ */
+public final class Routes {
+  private final ClusterApi api;
+  private final InstantSource clock;
+
+  public Routes(ClusterApi api, InstantSource clock) {
+    this.api = api;
+    this.clock = clock;
+  }
+
+  /** Adds the routes and the error mapping to {@code router}. */
+  public Router.Builder addTo(Router.Builder router) {
+    return router
+        .get("/id", req -> Response.ok(api.id()))
+        .get("/version", req -> Response.ok(new Version(api.version())))
+        .get("/peers", req -> Response.stream(api.peers()))
+        .post("/pins/{cid}", this::pin)
+        .delete("/pins/{cid}", req -> Response.async(api.unpin(cid(req))))
+        .get("/pins/{cid}", req -> Response.ok(api.status(cid(req), PinQuery.local(req))))
+        .get("/pins", this::statusAll)
+        .get("/allocations", this::allocations)
+        .get("/allocations/{cid}", this::allocation)
+        .get("/health", req -> Response.noContent())
+        .errorMapper(Routes::mapError);
+  }
+
+  private static Cid cid(Request req) {
+    return PinQuery.cid(req.pathParam("cid"));
+  }
+
+  private Response pin(Request req) {
+    Cid cid = cid(req);
+    return Response.async(api.pin(cid, PinQuery.options(req, clock)));
+  }
+
+  private Response statusAll(Request req) {
+    boolean local = PinQuery.local(req);
+    String cids = req.queryParam("cids", "");
+    if (!cids.isEmpty()) {
+      List<Cid> list = PinQuery.cids(cids);
+      return Response.stream(Iterators.lazyMap(list, c -> api.status(c, local)));
+    }
+    Set<TrackerStatus> filter;
+    try {
+      filter = TrackerStatus.parseFilter(req.queryParam("filter", ""));
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, "invalid filter value");
+    }
+    return Response.stream(api.statusAll(filter, local));
+  }
+
+  private Response allocations(Request req) {
+    Set<PinType> types = PinQuery.pinTypes(req.queryParam("filter", ""));
+    if (types.size() == PinType.values().length) {
+      return Response.stream(api.allocations());
+    }
+    return Response.stream(Iterators.filter(api.allocations(), p -> types.contains(p.type())));
+  }
+
+  private Response allocation(Request req) {
+    Cid cid = cid(req);
+    return api.allocation(cid)
+        .map(Response::ok)
+        .orElseGet(() -> Response.error(404, PinNotFoundException.MESSAGE));
+  }
+
+  /**
+   * IPFS Cluster's "automatic" status: the pinset's not-found error is 404; everything else falls
+   * through to the default mapping (HttpException keeps its status, others are 500).
+   */
+  static Response mapError(Throwable t) {
+    if (t instanceof PinNotFoundException || PinNotFoundException.MESSAGE.equals(t.getMessage())) {
+      return Response.error(404, PinNotFoundException.MESSAGE);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,208 @@
+package io.pincluster.restapi;
+
+import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.ClusterApi;
+import io.pincluster.core.PinNotFoundException;
+import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.api.PinInfoShort;
+import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.TrackerStatus;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.Multihash;
+import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** An in-memory ClusterApi that records what the REST API asked of it. */
+final class FakeClusterApi implements ClusterApi {
+  static final PeerId SELF = Identity.fromSeed(new byte[32]).id();
+  static final PeerId OTHER = Identity.fromSeed(filled(32, (byte) 1)).id();
+  static final Instant T = Instant.parse("2026-01-02T03:04:05Z");
+
+  final ConcurrentSkipListMap<Cid, Pin> pins = new ConcurrentSkipListMap<>();
+  final AtomicReference<PinOptions> lastOptions = new AtomicReference<>();
+  final AtomicReference<Set<TrackerStatus>> lastFilter = new AtomicReference<>();
+  final AtomicReference<Boolean> lastLocal = new AtomicReference<>();
+  final List<String> closedStreams = new java.util.concurrent.CopyOnWriteArrayList<>();
+  volatile RuntimeException pinFailure;
+  volatile RuntimeException statusAllFailureAfterFirst;
+
+  static byte[] filled(int n, byte b) {
+    byte[] out = new byte[n];
+    java.util.Arrays.fill(out, b);
+    return out;
+  }
+
+  static Cid cid(String seed) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+      return Cid.v1(Cid.RAW, Multihash.of(Multihash.SHA2_256, digest));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static PeerInfo peerInfo(PeerId id, String name) {
+    return new PeerInfo(
+        id,
+        List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/9096")),
+        List.of(SELF, OTHER),
+        List.of(),
+        "0.1.0",
+        "abc",
+        "/pincluster/1.0/rpc",
+        "",
+        new IpfsId("12D3KooWipfs", List.of("/ip4/127.0.0.1/tcp/4001"), ""),
+        name);
+  }
+
+  @Override
+  public PeerInfo id() {
+    return peerInfo(SELF, "self");
+  }
+
+  @Override
+  public String version() {
+    return "0.1.0";
+  }
+
+  @Override
+  public CloseableIterator<PeerInfo> peers() {
+    return tracked("peers", List.of(peerInfo(SELF, "self"), peerInfo(OTHER, "other")));
+  }
+
+  @Override
+  public CompletableFuture<Pin> pin(Cid cid, PinOptions options) {
+    lastOptions.set(options);
+    if (pinFailure != null) {
+      return CompletableFuture.failedFuture(pinFailure);
+    }
+    Pin pin = Pin.of(cid, options).withAllocations(List.of(SELF)).withTimestamp(T);
+    pins.put(cid, pin);
+    return CompletableFuture.supplyAsync(() -> pin);
+  }
+
+  @Override
+  public CompletableFuture<Pin> unpin(Cid cid) {
+    Pin removed = pins.remove(cid);
+    return removed == null
+        ? CompletableFuture.failedFuture(new PinNotFoundException(cid))
+        : CompletableFuture.completedFuture(removed);
+  }
+
+  @Override
+  public GlobalPinInfo status(Cid cid, boolean local) {
+    lastLocal.set(local);
+    Pin pin = pins.get(cid);
+    Map<String, PinInfoShort> peerMap = new TreeMap<>();
+    peerMap.put(
+        SELF.toString(),
+        new PinInfoShort(
+            "self",
+            "",
+            List.of(),
+            pin == null ? TrackerStatus.UNPINNED : TrackerStatus.PINNED,
+            T,
+            "",
+            0,
+            false));
+    if (!local) {
+      peerMap.put(
+          OTHER.toString(),
+          new PinInfoShort(
+              "other", "", List.of(), TrackerStatus.PIN_ERROR, T, "ipfs broke", 2, false));
+    }
+    return new GlobalPinInfo(
+        cid,
+        pin == null ? "" : pin.name(),
+        pin == null ? List.of() : pin.allocations(),
+        List.of(),
+        pin == null ? null : pin.timestamp(),
+        pin == null ? Map.of() : pin.metadata(),
+        peerMap);
+  }
+
+  @Override
+  public CloseableIterator<GlobalPinInfo> statusAll(Set<TrackerStatus> filter, boolean local) {
+    lastFilter.set(filter);
+    lastLocal.set(local);
+    List<GlobalPinInfo> out = new ArrayList<>();
+    for (Cid c : pins.keySet()) {
+      out.add(status(c, local));
+    }
+    CloseableIterator<GlobalPinInfo> items = tracked("statusAll", out);
+    RuntimeException failure = statusAllFailureAfterFirst;
+    if (failure == null) {
+      return items;
+    }
+    return new CloseableIterator<>() {
+      private int served;
+
+      @Override
+      public boolean hasNext() {
+        if (served >= 1) {
+          throw failure;
+        }
+        return items.hasNext();
+      }
+
+      @Override
+      public GlobalPinInfo next() {
+        served++;
+        return items.next();
+      }
+
+      @Override
+      public void close() {
+        items.close();
+      }
+    };
+  }
+
+  @Override
+  public CloseableIterator<Pin> allocations() {
+    return tracked("allocations", new ArrayList<>(pins.values()));
+  }
+
+  @Override
+  public Optional<Pin> allocation(Cid cid) {
+    return Optional.ofNullable(pins.get(cid));
+  }
+
+  private <T> CloseableIterator<T> tracked(String name, List<T> items) {
+    CloseableIterator<T> it = CloseableIterator.of(items);
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return it.next();
+      }
+
+      @Override
+      public void close() {
+        closedStreams.add(name);
+      }
+    };
+  }
+}
