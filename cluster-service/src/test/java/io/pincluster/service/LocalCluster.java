@@ -134,9 +134,9 @@ final class LocalCluster implements AutoCloseable {
 
   void startPeer(int i) {
     ConfigFolder folder = new ConfigFolder(dir.resolve("peer" + i));
-    ServiceConfig config =
-        ConfigLoader.load(folder.serviceJson(), Map.of(), "peer" + i, w -> {});
-    daemons.set(i, Daemon.start(folder, config, IdentityFile.load(folder.identityJson(), Map.of())));
+    ServiceConfig config = ConfigLoader.load(folder.serviceJson(), Map.of(), "peer" + i, w -> {});
+    daemons.set(
+        i, Daemon.start(folder, config, IdentityFile.load(folder.identityJson(), Map.of())));
   }
 
   private void writeFolder(int i) throws IOException {

@@ -51,7 +51,8 @@ class ThreePeersTest {
                 cluster.running().stream()
                     .allMatch(
                         i ->
-                            cluster.peer(i).consensus().peerTable().peers().size() == cluster.size()));
+                            cluster.peer(i).consensus().peerTable().peers().size()
+                                == cluster.size()));
   }
 
   int aFollower() {
@@ -81,10 +82,14 @@ class ThreePeersTest {
     assertThat(cluster.peer(follower).cluster().allocation(cid)).contains(pin);
     await()
         .atMost(WAIT)
-        .until(() -> cluster.running().stream().allMatch(i -> cluster.peer(i).cluster().allocation(cid).isPresent()));
+        .until(
+            () ->
+                cluster.running().stream()
+                    .allMatch(i -> cluster.peer(i).cluster().allocation(cid).isPresent()));
     await().atMost(WAIT).until(() -> ipfsNodesPinning(cid) == 2);
     for (int i = 0; i < cluster.size(); i++) {
-      assertThat(cluster.kubo(i).isPinned(cid)).isEqualTo(pin.allocations().contains(cluster.id(i)));
+      assertThat(cluster.kubo(i).isPinned(cid))
+          .isEqualTo(pin.allocations().contains(cluster.id(i)));
     }
     await()
         .atMost(WAIT)
@@ -92,9 +97,13 @@ class ThreePeersTest {
             () -> {
               GlobalPinInfo status = cluster.peer(0).cluster().status(cid, false);
               assertThat(status.peerMap()).hasSize(3);
-              assertThat(status.peerMap().values().stream().filter(s -> s.status() == TrackerStatus.PINNED))
+              assertThat(
+                      status.peerMap().values().stream()
+                          .filter(s -> s.status() == TrackerStatus.PINNED))
                   .hasSize(2);
-              assertThat(status.peerMap().values().stream().filter(s -> s.status() == TrackerStatus.REMOTE))
+              assertThat(
+                      status.peerMap().values().stream()
+                          .filter(s -> s.status() == TrackerStatus.REMOTE))
                   .hasSize(1);
             });
 
@@ -103,7 +112,10 @@ class ThreePeersTest {
     assertThat(removed.cid()).isEqualTo(cid);
     await()
         .atMost(WAIT)
-        .until(() -> cluster.running().stream().allMatch(i -> cluster.peer(i).cluster().allocation(cid).isEmpty()));
+        .until(
+            () ->
+                cluster.running().stream()
+                    .allMatch(i -> cluster.peer(i).cluster().allocation(cid).isEmpty()));
     await().atMost(WAIT).until(() -> ipfsNodesPinning(cid) == 0);
     assertThatThrownBy(() -> cluster.peer(other).cluster().unpin(cid).get(20, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -141,7 +153,10 @@ class ThreePeersTest {
     assertThat(pin.allocations()).doesNotContain(cluster.id(oldLeader)).isNotEmpty();
     await()
         .atMost(WAIT)
-        .until(() -> cluster.running().stream().allMatch(i -> cluster.peer(i).cluster().allocation(after).isPresent()));
+        .until(
+            () ->
+                cluster.running().stream()
+                    .allMatch(i -> cluster.peer(i).cluster().allocation(after).isPresent()));
 
     // the old leader comes back on the same folder and catches up
     cluster.startPeer(oldLeader);
@@ -152,6 +167,8 @@ class ThreePeersTest {
                 cluster.peer(oldLeader).cluster().allocation(after).isPresent()
                     && cluster.peer(oldLeader).cluster().allocation(before).isPresent());
     await().atMost(WAIT).until(() -> cluster.kubo(oldLeader).isPinned(before));
-    assertThat(List.of(before, after)).allSatisfy(c -> assertThat(cluster.peer(oldLeader).consensus().state().get(c)).isPresent());
+    assertThat(List.of(before, after))
+        .allSatisfy(
+            c -> assertThat(cluster.peer(oldLeader).consensus().state().get(c)).isPresent());
   }
 }

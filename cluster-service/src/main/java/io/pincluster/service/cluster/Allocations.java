@@ -39,7 +39,9 @@ public final class Allocations {
     }
     Set<PeerId> taken = Set.copyOf(validCurrent);
     Set<PeerId> ordered = new LinkedHashSet<>();
-    priority.stream().filter(p -> freeSpace.containsKey(p) && !taken.contains(p)).forEach(ordered::add);
+    priority.stream()
+        .filter(p -> freeSpace.containsKey(p) && !taken.contains(p))
+        .forEach(ordered::add);
     freeSpace.entrySet().stream()
         .filter(e -> !taken.contains(e.getKey()))
         .sorted(

@@ -1,9 +1,9 @@
 package io.pincluster.service.cluster;
 
 import io.pincluster.core.BuildInfo;
+import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterApi;
 import io.pincluster.core.ClusterException;
-import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.Consensus;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.PeerRpc;
@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's operations: what the REST API offers ({@link ClusterApi}) and what this peer
- * answers to the others ({@link PeerRpcService}). It allocates pins, commits them through
- * consensus and gathers statuses from the peers. Thread-safe; holds no state of its own besides a
- * cached IPFS identity.
+ * answers to the others ({@link PeerRpcService}). It allocates pins, commits them through consensus
+ * and gathers statuses from the peers. Thread-safe; holds no state of its own besides a cached IPFS
+ * identity.
  */
 public final class Cluster implements ClusterApi, PeerRpcService {
   private static final Logger log = LoggerFactory.getLogger(Cluster.class);
@@ -97,7 +97,10 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     List<PeerId> members = consensus.members();
     List<Multiaddr> memberAddresses = new ArrayList<>();
     for (PeerId m : members) {
-      consensus.peerTable().peer(m).ifPresent(r -> memberAddresses.add(r.raftAddress().withPeerId(m)));
+      consensus
+          .peerTable()
+          .peer(m)
+          .ifPresent(r -> memberAddresses.add(r.raftAddress().withPeerId(m)));
     }
     return new PeerInfo(
         self,
@@ -122,7 +125,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     List<PeerId> members = consensus.members();
     Map<PeerId, CompletableFuture<PeerInfo>> calls = new LinkedHashMap<>();
     for (PeerId m : members) {
-      calls.put(m, m.equals(self) ? CompletableFuture.completedFuture(id()) : async(() -> rpc.id(m)));
+      calls.put(
+          m, m.equals(self) ? CompletableFuture.completedFuture(id()) : async(() -> rpc.id(m)));
     }
     List<PeerInfo> out = new ArrayList<>();
     calls.forEach(
@@ -235,15 +239,22 @@ public final class Cluster implements ClusterApi, PeerRpcService {
 
   /** Applies defaults, validates, allocates and stamps a pin; nothing is committed here. */
   Pin prepare(Cid cid, PinOptions options) {
-    int min = options.replicationFactorMin() == 0 ? config.replicationFactorMin() : options.replicationFactorMin();
-    int max = options.replicationFactorMax() == 0 ? config.replicationFactorMax() : options.replicationFactorMax();
+    int min =
+        options.replicationFactorMin() == 0
+            ? config.replicationFactorMin()
+            : options.replicationFactorMin();
+    int max =
+        options.replicationFactorMax() == 0
+            ? config.replicationFactorMax()
+            : options.replicationFactorMax();
     checkReplication(min, max);
     Pin pin = Pin.of(cid, options).withReplication(min, max);
     Optional<Pin> existing = consensus.state().get(cid);
     List<PeerId> allocations = List.of();
     if (min != -1) {
       List<PeerId> current = existing.map(Pin::allocations).orElse(List.of());
-      allocations = Allocations.allocate(min, max, current, freeSpaceOfMembers(), options.userAllocations());
+      allocations =
+          Allocations.allocate(min, max, current, freeSpaceOfMembers(), options.userAllocations());
     }
     return pin.withAllocations(allocations).withTimestamp(clock.instant());
   }
@@ -255,7 +266,9 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     if (min < 0 || max < 0) {
       throw new IllegalArgumentException(
           "replication factors must both be -1 (everywhere) or both positive, not "
-              + min + " and " + max);
+              + min
+              + " and "
+              + max);
     }
     if (min > max) {
       throw new IllegalArgumentException(
@@ -285,11 +298,13 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     String name = peername(peer);
     if (pin == null) {
       return CompletableFuture.completedFuture(
-          new PinInfoShort(name, "", List.of(), TrackerStatus.UNPINNED, clock.instant(), "", 0, false));
+          new PinInfoShort(
+              name, "", List.of(), TrackerStatus.UNPINNED, clock.instant(), "", 0, false));
     }
     if (!pin.isAllocatedTo(peer)) {
       return CompletableFuture.completedFuture(
-          new PinInfoShort(name, "", List.of(), TrackerStatus.REMOTE, clock.instant(), "", 0, false));
+          new PinInfoShort(
+              name, "", List.of(), TrackerStatus.REMOTE, clock.instant(), "", 0, false));
     }
     CompletableFuture<PinInfo> call =
         peer.equals(self) ? async(() -> localStatus(cid)) : async(() -> rpc.status(peer, cid));
@@ -297,8 +312,15 @@ public final class Cluster implements ClusterApi, PeerRpcService {
         .thenApply(PinInfo::toShort)
         .exceptionally(
             e ->
-                new PinInfoShort(name, "", List.of(), TrackerStatus.CLUSTER_ERROR, clock.instant(),
-                    rootMessage(e), 0, false));
+                new PinInfoShort(
+                    name,
+                    "",
+                    List.of(),
+                    TrackerStatus.CLUSTER_ERROR,
+                    clock.instant(),
+                    rootMessage(e),
+                    0,
+                    false));
   }
 
   private String peername(PeerId peer) {
@@ -330,7 +352,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
 
   static String rootMessage(Throwable e) {
     Throwable t = e;
-    while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException)
+    while ((t instanceof ExecutionException
+            || t instanceof java.util.concurrent.CompletionException)
         && t.getCause() != null) {
       t = t.getCause();
     }

@@ -59,8 +59,14 @@ final class MergedStatus extends Lookahead<GlobalPinInfo> {
         return head.toShort();
       }
       return new PinInfoShort(
-          peername, "", List.of(), TrackerStatus.UNDEFINED, clock.instant(),
-          "this peer has not applied the pin yet", 0, false);
+          peername,
+          "",
+          List.of(),
+          TrackerStatus.UNDEFINED,
+          clock.instant(),
+          "this peer has not applied the pin yet",
+          0,
+          false);
     }
   }
 
@@ -98,8 +104,14 @@ final class MergedStatus extends Lookahead<GlobalPinInfo> {
         }
       }
       if (!peerMap.isEmpty()) {
-        return new GlobalPinInfo(mine.cid(), mine.name(), mine.allocations(), mine.origins(),
-            mine.created(), mine.metadata(), peerMap);
+        return new GlobalPinInfo(
+            mine.cid(),
+            mine.name(),
+            mine.allocations(),
+            mine.origins(),
+            mine.created(),
+            mine.metadata(),
+            peerMap);
       }
     }
     return null;
@@ -108,10 +120,11 @@ final class MergedStatus extends Lookahead<GlobalPinInfo> {
   @Override
   public void close() {
     local.close();
-    others.forEach(o -> {
-      if (o.stream != null) {
-        o.stream.close();
-      }
-    });
+    others.forEach(
+        o -> {
+          if (o.stream != null) {
+            o.stream.close();
+          }
+        });
   }
 }

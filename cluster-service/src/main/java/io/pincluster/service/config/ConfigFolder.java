@@ -11,7 +11,9 @@ public record ConfigFolder(Path path) {
   public static final String ENV = "PINCLUSTER_PATH";
   public static final String DEFAULT_NAME = ".pincluster";
 
-  /** The folder from {@code --config}, else {@code $PINCLUSTER_PATH}, else {@code ~/.pincluster}. */
+  /**
+   * The folder from {@code --config}, else {@code $PINCLUSTER_PATH}, else {@code ~/.pincluster}.
+   */
   public static ConfigFolder resolve(Path option, Map<String, String> env) {
     if (option != null) {
       return new ConfigFolder(option.toAbsolutePath());

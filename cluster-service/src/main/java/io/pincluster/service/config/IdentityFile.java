@@ -34,8 +34,7 @@ public final class IdentityFile {
       try {
         node = MAPPER.readTree(Files.readAllBytes(file));
       } catch (NoSuchFileException e) {
-        throw new ConfigException(
-            "no identity at " + file + ": run `cluster-service init` first");
+        throw new ConfigException("no identity at " + file + ": run `cluster-service init` first");
       } catch (IOException e) {
         throw new ConfigException(file + " is not valid JSON: " + e.getMessage(), e);
       }
@@ -60,7 +59,12 @@ public final class IdentityFile {
       }
       if (!stated.equals(identity.id())) {
         throw new ConfigException(
-            file + ": id " + stated + " does not match private_key (which is " + identity.id() + ")");
+            file
+                + ": id "
+                + stated
+                + " does not match private_key (which is "
+                + identity.id()
+                + ")");
       }
     }
     return identity;
@@ -71,6 +75,7 @@ public final class IdentityFile {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("id", identity.id().toString());
     node.put("private_key", identity.privateKeyBase64());
-    SecureFiles.writePrivate(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+    SecureFiles.writePrivate(
+        file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
   }
 }

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  */
 public final class Initializer {
   /** What init was asked to do. */
-  public record Options(boolean force, String customSecret, List<Multiaddr> peers, boolean randomPorts) {
+  public record Options(
+      boolean force, String customSecret, List<Multiaddr> peers, boolean randomPorts) {
     public Options {
       peers = List.copyOf(peers);
     }
@@ -45,11 +46,16 @@ public final class Initializer {
    *     invalid
    */
   public static Result init(
-      ConfigFolder folder, Options options, Map<String, String> env, String hostname,
-      Consumer<String> warnings) throws IOException {
+      ConfigFolder folder,
+      Options options,
+      Map<String, String> env,
+      String hostname,
+      Consumer<String> warnings)
+      throws IOException {
     if (Files.exists(folder.serviceJson()) && !options.force()) {
       throw new ConfigException(
-          "a configuration already exists at " + folder.serviceJson()
+          "a configuration already exists at "
+              + folder.serviceJson()
               + ": use --force to overwrite it");
     }
     for (Multiaddr peer : options.peers()) {
@@ -59,7 +65,12 @@ public final class Initializer {
       peer.toSocketAddress();
     }
     String secret = options.customSecret() != null ? options.customSecret() : randomSecret();
-    ServiceConfig defaults = ServiceConfig.defaults(hostname, secret);
+    ServiceConfig defaults;
+    try {
+      defaults = ServiceConfig.defaults(hostname, secret);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("cluster." + e.getMessage(), e);
+    }
     List<PeerId> initPeerset = options.peers().stream().map(p -> p.peerId().orElseThrow()).toList();
     defaults = withInitPeerset(defaults, initPeerset);
     if (options.randomPorts()) {
@@ -92,40 +103,101 @@ public final class Initializer {
   private static ServiceConfig withInitPeerset(ServiceConfig c, List<PeerId> peers) {
     RaftSection r = c.raft();
     RaftSection raft =
-        new RaftSection(peers, r.dataFolder(), r.waitForLeaderTimeout(), r.networkTimeout(),
-            r.commitRetries(), r.commitRetryDelay(), r.backupsRotate(), r.heartbeatTimeout(),
-            r.electionTimeout(), r.commitTimeout(), r.maxAppendEntries(), r.trailingLogs(),
-            r.snapshotInterval(), r.snapshotThreshold(), r.leaderLeaseTimeout());
-    return new ServiceConfig(c.cluster(), raft, c.ipfsProxy(), c.restApi(), c.ipfsHttp(),
-        c.mapTracker(), c.monBasic(), c.balancedAllocator(), c.diskInformer(), c.tagsInformer(),
+        new RaftSection(
+            peers,
+            r.dataFolder(),
+            r.waitForLeaderTimeout(),
+            r.networkTimeout(),
+            r.commitRetries(),
+            r.commitRetryDelay(),
+            r.backupsRotate(),
+            r.heartbeatTimeout(),
+            r.electionTimeout(),
+            r.commitTimeout(),
+            r.maxAppendEntries(),
+            r.trailingLogs(),
+            r.snapshotInterval(),
+            r.snapshotThreshold(),
+            r.leaderLeaseTimeout());
+    return new ServiceConfig(
+        c.cluster(),
+        raft,
+        c.ipfsProxy(),
+        c.restApi(),
+        c.ipfsHttp(),
+        c.mapTracker(),
+        c.monBasic(),
+        c.balancedAllocator(),
+        c.diskInformer(),
+        c.tagsInformer(),
         c.metrics());
   }
 
   private static ServiceConfig withRandomPorts(ServiceConfig c) {
     ClusterSection k = c.cluster();
     ClusterSection cluster =
-        new ClusterSection(k.peername(), k.secret(), k.leaveOnShutdown(),
-            repoint(k.listenMultiaddress()), repoint(k.rpcListenMultiaddress()),
-            k.announceMultiaddress(), k.stateSyncInterval(), k.ipfsSyncInterval(),
-            k.pinRecoverInterval(), k.replicationFactorMin(), k.replicationFactorMax(),
-            k.monitorPingInterval(), k.peerWatchInterval(), k.disableRepinning(),
-            k.repinGracePeriod(), k.peerstoreFile());
+        new ClusterSection(
+            k.peername(),
+            k.secret(),
+            k.leaveOnShutdown(),
+            repoint(k.listenMultiaddress()),
+            repoint(k.rpcListenMultiaddress()),
+            k.announceMultiaddress(),
+            k.stateSyncInterval(),
+            k.ipfsSyncInterval(),
+            k.pinRecoverInterval(),
+            k.replicationFactorMin(),
+            k.replicationFactorMax(),
+            k.monitorPingInterval(),
+            k.peerWatchInterval(),
+            k.disableRepinning(),
+            k.repinGracePeriod(),
+            k.peerstoreFile());
     RestApiSection a = c.restApi();
     List<Multiaddr> rest = new ArrayList<>();
     a.httpListenMultiaddress().forEach(m -> rest.add(repoint(m)));
     RestApiSection restApi =
-        new RestApiSection(rest, a.sslCertFile(), a.sslKeyFile(), a.readTimeout(),
-            a.readHeaderTimeout(), a.writeTimeout(), a.idleTimeout(), a.maxHeaderBytes(),
-            a.basicAuthCredentials(), a.httpLogFile(), a.headers(), a.corsAllowedOrigins(),
-            a.corsAllowedMethods(), a.corsAllowedHeaders(), a.corsExposedHeaders(),
-            a.corsAllowCredentials(), a.corsMaxAge());
+        new RestApiSection(
+            rest,
+            a.sslCertFile(),
+            a.sslKeyFile(),
+            a.readTimeout(),
+            a.readHeaderTimeout(),
+            a.writeTimeout(),
+            a.idleTimeout(),
+            a.maxHeaderBytes(),
+            a.basicAuthCredentials(),
+            a.httpLogFile(),
+            a.headers(),
+            a.corsAllowedOrigins(),
+            a.corsAllowedMethods(),
+            a.corsAllowedHeaders(),
+            a.corsExposedHeaders(),
+            a.corsAllowCredentials(),
+            a.corsMaxAge());
     IpfsProxySection p = c.ipfsProxy();
     IpfsProxySection proxy =
-        new IpfsProxySection(repoint(p.listenMultiaddress()), p.nodeMultiaddress(), p.logFile(),
-            p.readTimeout(), p.readHeaderTimeout(), p.writeTimeout(), p.idleTimeout(),
+        new IpfsProxySection(
+            repoint(p.listenMultiaddress()),
+            p.nodeMultiaddress(),
+            p.logFile(),
+            p.readTimeout(),
+            p.readHeaderTimeout(),
+            p.writeTimeout(),
+            p.idleTimeout(),
             p.maxHeaderBytes());
-    return new ServiceConfig(cluster, c.raft(), proxy, restApi, c.ipfsHttp(), c.mapTracker(),
-        c.monBasic(), c.balancedAllocator(), c.diskInformer(), c.tagsInformer(), c.metrics());
+    return new ServiceConfig(
+        cluster,
+        c.raft(),
+        proxy,
+        restApi,
+        c.ipfsHttp(),
+        c.mapTracker(),
+        c.monBasic(),
+        c.balancedAllocator(),
+        c.diskInformer(),
+        c.tagsInformer(),
+        c.metrics());
   }
 
   private static Multiaddr repoint(Multiaddr m) {

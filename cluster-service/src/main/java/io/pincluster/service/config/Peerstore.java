@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The peerstore file: one cluster peer address per line, {@code /ip4/H/tcp/P/p2p/<id>} (the port
- * is the peer's Raft port). Blank lines and {@code #} comments are ignored.
+ * The peerstore file: one cluster peer address per line, {@code /ip4/H/tcp/P/p2p/<id>} (the port is
+ * the peer's Raft port). Blank lines and {@code #} comments are ignored.
  */
 public final class Peerstore {
   private Peerstore() {}

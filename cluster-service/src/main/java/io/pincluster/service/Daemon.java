@@ -1,0 +1,277 @@
+package io.pincluster.service;
+
+import io.pincluster.consensus.raft.RaftConsensus;
+import io.pincluster.consensus.raft.RaftSettings;
+import io.pincluster.core.PinStateView;
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.config.ConfigException;
+import io.pincluster.core.config.RestApiSection;
+import io.pincluster.core.config.ServiceConfig;
+import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import io.pincluster.ipfs.IpfsHttpConnector;
+import io.pincluster.peerrpc.HttpPeerRpc;
+import io.pincluster.peerrpc.PeerRpcServer;
+import io.pincluster.pintracker.MapPinTracker;
+import io.pincluster.restapi.RestApiServer;
+import io.pincluster.service.cluster.Cluster;
+import io.pincluster.service.cluster.SelfAddresses;
+import io.pincluster.service.config.ConfigFolder;
+import io.pincluster.service.config.Peerstore;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds and starts every component of a peer by hand, in dependency order,
+ * and stops them in reverse order (APIs, background tasks, tracker, consensus with RocksDB, IPFS
+ * client, lock). Start either completes or undoes what it started.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  /** A started component and how to stop it, for ordered shutdown. */
+  private record Stoppable(String name, AutoCloseable closeable) {}
+
+  private final Deque<Stoppable> started = new ArrayDeque<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private PeerId self;
+  private Cluster cluster;
+  private RaftConsensus consensus;
+  private RestApiServer restApi;
+  private PeerRpcServer rpcServer;
+
+  private Daemon() {}
+
+  /**
+   * Starts a peer. Returns once every component listens (a Raft leader may still be pending).
+   *
+   * @throws io.pincluster.core.ClusterException when the folder is locked, the config is
+   *     inconsistent or a component cannot start; whatever had started is stopped again
+   */
+  public static Daemon start(ConfigFolder folder, ServiceConfig config, Identity identity) {
+    Daemon d = new Daemon();
+    try {
+      d.startAll(folder, config, identity, InstantSource.system());
+      return d;
+    } catch (RuntimeException e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  private void startAll(
+      ConfigFolder folder, ServiceConfig config, Identity identity, InstantSource clock) {
+    self = identity.id();
+    remember("lock", LockFile.acquire(folder.lockFile()));
+    Path dataFolder = config.raft().dataFolder(folder.path());
+    Map<PeerId, String> initialPeers = initialPeers(folder, config, dataFolder);
+    SelfAddresses addresses =
+        SelfAddresses.of(config.cluster(), config.restApi().httpListenMultiaddress().get(0));
+
+    consensus =
+        RaftConsensus.start(
+            new RaftSettings(
+                self,
+                bindAddress(config.cluster().listenMultiaddress()),
+                addresses.raft().hostPort(),
+                dataFolder,
+                config.raft(),
+                initialPeers));
+    remember("consensus (Ratis and RocksDB)", consensus);
+
+    IpfsHttpConnector ipfs = new IpfsHttpConnector(config.ipfsHttp());
+    remember("IPFS connector", ipfs);
+
+    MapPinTracker tracker =
+        new MapPinTracker(
+            self, config.cluster().peername(), config.mapTracker(), consensus.state(), ipfs, clock);
+    consensus.state().addListener(trackerFeed(self, tracker));
+    tracker.start();
+    remember("pin tracker", tracker);
+
+    HttpPeerRpc rpc =
+        new HttpPeerRpc(
+            config.cluster().secretBytes(), consensus.peerTable(), config.raft().networkTimeout());
+    remember("peer RPC client", rpc);
+    ExecutorService fanOut = Threads.bounded("cluster-fanout", 16, 1024);
+    remember("fan-out pool", fanOut::shutdownNow);
+    cluster =
+        new Cluster(
+            self,
+            config.cluster(),
+            addresses,
+            consensus,
+            tracker,
+            ipfs,
+            rpc,
+            fanOut,
+            config.raft().networkTimeout(),
+            clock);
+
+    ScheduledExecutorService background =
+        Executors.newSingleThreadScheduledExecutor(Threads.named("cluster-background"));
+    remember("background tasks", background::shutdownNow);
+    Announcer announcer =
+        new Announcer(
+            self,
+            config.cluster().peername(),
+            addresses,
+            consensus,
+            ipfs,
+            config.ipfsHttp().connectSwarmsDelay(),
+            clock);
+    long every = config.cluster().peerWatchInterval().toMillis();
+    background.scheduleWithFixedDelay(announcer::tick, 0, every, TimeUnit.MILLISECONDS);
+
+    rpcServer =
+        new PeerRpcServer(
+            config.cluster().rpcListenMultiaddress(),
+            config.cluster().secretBytes(),
+            cluster,
+            clock);
+    rpcServer.start();
+    remember("peer RPC server", rpcServer);
+
+    restApi = new RestApiServer(resolveFiles(config.restApi(), folder), cluster);
+    restApi.start();
+    remember("REST API", restApi);
+    log.info(
+        "pincluster {} peer {} ({}) ready: REST {} raft {} rpc {}",
+        io.pincluster.core.BuildInfo.VERSION,
+        self,
+        config.cluster().peername(),
+        restApi.addresses(),
+        addresses.raft(),
+        addresses.rpc());
+  }
+
+  /** The running cluster operations (for in-process tests and tools). */
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  public PeerId peerId() {
+    return self;
+  }
+
+  public RaftConsensus consensus() {
+    return consensus;
+  }
+
+  public List<InetSocketAddress> restAddresses() {
+    return restApi.addresses();
+  }
+
+  /** Stops everything in reverse start order; idempotent; logs each step and what failed. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    while (!started.isEmpty()) {
+      Stoppable s = started.pop();
+      long t0 = System.nanoTime();
+      try {
+        s.closeable().close();
+        log.info("stopped {} in {} ms", s.name(), (System.nanoTime() - t0) / 1_000_000);
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", s.name(), e.toString());
+      }
+    }
+  }
+
+  private void remember(String name, AutoCloseable c) {
+    started.push(new Stoppable(name, c));
+  }
+
+  /** Feeds applied pinset changes to the tracker; a pin re-allocated away from here is unpinned. */
+  private static PinStateView.PinStateListener trackerFeed(PeerId self, MapPinTracker tracker) {
+    return new PinStateView.PinStateListener() {
+      @Override
+      public void pinned(Pin pin, Pin previous) {
+        if (previous != null && previous.isAllocatedTo(self) && !pin.isAllocatedTo(self)) {
+          tracker.untrack(previous);
+        } else {
+          tracker.track(pin);
+        }
+      }
+
+      @Override
+      public void unpinned(Pin pin) {
+        tracker.untrack(pin);
+      }
+    };
+  }
+
+  /**
+   * Raft addresses of the init_peerset from the peerstore. Only needed to form the group on the
+   * very first start; later starts use the stored Raft configuration.
+   */
+  private static Map<PeerId, String> initialPeers(
+      ConfigFolder folder, ServiceConfig config, Path dataFolder) {
+    Path peerstoreFile = folder.resolveFile(config.cluster().peerstoreFile());
+    Map<PeerId, Multiaddr> known = Peerstore.byPeer(Peerstore.read(peerstoreFile));
+    boolean firstStart = !Files.isDirectory(dataFolder.resolve("ratis"));
+    Map<PeerId, String> out = new LinkedHashMap<>();
+    for (PeerId peer : config.raft().initPeerset()) {
+      Multiaddr address = known.get(peer);
+      if (address == null) {
+        if (firstStart) {
+          throw new ConfigException(
+              "consensus.raft.init_peerset: peer "
+                  + peer
+                  + " has no address in the peerstore "
+                  + peerstoreFile);
+        }
+        continue;
+      }
+      out.put(peer, address.hostPort());
+    }
+    return out;
+  }
+
+  private static InetSocketAddress bindAddress(Multiaddr listen) {
+    return new InetSocketAddress(listen.host().orElse("0.0.0.0"), listen.tcpPort().orElseThrow());
+  }
+
+  /** The section with its file names resolved against the config folder. */
+  private static RestApiSection resolveFiles(RestApiSection c, ConfigFolder folder) {
+    return new RestApiSection(
+        c.httpListenMultiaddress(),
+        resolve(folder, c.sslCertFile()),
+        resolve(folder, c.sslKeyFile()),
+        c.readTimeout(),
+        c.readHeaderTimeout(),
+        c.writeTimeout(),
+        c.idleTimeout(),
+        c.maxHeaderBytes(),
+        c.basicAuthCredentials(),
+        resolve(folder, c.httpLogFile()),
+        c.headers(),
+        c.corsAllowedOrigins(),
+        c.corsAllowedMethods(),
+        c.corsAllowedHeaders(),
+        c.corsExposedHeaders(),
+        c.corsAllowCredentials(),
+        c.corsMaxAge());
+  }
+
+  private static String resolve(ConfigFolder folder, String file) {
+    return file.isEmpty() ? "" : folder.resolveFile(file).toString();
+  }
+}
