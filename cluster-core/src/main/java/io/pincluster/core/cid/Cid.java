@@ -61,7 +61,7 @@ public final class Cid implements Comparable<Cid> {
     }
     try {
       if (text.length() == 46 && text.startsWith("Qm")) {
-        return fromBytes(Base58.decode(text));
+        return decode(Base58.decode(text));
       }
       if (text.startsWith("Qm")) {
         throw new IllegalArgumentException(
@@ -71,7 +71,7 @@ public final class Cid implements Comparable<Cid> {
       if (decoded.length > 0 && decoded[0] == Multihash.SHA2_256) {
         throw new IllegalArgumentException("a CIDv0 must be written in base58btc (Qm…)");
       }
-      return fromBytes(decoded);
+      return decode(decoded);
     } catch (IllegalArgumentException e) {
       throw new InvalidCidException(
           "invalid CID \"" + abbreviate(text) + "\": " + e.getMessage(), e);
@@ -85,21 +85,24 @@ public final class Cid implements Comparable<Cid> {
    */
   public static Cid fromBytes(byte[] data) {
     try {
-      if (data.length == 34 && data[0] == Multihash.SHA2_256 && data[1] == 32) {
-        return new Cid(0, DAG_PB, Multihash.decode(data, 0));
-      }
-      Varint.Read version = Varint.read(data, 0);
-      if (version.value() != 1) {
-        throw new IllegalArgumentException("unsupported CID version " + version.value());
-      }
-      Varint.Read codec = Varint.read(data, version.length());
-      Multihash mh = Multihash.decode(data, version.length() + codec.length());
-      return new Cid(1, codec.value(), mh);
-    } catch (InvalidCidException e) {
-      throw e;
+      return decode(data);
     } catch (IllegalArgumentException e) {
       throw new InvalidCidException("invalid CID bytes: " + e.getMessage(), e);
     }
+  }
+
+  /** Decodes binary CID bytes; throws a bare IllegalArgumentException saying what is wrong. */
+  private static Cid decode(byte[] data) {
+    if (data.length == 34 && data[0] == Multihash.SHA2_256 && data[1] == 32) {
+      return new Cid(0, DAG_PB, Multihash.decode(data, 0));
+    }
+    Varint.Read version = Varint.read(data, 0);
+    if (version.value() != 1) {
+      throw new IllegalArgumentException("unsupported CID version " + version.value());
+    }
+    Varint.Read codec = Varint.read(data, version.length());
+    Multihash mh = Multihash.decode(data, version.length() + codec.length());
+    return new Cid(1, codec.value(), mh);
   }
 
   public int version() {

@@ -89,6 +89,8 @@ class CidTest {
         .hasMessageStartingWith("invalid CID \"hello world\"");
     assertThatThrownBy(() -> Cid.parse("f02551220"))
         .hasMessageContaining("unsupported CID version 2");
+    assertThatThrownBy(() -> Cid.parse("badcid"))
+        .hasMessage("invalid CID \"badcid\": unsupported CID version 0");
   }
 
   @Test
