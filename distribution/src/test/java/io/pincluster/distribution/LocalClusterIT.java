@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalClusterIT {
   static final int OFFSET = 1000;
-  static final Path REPO = Path.of(System.getProperty("pincluster.repo", "..")).toAbsolutePath().normalize();
-  static final Path DIST = Path.of(System.getProperty("pincluster.dist", REPO + "/dist/pincluster"));
+  static final Path REPO =
+      Path.of(System.getProperty("pincluster.repo", "..")).toAbsolutePath().normalize();
+  static final Path DIST =
+      Path.of(System.getProperty("pincluster.dist", REPO + "/dist/pincluster"));
   static final OkHttpClient HTTP =
       new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
 
@@ -52,7 +54,11 @@ class LocalClusterIT {
     if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError(
-          String.join(" ", command) + " did not finish in " + timeout + "\n" + Files.readString(err));
+          String.join(" ", command)
+              + " did not finish in "
+              + timeout
+              + "\n"
+              + Files.readString(err));
     }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
@@ -71,7 +77,8 @@ class LocalClusterIT {
   }
 
   static Run ctl(String rest, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/cluster-ctl").toString(), "--host", rest));
+    List<String> cmd =
+        new ArrayList<>(List.of(DIST.resolve("bin/cluster-ctl").toString(), "--host", rest));
     cmd.addAll(List.of(args));
     return run(Map.of(), Duration.ofMinutes(2), cmd.toArray(String[]::new));
   }
@@ -114,7 +121,8 @@ class LocalClusterIT {
       assertThat(peersLs.out()).contains(p[0]);
     }
 
-    Run add = ctl(peers.get(1)[1], "pin", "add", cid, "--rmin", "2", "--rmax", "2", "--name", "e2e");
+    Run add =
+        ctl(peers.get(1)[1], "pin", "add", cid, "--rmin", "2", "--rmax", "2", "--name", "e2e");
     assertThat(add.exit()).as(add.err()).isZero();
 
     await()
@@ -158,9 +166,13 @@ class LocalClusterIT {
 
   static String addToIpfs(String api, String content) throws IOException {
     RequestBody file =
-        RequestBody.create(content.getBytes(StandardCharsets.UTF_8), MediaType.get("application/octet-stream"));
+        RequestBody.create(
+            content.getBytes(StandardCharsets.UTF_8), MediaType.get("application/octet-stream"));
     MultipartBody body =
-        new MultipartBody.Builder().setType(MultipartBody.FORM).addFormDataPart("file", "e2e.txt", file).build();
+        new MultipartBody.Builder()
+            .setType(MultipartBody.FORM)
+            .addFormDataPart("file", "e2e.txt", file)
+            .build();
     Request req = new Request.Builder().url(api + "/api/v0/add?pin=false").post(body).build();
     try (Response r = HTTP.newCall(req).execute()) {
       String text = r.body().string();
