@@ -54,4 +54,38 @@ public interface CloseableIterator<T> extends Iterator<T>, AutoCloseable {
       }
     };
   }
+
+  /** A view of the items that match {@code keep}; closing it closes this iterator. */
+  default CloseableIterator<T> filter(java.util.function.Predicate<? super T> keep) {
+    CloseableIterator<T> self = this;
+    return new CloseableIterator<>() {
+      private T next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && self.hasNext()) {
+          T candidate = self.next();
+          if (keep.test(candidate)) {
+            next = candidate;
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        T out = next;
+        next = null;
+        return out;
+      }
+
+      @Override
+      public void close() {
+        self.close();
+      }
+    };
+  }
 }

@@ -1,5 +1,6 @@
 package io.pincluster.restapi.internal;
 
+import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterApi;
 import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.api.PinType;
@@ -57,7 +58,7 @@ public final class Routes {
     String cids = req.queryParam("cids", "");
     if (!cids.isEmpty()) {
       List<Cid> list = PinQuery.cids(cids);
-      return Response.stream(Iterators.lazyMap(list, c -> api.status(c, local)));
+      return Response.stream(CloseableIterator.of(list).map(c -> api.status(c, local)));
     }
     Set<TrackerStatus> filter;
     try {
@@ -73,7 +74,7 @@ public final class Routes {
     if (types.size() == PinType.values().length) {
       return Response.stream(api.allocations());
     }
-    return Response.stream(Iterators.filter(api.allocations(), p -> types.contains(p.type())));
+    return Response.stream(api.allocations().filter(p -> types.contains(p.type())));
   }
 
   private Response allocation(Request req) {
