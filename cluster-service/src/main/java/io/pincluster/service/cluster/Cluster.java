@@ -8,7 +8,6 @@ import io.pincluster.core.Consensus;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerRpcService;
-import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.PinTracker;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.IpfsId;
@@ -152,9 +151,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
 
   @Override
   public CompletableFuture<Pin> unpin(Cid cid) {
-    if (consensus.state().get(cid).isEmpty()) {
-      return CompletableFuture.failedFuture(new PinNotFoundException(cid));
-    }
+    // No local pre-check: this peer may lag; the applied result says whether the CID was there.
     return consensus.commitUnpin(cid);
   }
 
