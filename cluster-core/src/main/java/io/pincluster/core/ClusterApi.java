@@ -4,6 +4,8 @@ import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.PinRequest;
+import io.pincluster.core.api.PinResult;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
 import java.util.Optional;
@@ -41,6 +43,24 @@ public interface ClusterApi {
    * and pins with no matching peer are skipped. The caller closes it.
    */
   CloseableIterator<GlobalPinInfo> statusAll(Set<TrackerStatus> filter, boolean local);
+
+  /**
+   * Pins many CIDs at once (the bulk ingest endpoint). Items are committed in large batches with
+   * many in flight; one result per item comes back in the order of the input, as soon as that item
+   * is decided. Reading from {@code items} is paced by the commits (bounded memory). An item that
+   * failed to parse arrives as a {@link PinRequest} with an error and is answered with it. The
+   * caller closes the returned iterator, which stops reading {@code items}.
+   */
+  CloseableIterator<PinResult> pinAll(java.util.Iterator<PinRequest> items);
+
+  /**
+   * Adds a peer that is running and reachable at {@code address} ({@code
+   * /ip4/H/tcp/RAFTPORT/p2p/ID}) to the cluster; completes with its ID object once it is a member.
+   */
+  CompletableFuture<PeerInfo> peerAdd(io.pincluster.core.peer.Multiaddr address);
+
+  /** Removes a peer from the cluster (see {@link Consensus#removePeer}). */
+  CompletableFuture<Void> peerRemove(io.pincluster.core.peer.PeerId peer);
 
   /** Every pin of the pinset, in CID order, streamed. The caller closes it. */
   CloseableIterator<Pin> allocations();

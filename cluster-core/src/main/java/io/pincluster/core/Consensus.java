@@ -3,6 +3,7 @@ package io.pincluster.core;
 import io.pincluster.core.api.PeerRecord;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import java.util.List;
 import java.util.Optional;
@@ -27,10 +28,30 @@ public interface Consensus {
   /** Stores a peer's announced addresses in the peer table. */
   CompletableFuture<Void> commitPeerRecord(PeerRecord record);
 
+  /**
+   * Adds a peer to the Raft group (as a voter while fewer than {@link #MAX_VOTERS} vote, else as a
+   * non-voting listener) once it is running and reachable at {@code raftAddress}; also used to
+   * change a member's address. Completes when the new configuration is committed. Idempotent.
+   */
+  CompletableFuture<Void> addPeer(PeerId peer, Multiaddr raftAddress);
+
+  /**
+   * Removes a peer (online or not, leader included) from the Raft group; a listener is promoted
+   * when a voter leaves. Fails with {@link ClusterException} when it is the last member or not a
+   * member. Completes when the new configuration is committed.
+   */
+  CompletableFuture<Void> removePeer(PeerId peer);
+
+  /** The peers that vote, ordered by peer ID (a subset of {@link #members()}). */
+  List<PeerId> voters();
+
+  /** At most this many peers vote; further members replicate as listeners. */
+  int MAX_VOTERS = 5;
+
   /** The leader this peer knows of, if any. Non-blocking. */
   Optional<PeerId> leader();
 
-  /** The members of the current committed Raft configuration, ordered by peer ID. */
+  /** The members (voters and listeners) of the current Raft configuration, ordered by peer ID. */
   List<PeerId> members();
 
   /** The pinset as applied on this peer. */
