@@ -1,10 +1,17 @@
 package io.pincluster.ctl;
 
 import io.pincluster.ctl.internal.Sleeper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What {@link ClusterCtl#run} takes from its surroundings, injectable so tests are deterministic
@@ -16,13 +23,18 @@ import java.util.function.LongSupplier;
  * @param sleeper how pauses happen
  * @param nanoTime a monotonic clock for {@code --wait-timeout}
  * @param env environment lookup ({@code CLUSTER_CREDENTIALS}); returns null when unset
+ * @param stdin what {@code pin add --from-file -} reads
+ * @param stderrIsTerminal whether stderr is a terminal (progress bars are drawn only there, unless
+ *     asked for)
  */
 record CtlSettings(
     Duration statusDelay,
     Duration pollInterval,
     Sleeper sleeper,
     LongSupplier nanoTime,
-    Function<String, String> env) {
+    Function<String, String> env,
+    Supplier<InputStream> stdin,
+    BooleanSupplier stderrIsTerminal) {
 
   static final Duration DEFAULT_STATUS_DELAY = Duration.ofSeconds(1);
   static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -38,6 +50,8 @@ record CtlSettings(
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(nanoTime, "nanoTime");
     Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(stdin, "stdin");
+    Objects.requireNonNull(stderrIsTerminal, "stderrIsTerminal");
   }
 
   /** The real environment, clock and terminal. */
@@ -47,6 +61,25 @@ record CtlSettings(
         DEFAULT_POLL_INTERVAL,
         Sleeper.SYSTEM,
         System::nanoTime,
-        System::getenv);
+        System::getenv,
+        () -> System.in,
+        CtlSettings::systemStderrIsTerminal);
+  }
+
+  /**
+   * Whether file descriptor 2 is a terminal: on Linux, whether it links to a tty device; elsewhere,
+   * whether the JVM has a console.
+   */
+  static boolean systemStderrIsTerminal() {
+    Path fd = Path.of("/proc/self/fd/2");
+    try {
+      if (Files.exists(fd, LinkOption.NOFOLLOW_LINKS)) {
+        String target = Files.readSymbolicLink(fd).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+      }
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      // fall back to the console check
+    }
+    return System.console() != null;
   }
 }

@@ -4,29 +4,73 @@ import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.ctl.internal.CtlException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code pin add <cid>}: {@code POST /pins/{cid}}, then the status (or the pin, or a wait). */
+/**
+ * {@code pin add <cid>}: {@code POST /pins/{cid}}, then the status (or the pin, or a wait). {@code
+ * pin add --from-file F}: bulk ingest through {@code POST /pins} ({@link PinFromFile}).
+ */
 @Command(
     name = "add",
     description = {
       "Pin a CID in the cluster. Once the cluster has committed the pin, prints the status of the"
           + " CID on every peer.",
       "Replication factors: -1 pins everywhere, 0 (default) uses the cluster's configured"
-          + " factor, N pins on N peers."
+          + " factor, N pins on N peers.",
+      "With --from-file, pins every item of an NDJSON file instead: one pin object per line (as"
+          + " 'cluster-service state export' writes them), a {\"cid\": ...} object with pin"
+          + " options, or a CID. The options given here apply to the items that do not set them."
+          + " Failed items are printed to stderr, then a summary; exit code 2 if any failed."
     })
 final class PinAddCommand implements Callable<Integer> {
+  /** Lines per bulk request by default: an answer of ~100 KB, well within what the server holds. */
+  static final int DEFAULT_BATCH = 1000;
+
+  /**
+   * The most lines per bulk request. OkHttp reads the answer only after sending the body, and the
+   * server holds about 1 MiB of answer meanwhile (~90 bytes per item, more with an error): a much
+   * larger request would stall both sides until the timeout.
+   */
+  static final int MAX_BATCH = 5000;
+
   @Mixin HelpOption helpOption;
+
+  @Spec CommandLine.Model.CommandSpec spec;
 
   private final CtlContext ctx;
 
-  @Parameters(index = "0", paramLabel = "<cid>", description = "The CID to pin.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "<cid>", description = "The CID to pin.")
   String cid;
+
+  @Option(
+      names = "--from-file",
+      paramLabel = "<file>",
+      description = "Pin every item of this NDJSON file; - reads stdin.")
+  String fromFile;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "<lines>",
+      defaultValue = "" + DEFAULT_BATCH,
+      description =
+          "With --from-file: lines sent per request, 1 to "
+              + MAX_BATCH
+              + " (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(
+      names = "--progress",
+      description =
+          "With --from-file: draw the progress bar on stderr even when it is not a terminal.")
+  boolean progress;
 
   @Option(
       names = {"-n", "--name"},
@@ -64,12 +108,35 @@ final class PinAddCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (fromFile != null) {
+      return fromFile();
+    }
+    if (cid == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required parameter: '<cid>' (or --from-file <file>)");
+    }
     Cid target = Args.cid(cid);
     Duration waitTimeout = follow.waitTimeout();
+    Pin pin = ctx.client().pin(target, options());
+    return PinFollowUp.handle(ctx, pin, TrackerStatus.PINNED, follow, waitTimeout);
+  }
+
+  private int fromFile() {
+    if (cid != null) {
+      throw CtlException.failure("give either a <cid> or --from-file, not both");
+    }
+    if (follow.waitForStatus) {
+      throw CtlException.failure("--wait cannot be used with --from-file");
+    }
+    if (batch < 1 || batch > MAX_BATCH) {
+      throw CtlException.failure("--batch must be between 1 and " + MAX_BATCH + ": " + batch);
+    }
+    return new PinFromFile(ctx, fromFile, options(), batch, progress).run();
+  }
+
+  private PinOptions options() {
     int min = replication != 0 ? replication : replicationMin;
     int max = replication != 0 ? replication : replicationMax;
-    PinOptions options = PinOptions.DEFAULT.withReplication(min, max).withName(name);
-    Pin pin = ctx.client().pin(target, options);
-    return PinFollowUp.handle(ctx, pin, TrackerStatus.PINNED, follow, waitTimeout);
+    return PinOptions.DEFAULT.withReplication(min, max).withName(name);
   }
 }

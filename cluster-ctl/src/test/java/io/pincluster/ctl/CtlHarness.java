@@ -1,6 +1,7 @@
 package io.pincluster.ctl;
 
 import io.pincluster.ctl.internal.Sleeper;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -29,6 +30,12 @@ abstract class CtlHarness {
   protected final AtomicLong clock = new AtomicLong(1_000_000_000L);
   protected final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   protected final Map<String, String> env = new HashMap<>();
+
+  /** What the run reads as stdin. */
+  protected byte[] stdin = new byte[0];
+
+  /** Whether the run's stderr counts as a terminal. */
+  protected boolean terminal;
 
   @BeforeEach
   void startServer() throws Exception {
@@ -78,7 +85,14 @@ abstract class CtlHarness {
           sleeps.add(d);
           clock.addAndGet(d.toNanos());
         };
-    return new CtlSettings(Duration.ZERO, Duration.ofSeconds(1), fake, clock::get, env::get);
+    return new CtlSettings(
+        Duration.ZERO,
+        Duration.ofSeconds(1),
+        fake,
+        clock::get,
+        env::get,
+        () -> new ByteArrayInputStream(stdin),
+        () -> terminal);
   }
 
   /** The next request the server received (fails the test after 5 s). */

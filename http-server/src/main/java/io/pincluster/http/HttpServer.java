@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.pincluster.core.ClusterException;
@@ -37,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * write streams item by item; at most {@link HttpServerOptions#workerQueue()} requests wait for
  * one, beyond that requests are answered 503. A stream occupies its worker until it ends, the
  * client goes away, or the write timeout closes the connection.
+ *
+ * <p>Request bodies are aggregated (bounded by {@link HttpServerOptions#maxBodyBytes()}) except for
+ * routes added with {@link Router.Builder#routeStreamingBody}: those run as soon as the headers
+ * arrive and read the body from {@link Request#bodyStream()} (on their worker or a thread they hand
+ * it to) while they answer. The connection reads from the socket only while the body's 64 KiB
+ * buffer has room, and the answer may queue up to {@link HttpServerOptions#duplexBufferBytes()}
+ * before the writer waits for the client: memory stays bounded both ways, whatever the body size.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} any number of times (also without start).
  * Close stops accepting, lets in-flight requests finish for up to {@link
@@ -109,9 +115,7 @@ public final class HttpServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 256)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerContext.WRITE_BUFFER)
             .childHandler(new ServerInitializer(context));
     List<InetSocketAddress> bound = new ArrayList<>();
     for (InetSocketAddress address : options.bindAddresses()) {

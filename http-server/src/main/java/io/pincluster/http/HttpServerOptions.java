@@ -19,7 +19,12 @@ import java.util.Objects;
  * @param ioThreads Netty event-loop threads (accept and socket I/O, never handler code)
  * @param workerThreads threads that run handlers and stream responses
  * @param workerQueue requests waiting for a worker; when full the server answers 503
- * @param maxBodyBytes a larger request body is answered with 413
+ * @param maxBodyBytes a larger request body is answered with 413 (not for routes that stream their
+ *     body, see {@link Router.Builder#routeStreamingBody})
+ * @param duplexBufferBytes while a route that streams its request body answers, this much of its
+ *     response may wait unsent before the handler has to wait for the client (instead of 64 KiB):
+ *     most HTTP/1.1 clients send the whole body before reading the answer, so this is how much
+ *     answer such a client can receive per request without both sides waiting for each other
  * @param maxHeaderBytes a larger request line or header block is answered with 431
  * @param readHeaderTimeout from the first byte of a request to the end of its headers
  * @param readTimeout from the first byte of a request to the end of its body
@@ -38,6 +43,7 @@ public record HttpServerOptions(
     int workerThreads,
     int workerQueue,
     int maxBodyBytes,
+    int duplexBufferBytes,
     int maxHeaderBytes,
     Duration readHeaderTimeout,
     Duration readTimeout,
@@ -65,6 +71,7 @@ public record HttpServerOptions(
     atLeast("workerThreads", workerThreads, 1);
     atLeast("workerQueue", workerQueue, 0);
     atLeast("maxBodyBytes", maxBodyBytes, 0);
+    atLeast("duplexBufferBytes", duplexBufferBytes, 64 * 1024);
     atLeast("maxHeaderBytes", maxHeaderBytes, 256);
     notNegative("readHeaderTimeout", readHeaderTimeout);
     notNegative("readTimeout", readTimeout);
@@ -122,8 +129,8 @@ public record HttpServerOptions(
 
   /**
    * Builds {@link HttpServerOptions}. Defaults: bind {@code 127.0.0.1:0}, 1 I/O thread, 8 workers,
-   * queue 64, body 1 MiB, headers 8 KiB, read-header 5 s, read 0, write 0, idle 2 min, shutdown 5
-   * s, no extra headers, no TLS.
+   * queue 64, body 1 MiB, duplex buffer 1 MiB, headers 8 KiB, read-header 5 s, read 0, write 0,
+   * idle 2 min, shutdown 5 s, no extra headers, no TLS.
    */
   public static final class Builder {
     private final String name;
@@ -132,6 +139,7 @@ public record HttpServerOptions(
     private int workerThreads = 8;
     private int workerQueue = 64;
     private int maxBodyBytes = 1 << 20;
+    private int duplexBufferBytes = 1 << 20;
     private int maxHeaderBytes = 8192;
     private Duration readHeaderTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ZERO;
@@ -168,6 +176,11 @@ public record HttpServerOptions(
 
     public Builder maxBodyBytes(int n) {
       this.maxBodyBytes = n;
+      return this;
+    }
+
+    public Builder duplexBufferBytes(int n) {
+      this.duplexBufferBytes = n;
       return this;
     }
 
@@ -228,6 +241,7 @@ public record HttpServerOptions(
           workerThreads,
           workerQueue,
           maxBodyBytes,
+          duplexBufferBytes,
           maxHeaderBytes,
           readHeaderTimeout,
           readTimeout,

@@ -2,6 +2,8 @@ package io.pincluster.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pincluster.http.internal.PathCodec;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,9 +16,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A fully received HTTP request: method, raw target, decoded query, headers (case-insensitive
- * names), body bytes and the path parameters of the matched route. Immutable (the body array is not
- * copied: do not modify it); safe to share between threads.
+ * An HTTP request: method, raw target, decoded query, headers (case-insensitive names), the body
+ * and the path parameters of the matched route.
+ *
+ * <p>The body is either aggregated (the default: received completely, bounded by the server's body
+ * limit, read with {@link #body()}) or, for routes added with {@link
+ * Router.Builder#routeStreamingBody}, streamed: the handler runs as soon as the headers arrive and
+ * reads the body from {@link #bodyStream()} while it arrives, with no size limit.
+ *
+ * <p>Immutable apart from the body stream (the body array is not copied: do not modify it); safe to
+ * share between threads.
  */
 public final class Request {
   private final String method;
@@ -27,6 +36,7 @@ public final class Request {
   private final Map<String, List<String>> query;
   private final Map<String, List<String>> headers;
   private final byte[] body;
+  private final InputStream bodyStream;
   private final InetSocketAddress remoteAddress;
   private final Map<String, String> pathParams;
 
@@ -42,6 +52,33 @@ public final class Request {
       Map<String, List<String>> headers,
       byte[] body,
       InetSocketAddress remoteAddress) {
+    this(method, uri, protocol, headers, body == null ? new byte[0] : body, null, remoteAddress);
+  }
+
+  /**
+   * A request whose body is read from {@code body} as it arrives (see {@link #bodyStream()}).
+   *
+   * @throws HttpException 400 when the query is malformed
+   */
+  public static Request streaming(
+      String method,
+      String uri,
+      String protocol,
+      Map<String, List<String>> headers,
+      InputStream body,
+      InetSocketAddress remoteAddress) {
+    return new Request(
+        method, uri, protocol, headers, null, Objects.requireNonNull(body, "body"), remoteAddress);
+  }
+
+  private Request(
+      String method,
+      String uri,
+      String protocol,
+      Map<String, List<String>> headers,
+      byte[] body,
+      InputStream bodyStream,
+      InetSocketAddress remoteAddress) {
     this.method = Objects.requireNonNull(method, "method");
     this.uri = Objects.requireNonNull(uri, "uri");
     this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -54,7 +91,8 @@ public final class Request {
     headers.forEach((k, v) -> h.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
     h.replaceAll((k, v) -> List.copyOf(v));
     this.headers = Collections.unmodifiableMap(h);
-    this.body = body == null ? new byte[0] : body;
+    this.body = body;
+    this.bodyStream = bodyStream;
     this.remoteAddress = remoteAddress;
     this.pathParams = Map.of();
   }
@@ -68,6 +106,7 @@ public final class Request {
     this.query = r.query;
     this.headers = r.headers;
     this.body = r.body;
+    this.bodyStream = r.bodyStream;
     this.remoteAddress = r.remoteAddress;
     this.pathParams = Map.copyOf(pathParams);
   }
@@ -166,8 +205,35 @@ public final class Request {
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
+  /**
+   * The aggregated body.
+   *
+   * @throws IllegalStateException when the body is streamed (read it with {@link #bodyStream()})
+   */
   public byte[] body() {
+    if (bodyStream != null) {
+      throw new IllegalStateException(
+          "the body of " + this + " is streamed: read it with bodyStream()");
+    }
     return body;
+  }
+
+  /** Whether the body is streamed (the route was added with {@code routeStreamingBody}). */
+  public boolean hasStreamingBody() {
+    return bodyStream != null;
+  }
+
+  /**
+   * The body as a stream. For a streamed body this is the live stream: reads block until the client
+   * sends more (at most the server's idle timeout, then they throw), return -1 at the end of the
+   * body, and throw an {@link java.io.IOException} when the connection broke. The server reads from
+   * the client only as fast as this stream is read, and stops reading once a small buffer (64 KiB)
+   * is full. One reader at a time, on any thread. Whatever the handler leaves unread is discarded
+   * and the connection is closed after the response. For an aggregated body this is a new stream
+   * over {@link #body()}.
+   */
+  public InputStream bodyStream() {
+    return bodyStream != null ? bodyStream : new ByteArrayInputStream(body);
   }
 
   /** The client's address; null when unknown. */

@@ -18,11 +18,11 @@ import java.util.concurrent.CompletionStage;
  *
  * <ul>
  *   <li>{@link Kind#BODY}: a status and a complete body (possibly empty);
- *   <li>{@link Kind#STREAM}: NDJSON from an iterator. The server sends 204 when it is empty, 500
- *       with an error body when it fails before the first item, otherwise 200, one JSON document
- *       and a newline per item flushed one by one, and the trailer {@code X-Stream-Error} (empty
- *       when the iterator ended normally, else the failure's message). The server always closes the
- *       iterator, also when the client goes away;
+ *   <li>{@link Kind#STREAM}: NDJSON from an iterator. The server sends 204 when it is empty, the
+ *       router's error response (500 unless mapped) when it fails before the first item, otherwise
+ *       200, one JSON document and a newline per item flushed one by one, and the trailer {@code
+ *       X-Stream-Error} (empty when the iterator ended normally, else the failure's message). The
+ *       server always closes the iterator, also when the client goes away;
  *   <li>{@link Kind#ASYNC}: a future; on completion (on a worker thread) a {@code Response} value
  *       is sent as is, any other value as a 200 JSON body, a failure through the router's error
  *       mapping. Headers added to an async response are added to what it resolves to.

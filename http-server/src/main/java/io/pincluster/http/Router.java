@@ -29,7 +29,8 @@ import java.util.function.Function;
  * default ({@link HttpException} keeps its status, anything else is 500 with its message).
  */
 public final class Router {
-  private record Route(String method, PathTemplate template, Handler handler) {}
+  private record Route(
+      String method, PathTemplate template, Handler handler, boolean streamingBody) {}
 
   private final List<Route> routes;
   private final Function<Throwable, Response> errorMapper;
@@ -92,6 +93,30 @@ public final class Router {
     return t;
   }
 
+  /**
+   * Whether a request with this method and raw path would be handled by a route added with {@link
+   * Builder#routeStreamingBody}: the server asks when the request's headers arrive, to decide
+   * whether to aggregate the body or hand it over as a stream. False for paths that would be
+   * redirected, are malformed, or match no such route.
+   */
+  public boolean streamsBody(String method, String rawPath) {
+    if (rawPath.length() > 1 && rawPath.endsWith("/")) {
+      return false;
+    }
+    List<String> segments;
+    try {
+      segments = PathCodec.segments(rawPath);
+    } catch (HttpException malformed) {
+      return false;
+    }
+    for (Route r : routes) {
+      if (r.method().equals(method) && r.template().match(segments) != null) {
+        return r.streamingBody();
+      }
+    }
+    return false;
+  }
+
   private Response routeGuarded(Request request) {
     try {
       Response r = route(request);
@@ -145,6 +170,28 @@ public final class Router {
      *     template are already routed
      */
     public Builder route(String method, String template, Handler handler) {
+      return add(method, template, handler, false);
+    }
+
+    /**
+     * Adds a route whose handler receives the request body as a stream ({@link
+     * Request#bodyStream()}): it runs as soon as the headers arrive, the body has no size limit,
+     * and it may answer (e.g. stream results) while the body is still arriving. Filters run first
+     * as usual; they must not read the body. Meant for bulk uploads; other routes keep the
+     * aggregated, size-limited body.
+     *
+     * @throws IllegalArgumentException as {@link #route}
+     */
+    public Builder routeStreamingBody(String method, String template, Handler handler) {
+      return add(method, template, handler, true);
+    }
+
+    /** {@link #routeStreamingBody} for {@code POST}. */
+    public Builder postStreamingBody(String template, Handler handler) {
+      return routeStreamingBody("POST", template, handler);
+    }
+
+    private Builder add(String method, String template, Handler handler, boolean streaming) {
       String m = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
       PathTemplate t = PathTemplate.parse(template);
       for (Route r : routes) {
@@ -152,7 +199,7 @@ public final class Router {
           throw new IllegalArgumentException("route " + m + " " + template + " is already set");
         }
       }
-      routes.add(new Route(m, t, Objects.requireNonNull(handler, "handler")));
+      routes.add(new Route(m, t, Objects.requireNonNull(handler, "handler"), streaming));
       return this;
     }
 

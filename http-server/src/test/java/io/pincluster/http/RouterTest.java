@@ -96,4 +96,42 @@ class RouterTest {
     assertThat(body(exploded)).contains("filter broke");
     assertThat(exploded.kind()).isEqualTo(Response.Kind.BODY);
   }
+
+  @Test
+  void onlyRoutesAddedAsStreamingTakeTheirBodyAsAStream() {
+    Router r =
+        Router.builder()
+            .postStreamingBody("/pins", req -> Response.noContent())
+            .post("/pins/{cid}", req -> Response.noContent())
+            .get("/pins", req -> Response.noContent())
+            .build();
+    assertThat(r.streamsBody("POST", "/pins")).isTrue();
+    assertThat(r.streamsBody("GET", "/pins")).isFalse();
+    assertThat(r.streamsBody("POST", "/pins/Qm1")).isFalse();
+    assertThat(r.streamsBody("POST", "/pins/")).isFalse();
+    assertThat(r.streamsBody("POST", "/%zz")).isFalse();
+    assertThat(r.streamsBody("POST", "/nowhere")).isFalse();
+  }
+
+  @Test
+  void streamedRequestBodyIsReadFromItsStreamOnly() throws Exception {
+    Request streamed =
+        Request.streaming(
+            "POST",
+            "/pins?name=x",
+            "HTTP/1.1",
+            Map.of(),
+            new java.io.ByteArrayInputStream("abc".getBytes(StandardCharsets.UTF_8)),
+            null);
+    assertThat(streamed.hasStreamingBody()).isTrue();
+    assertThat(streamed.queryParam("name")).contains("x");
+    assertThatThrownBy(streamed::body)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("bodyStream()");
+    assertThat(streamed.withPathParams(Map.of()).bodyStream().readAllBytes())
+        .isEqualTo("abc".getBytes(StandardCharsets.UTF_8));
+    Request aggregated = request("POST", "/pins");
+    assertThat(aggregated.hasStreamingBody()).isFalse();
+    assertThat(aggregated.bodyStream().readAllBytes()).isEmpty();
+  }
 }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REST API ({@code api.restapi}), wire-compatible with IPFS Cluster v1: {@code /id}, {@code
- * /version}, {@code /peers}, {@code /pins[/{cid}]}, {@code /allocations[/{cid}]}, {@code /health}.
+ * /version}, {@code /peers} (GET, POST, DELETE {@code /peers/{peer}}), {@code /pins[/{cid}]},
+ * {@code /allocations[/{cid}]}, {@code /health}; plus the bulk ingest endpoint {@code POST /pins}
+ * (NDJSON in, NDJSON {@code PinResult}s out, both streamed; see {@link Routes}).
  *
  * <p>Request handling order (as IPFS Cluster): request log → basic auth (except {@code OPTIONS} and
  * {@code /health}) → CORS → trailing-slash 307 redirect → route.
@@ -53,7 +55,10 @@ public final class RestApiServer implements AutoCloseable {
 
   static final int WORKER_QUEUE = 256;
 
-  /** The API takes no request bodies; this bounds what a client may send anyway. */
+  /**
+   * Bounds request bodies (e.g. {@code POST /peers}); the body of {@code POST /pins} is streamed
+   * and not limited.
+   */
   static final int MAX_BODY_BYTES = 1 << 20;
 
   /** Go's net/http allows this much more than {@code MaxHeaderBytes}. */

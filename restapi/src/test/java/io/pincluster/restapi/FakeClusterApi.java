@@ -9,6 +9,8 @@ import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinInfoShort;
 import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.PinRequest;
+import io.pincluster.core.api.PinResult;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
@@ -20,8 +22,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -42,6 +46,22 @@ final class FakeClusterApi implements ClusterApi {
   final List<String> closedStreams = new java.util.concurrent.CopyOnWriteArrayList<>();
   volatile RuntimeException pinFailure;
   volatile RuntimeException statusAllFailureAfterFirst;
+
+  /** Bulk items received, in order. */
+  final List<PinRequest> bulkRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** Bulk: thrown when the first result is asked for. */
+  volatile RuntimeException pinAllFailure;
+
+  /** Bulk: thrown after this many results (with {@link #pinAllFailure}); -1 never. */
+  volatile int pinAllFailAfter = -1;
+
+  /** Bulk: items with this CID fail with this message. */
+  volatile Cid refusedCid;
+
+  final AtomicReference<Multiaddr> lastPeerAdd = new AtomicReference<>();
+  final AtomicReference<PeerId> lastPeerRemove = new AtomicReference<>();
+  volatile RuntimeException peerFailure;
 
   static byte[] filled(int n, byte b) {
     byte[] out = new byte[n];
@@ -174,6 +194,65 @@ final class FakeClusterApi implements ClusterApi {
         items.close();
       }
     };
+  }
+
+  /** Answers item by item, reading the next input only when the next result is asked for. */
+  @Override
+  public CloseableIterator<PinResult> pinAll(Iterator<PinRequest> items) {
+    RuntimeException failure = pinAllFailure;
+    int failAfter = pinAllFailAfter;
+    return new CloseableIterator<>() {
+      private int served;
+
+      @Override
+      public boolean hasNext() {
+        if (failure != null && served >= Math.max(0, failAfter)) {
+          throw failure;
+        }
+        return items.hasNext();
+      }
+
+      @Override
+      public PinResult next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        served++;
+        PinRequest r = items.next();
+        bulkRequests.add(r);
+        if (!r.isValid()) {
+          return new PinResult(r.line(), null, r.error());
+        }
+        if (r.cid().equals(refusedCid)) {
+          return new PinResult(r.line(), r.cid(), "refused by the fake");
+        }
+        pins.put(r.cid(), Pin.of(r.cid(), r.options()).withTimestamp(T));
+        return PinResult.ok(r.line(), r.cid());
+      }
+
+      @Override
+      public void close() {
+        closedStreams.add("pinAll");
+      }
+    };
+  }
+
+  @Override
+  public CompletableFuture<PeerInfo> peerAdd(Multiaddr address) {
+    lastPeerAdd.set(address);
+    if (peerFailure != null) {
+      return CompletableFuture.failedFuture(peerFailure);
+    }
+    return CompletableFuture.supplyAsync(() -> peerInfo(address.peerId().orElseThrow(), "joined"));
+  }
+
+  @Override
+  public CompletableFuture<Void> peerRemove(PeerId peer) {
+    lastPeerRemove.set(peer);
+    if (peerFailure != null) {
+      return CompletableFuture.failedFuture(peerFailure);
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

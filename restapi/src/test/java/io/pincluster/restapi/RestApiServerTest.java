@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pincluster.core.NoLeaderException;
+import io.pincluster.core.NotEnoughPeersException;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.api.PinType;
@@ -255,11 +256,19 @@ class RestApiServerTest {
   }
 
   @Test
-  void failedPinIs500WithTheFailureMessage() throws IOException {
+  void pinWithoutALeaderIs503AndOtherFailuresAre500() throws IOException {
     start();
     api.pinFailure = new NoLeaderException("no leader within 15s", null);
     try (Response r = call("POST", "/pins/" + A)) {
-      assertError(r, 500, "no leader within 15s");
+      assertError(r, 503, "no leader within 15s");
+    }
+    try (Response r = call("DELETE", "/pins/" + A)) {
+      assertError(r, 404, "pin is not part of the pinset");
+    }
+    api.pinFailure = new NotEnoughPeersException(2, 3, 1);
+    try (Response r = call("POST", "/pins/" + A)) {
+      assertThat(r.code()).isEqualTo(500);
+      assertThat(json(r).get("message").asText()).startsWith("not enough peers to allocate CID");
     }
   }
 

@@ -8,6 +8,7 @@ import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.PinResult;
 import io.pincluster.core.api.PinType;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.api.Version;
@@ -16,6 +17,7 @@ import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,11 +30,13 @@ import java.util.stream.Collectors;
 import okhttp3.Credentials;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSink;
 import okio.BufferedSource;
 
 /**
@@ -115,6 +119,80 @@ public final class RestClient implements AutoCloseable {
     pinQuery(options).forEach(url::addEncodedQueryParameter);
     Request request = request(url.build()).post(RequestBody.create(new byte[0])).build();
     return getOne(request, Pin.class);
+  }
+
+  /**
+   * {@code POST /pins}: pins every item of an NDJSON body (pin objects, CIDs), streamed both ways.
+   * The body is written by {@code body} while the call runs, once (the request is never retried:
+   * its body cannot be read twice). The answer is one {@link PinResult} per item, in input order,
+   * read as it arrives.
+   *
+   * <p>Like most HTTP/1.1 clients, OkHttp sends the whole body before it reads the answer, while
+   * the server answers as it reads; the server can hold about 1 MiB of answer meanwhile. So a
+   * caller should send a large input as several requests of some thousand lines each (see {@code
+   * lineOffset}), not as one.
+   *
+   * @param defaults pin options for the items that do not set them (as query parameters)
+   * @param lineOffset the server numbers the body's lines from {@code lineOffset + 1}
+   */
+  public CloseableIterator<PinResult> pinAll(
+      BodyWriter body, PinOptions defaults, long lineOffset) {
+    if (lineOffset < 0) {
+      throw new IllegalArgumentException("lineOffset cannot be negative: " + lineOffset);
+    }
+    HttpUrl.Builder url = url("pins").newBuilder();
+    pinQuery(defaults).forEach(url::addEncodedQueryParameter);
+    if (lineOffset > 0) {
+      url.addQueryParameter("line-offset", Long.toString(lineOffset));
+    }
+    return stream(request(url.build()).post(new StreamedBody(body)).build(), PinResult.class);
+  }
+
+  /** {@code POST /peers}: adds the peer at {@code address} ({@code …/tcp/P/p2p/<id>}). */
+  public PeerInfo peerAdd(Multiaddr address) {
+    String json = Json.toText(Map.of("peer_id", address.toString()));
+    RequestBody body = RequestBody.create(json, MediaType.get("application/json"));
+    return getOne(request(url("peers")).post(body).build(), PeerInfo.class);
+  }
+
+  /** {@code DELETE /peers/{peer}}: removes a peer from the cluster. */
+  public void peerRemove(PeerId peer) {
+    Request request = request(url("peers", peer.toString())).delete().build();
+    try (Response response = execute(request)) {
+      checkStatus(request, response);
+    }
+  }
+
+  /** Writes a request body as it is sent. */
+  @FunctionalInterface
+  public interface BodyWriter {
+    /** Writes the whole body to {@code out} (do not close it). */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** An NDJSON body written while it is sent; one-shot, so OkHttp never retries it. */
+  private static final class StreamedBody extends RequestBody {
+    private static final MediaType NDJSON = MediaType.get("application/x-ndjson");
+    private final BodyWriter writer;
+
+    StreamedBody(BodyWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return NDJSON;
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return true;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      writer.writeTo(sink.outputStream());
+    }
   }
 
   /** {@code DELETE /pins/{cid}}: the removed pin; a 404 {@link ApiErrorException} if unknown. */

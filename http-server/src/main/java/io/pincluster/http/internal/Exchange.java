@@ -22,11 +22,19 @@ final class Exchange {
   final String protocol;
   final Map<String, List<String>> headers;
   final byte[] body;
+
+  /** The body of a streaming route, else null. */
+  final BodyStream bodyStream;
+
   final boolean keepAlive;
   final boolean http10;
   final Instant received;
   final long startNanos;
   final ScheduledFuture<?> writeTimer;
+
+  /** Event loop only: the client expects {@code 100 Continue} before it sends the body. */
+  boolean continuePending;
+
   private volatile int status;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean completed = new AtomicBoolean();
@@ -38,6 +46,7 @@ final class Exchange {
       String protocol,
       Map<String, List<String>> headers,
       byte[] body,
+      BodyStream bodyStream,
       boolean keepAlive,
       Instant received,
       long startNanos,
@@ -48,6 +57,7 @@ final class Exchange {
     this.protocol = protocol;
     this.headers = headers;
     this.body = body;
+    this.bodyStream = bodyStream;
     this.keepAlive = keepAlive;
     this.http10 = protocol.equals("HTTP/1.0");
     this.received = received;
@@ -57,7 +67,15 @@ final class Exchange {
 
   /** Builds the request; may throw an HttpException (400) for a malformed query. */
   Request toRequest() {
+    if (bodyStream != null) {
+      return Request.streaming(method, uri, protocol, headers, bodyStream, remoteAddress());
+    }
     return new Request(method, uri, protocol, headers, body, remoteAddress());
+  }
+
+  /** True for a streamed body that has not fully arrived. */
+  boolean bodyUnfinished() {
+    return bodyStream != null && !bodyStream.isComplete();
   }
 
   InetSocketAddress remoteAddress() {

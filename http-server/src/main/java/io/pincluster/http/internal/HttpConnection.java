@@ -3,9 +3,11 @@ package io.pincluster.http.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -23,6 +25,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.pincluster.http.Response;
 import io.pincluster.http.Router;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -43,10 +46,18 @@ import org.slf4j.LoggerFactory;
  * One client connection: aggregates each request (bounded by the body limit), hands complete
  * requests one at a time to the worker pool, and answers pipelined requests in order.
  *
+ * <p>Streamed bodies: when the route of a request takes its body as a stream ({@link
+ * Router#streamsBody}), the request is handed over as soon as its headers arrive and its body
+ * chunks go into a bounded {@link BodyStream}. While it is answered, the channel's write buffer may
+ * hold {@link io.pincluster.http.HttpServerOptions#duplexBufferBytes()} instead of 64 KiB. When its
+ * response is done before the body ended, the rest of the body is discarded and the connection is
+ * closed (lingering, as for errors).
+ *
  * <p>Threading: every field except the writability lock is confined to the channel's event loop.
- * Workers call only {@link #awaitWritable()}, {@link #ctx()} and {@link #abort(Exchange)}. Read
- * interest is switched off while a complete request waits behind the one being answered, so a
- * client cannot queue work faster than it is answered.
+ * Workers call only {@link #awaitWritable()}, {@link #ctx()} and {@link #abort(Exchange)}; body
+ * readers call {@link #resumeReading()}. Read interest ({@link #updateAutoRead()}) is switched off
+ * while a complete request waits behind the one being answered, so a client cannot queue work
+ * faster than it is answered, and while a streamed body's buffer is full.
  *
  * <p>Errors found while decoding (431 headers too large, 413 body too large, 400 malformed) are
  * answered with {@code Connection: close}; the server then stops writing and discards input for a
@@ -64,6 +75,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private volatile ChannelHandlerContext ctx;
 
   private Partial partial;
+
+  /** The exchange whose streamed body is arriving (active or pending), else null. */
+  private Exchange streamingIn;
+
   private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
   private Exchange active;
   private boolean failed;
@@ -120,6 +135,11 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     if (partial != null) {
       ConnectionTimers.cancel(partial.writeTimer());
       partial = null;
+    }
+    if (streamingIn != null) {
+      streamingIn.bodyStream.fail(
+          new IOException("the connection closed before the request body ended"));
+      streamingIn = null;
     }
     for (Exchange e : pending) {
       ConnectionTimers.cancel(e.writeTimer);
@@ -179,6 +199,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       fail(417, "expectation failed");
       return;
     }
+    if (server.router.streamsBody(head.method().name(), rawPath(head.uri()))) {
+      onStreamingHead(head);
+      return;
+    }
     long length = HttpUtil.getContentLength(head, -1L);
     if (length > server.options.maxBodyBytes()) {
       fail(413, tooLarge());
@@ -198,12 +222,52 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             timers.startWriteTimer());
   }
 
+  private static String rawPath(String uri) {
+    String target = PathCodec.originForm(uri);
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
+  /** Hands the request over now; its body follows through a {@link BodyStream}. */
+  private void onStreamingHead(HttpRequest head) {
+    BodyStream body = new BodyStream(this::resumeReading, server.options.effectiveIdleTimeout());
+    Exchange e =
+        toExchange(
+            head,
+            server.clock.instant(),
+            System.nanoTime(),
+            new byte[0],
+            body,
+            timers.startWriteTimer());
+    e.continuePending = HttpUtil.is100ContinueExpected(head);
+    streamingIn = e;
+    enqueue(e);
+  }
+
+  private void onStreamedContent(HttpContent content) {
+    Exchange e = streamingIn;
+    if (content.decoderResult().isFailure()) {
+      fail(400, "bad request: " + Router.messageOf(content.decoderResult().cause()));
+      return;
+    }
+    e.bodyStream.offer(content.content());
+    if (content instanceof LastHttpContent) {
+      timers.bodyRead();
+      e.bodyStream.end();
+      streamingIn = null;
+    }
+    updateAutoRead();
+  }
+
   private String tooLarge() {
     return "request body too large (limit " + server.options.maxBodyBytes() + " bytes)";
   }
 
   private void onContent(HttpContent content) {
     if (partial == null) {
+      if (streamingIn != null) {
+        onStreamedContent(content);
+      }
       return;
     }
     if (content.decoderResult().isFailure()) {
@@ -223,14 +287,22 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     if (content instanceof LastHttpContent) {
       timers.bodyRead();
-      Exchange e = toExchange(partial);
+      Partial p = partial;
+      Exchange e =
+          toExchange(
+              p.head(), p.received(), p.startNanos(), p.body().toByteArray(), null, p.writeTimer());
       partial = null;
       enqueue(e);
     }
   }
 
-  private Exchange toExchange(Partial p) {
-    HttpRequest head = p.head();
+  private Exchange toExchange(
+      HttpRequest head,
+      Instant received,
+      long startNanos,
+      byte[] body,
+      BodyStream bodyStream,
+      ScheduledFuture<?> writeTimer) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (String name : head.headers().names()) {
       headers.put(name, new ArrayList<>(head.headers().getAll(name)));
@@ -241,11 +313,12 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         head.uri(),
         head.protocolVersion().text(),
         headers,
-        p.body().toByteArray(),
+        body,
+        bodyStream,
         HttpUtil.isKeepAlive(head),
-        p.received(),
-        p.startNanos(),
-        p.writeTimer());
+        received,
+        startNanos,
+        writeTimer);
   }
 
   private void enqueue(Exchange e) {
@@ -262,17 +335,15 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     if (active == null) {
       dispatchNext();
     } else {
-      ctx.channel().config().setAutoRead(false);
+      updateAutoRead();
     }
   }
 
   private void dispatchNext() {
     Exchange next = pending.poll();
+    updateAutoRead();
     if (next == null) {
-      if (!ctx.channel().config().isAutoRead()) {
-        ctx.channel().config().setAutoRead(true);
-      }
-      if (partial == null) {
+      if (partial == null && streamingIn == null) {
         if (closeRequested) {
           ctx.close();
         } else {
@@ -282,10 +353,49 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     active = next;
+    if (next.bodyStream != null) {
+      startDuplex(next);
+    }
     try {
       server.workers.execute(() -> server.writer.answer(next));
     } catch (RejectedExecutionException e) {
       server.writer.writeBody(next, busy(), false);
+    }
+  }
+
+  /** Before a streaming request is answered: a larger write buffer, and 100 Continue if due. */
+  private void startDuplex(Exchange e) {
+    int high = server.options.duplexBufferBytes();
+    ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
+    if (e.continuePending) {
+      e.continuePending = false;
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    }
+  }
+
+  /**
+   * Reads from the socket when nothing waits to be answered and the streamed body arriving (if any)
+   * has room; stops reading otherwise. Event loop only.
+   */
+  private void updateAutoRead() {
+    if (failed) {
+      return;
+    }
+    boolean want = pending.isEmpty() && (streamingIn == null || streamingIn.bodyStream.wantsMore());
+    ChannelConfig config = ctx.channel().config();
+    if (config.isAutoRead() != want) {
+      config.setAutoRead(want);
+    }
+  }
+
+  /** From a body reader: the streamed body's buffer has room again. Thread-safe. */
+  void resumeReading() {
+    try {
+      ctx.executor().execute(this::updateAutoRead);
+    } catch (RejectedExecutionException e) {
+      // the event loop is shutting down: nothing more will be read anyway
     }
   }
 
@@ -307,6 +417,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     if (active == e) {
       active = null;
     }
+    if (e.bodyStream != null && endDuplex(e)) {
+      return;
+    }
     if (failed) {
       linger();
       return;
@@ -316,6 +429,32 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     dispatchNext();
+  }
+
+  /**
+   * After a streaming request was answered: the normal write buffer again; its body stream closed
+   * (dropping what the handler left unread). When the body has not fully arrived, discards the rest
+   * while lingering, then closes; returns true then.
+   */
+  private boolean endDuplex(Exchange e) {
+    ctx.channel().config().setWriteBufferWaterMark(ServerContext.WRITE_BUFFER);
+    boolean unfinished = e.bodyUnfinished();
+    e.bodyStream.close();
+    if (!unfinished) {
+      return false;
+    }
+    if (streamingIn == e) {
+      streamingIn = null;
+    }
+    LOG.debug(
+        "{}: closing connection from {}: {} {} was answered before its body ended",
+        server.options.name(),
+        remoteAddress(),
+        e.method,
+        e.uri);
+    failed = true;
+    linger();
+    return true;
   }
 
   /** From a worker: the response of {@code e} cannot be finished (client gone, shutdown). */
@@ -337,6 +476,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     HttpRequest head = partial == null ? null : partial.head();
     partial = null;
+    if (streamingIn != null) {
+      streamingIn.bodyStream.fail(new IOException("the request body is malformed: " + message));
+      streamingIn = null;
+    }
     if (active != null) {
       // A response is still being written: an error cannot be sent in order.
       ctx.close();
@@ -350,6 +493,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             head == null ? "HTTP/1.1" : head.protocolVersion().text(),
             Map.of(),
             new byte[0],
+            null,
             false,
             server.clock.instant(),
             System.nanoTime(),

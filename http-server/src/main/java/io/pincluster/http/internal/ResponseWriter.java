@@ -68,7 +68,7 @@ final class ResponseWriter {
 
   /** Writes a complete response; the connection completes the exchange once it is flushed. */
   void writeBody(Exchange e, Response r, boolean forceClose) {
-    boolean close = forceClose || !e.keepAlive || server.closing();
+    boolean close = forceClose || !e.keepAlive || server.closing() || e.bodyUnfinished();
     int status = r.status();
     byte[] body = r.body();
     DefaultFullHttpResponse resp =
@@ -149,7 +149,7 @@ final class ResponseWriter {
       }
       item = items.next();
     } catch (RuntimeException ex) {
-      writeBody(e, streamHeaders(Response.error(500, Router.messageOf(ex)), r), false);
+      writeBody(e, streamHeaders(server.router.errorResponse(ex), r), false);
       return;
     }
     boolean chunked = !e.http10;

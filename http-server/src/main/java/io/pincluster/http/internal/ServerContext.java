@@ -1,5 +1,6 @@
 package io.pincluster.http.internal;
 
+import io.netty.channel.WriteBufferWaterMark;
 import io.pincluster.http.AccessLog;
 import io.pincluster.http.HttpServerOptions;
 import io.pincluster.http.Router;
@@ -12,6 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /** What every connection of one server shares. Thread-safe. */
 public final class ServerContext {
+  /**
+   * Each connection's write buffer: a worker writing a stream waits while more than the high mark
+   * is queued (see {@link HttpConnection#awaitWritable()}).
+   */
+  public static final WriteBufferWaterMark WRITE_BUFFER =
+      new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
   private static final Logger LOG = LoggerFactory.getLogger(ServerContext.class);
 
   final HttpServerOptions options;

@@ -46,6 +46,26 @@ public final class PinQuery {
     return req.queryParam("local").map("true"::equals).orElse(false);
   }
 
+  /**
+   * {@code line-offset} of {@code POST /pins}: a number {@code >= 0}, 0 when absent; 400 {@code
+   * parameter line-offset invalid: …} otherwise.
+   */
+  public static long lineOffset(Request req) {
+    Optional<String> v = nonEmpty(req, "line-offset");
+    if (v.isEmpty()) {
+      return 0;
+    }
+    try {
+      long n = Long.parseLong(v.get());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw invalid("line-offset", "\"" + v.get() + "\" is not a number >= 0");
+  }
+
   /** The pin options of {@code POST /pins/{cid}}; {@code expire-in} counts from {@code clock}. */
   public static PinOptions options(Request req, InstantSource clock) {
     int min;

@@ -2,11 +2,14 @@ package io.pincluster.restapi.internal;
 
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterApi;
+import io.pincluster.core.NoLeaderException;
 import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.api.PinType;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.api.Version;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
 import io.pincluster.http.HttpException;
 import io.pincluster.http.Request;
 import io.pincluster.http.Response;
@@ -16,8 +19,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The IPFS Cluster v1 REST routes (reference §1.1–§1.3) over a {@link ClusterApi}. Handlers run on
- * the HTTP server's workers; pin and unpin answer from the API's futures without blocking a worker.
+ * The IPFS Cluster v1 REST routes (reference §1.1–§1.3) over a {@link ClusterApi}, plus the bulk
+ * ingest endpoint {@code POST /pins} (an NDJSON body, see {@link BulkPinParser}, answered with one
+ * {@link io.pincluster.core.api.PinResult} per item as NDJSON, in input order, while the body is
+ * still arriving). Handlers run on the HTTP server's workers; pin, unpin and peer add/remove answer
+ * from the API's futures without blocking a worker.
+ *
+ * <p>Errors: the pinset's not-found error is 404, {@link NoLeaderException} 503, parse problems
+ * 400, every other failure 500 with its message.
  */
 public final class Routes {
   private final ClusterApi api;
@@ -34,6 +43,9 @@ public final class Routes {
         .get("/id", req -> Response.ok(api.id()))
         .get("/version", req -> Response.ok(new Version(api.version())))
         .get("/peers", req -> Response.stream(api.peers()))
+        .post("/peers", this::peerAdd)
+        .delete("/peers/{peer}", this::peerRemove)
+        .postStreamingBody("/pins", this::pinAll)
         .post("/pins/{cid}", this::pin)
         .delete("/pins/{cid}", req -> Response.async(api.unpin(cid(req))))
         .get("/pins/{cid}", req -> Response.ok(api.status(cid(req), PinQuery.local(req))))
@@ -51,6 +63,31 @@ public final class Routes {
   private Response pin(Request req) {
     Cid cid = cid(req);
     return Response.async(api.pin(cid, PinQuery.options(req, clock)));
+  }
+
+  /**
+   * {@code POST /pins}: the query's pin options are defaults for the items; {@code line-offset=N}
+   * numbers the lines from N+1 (for a client that splits a file into several requests).
+   */
+  private Response pinAll(Request req) {
+    BulkPinParser parser = new BulkPinParser(PinQuery.options(req, clock));
+    long offset = PinQuery.lineOffset(req);
+    return Response.stream(api.pinAll(new BulkPinLines(req.bodyStream(), parser, offset)));
+  }
+
+  private Response peerAdd(Request req) {
+    Multiaddr address = PeerAddBody.parse(req.body());
+    return Response.async(api.peerAdd(address));
+  }
+
+  private Response peerRemove(Request req) {
+    PeerId id;
+    try {
+      id = PeerId.parse(req.pathParam("peer"));
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, "error decoding peer_id: " + e.getMessage(), e);
+    }
+    return Response.async(api.peerRemove(id).thenApply(done -> Response.noContent()));
   }
 
   private Response statusAll(Request req) {
@@ -85,12 +122,16 @@ public final class Routes {
   }
 
   /**
-   * IPFS Cluster's "automatic" status: the pinset's not-found error is 404; everything else falls
-   * through to the default mapping (HttpException keeps its status, others are 500).
+   * IPFS Cluster's "automatic" status: the pinset's not-found error is 404; a write that found no
+   * Raft leader in time is 503 (retry later); everything else falls through to the default mapping
+   * (HttpException keeps its status, others are 500).
    */
   static Response mapError(Throwable t) {
     if (t instanceof PinNotFoundException || PinNotFoundException.MESSAGE.equals(t.getMessage())) {
       return Response.error(404, PinNotFoundException.MESSAGE);
+    }
+    if (t instanceof NoLeaderException) {
+      return Response.error(503, Router.messageOf(t));
     }
     return null;
   }
