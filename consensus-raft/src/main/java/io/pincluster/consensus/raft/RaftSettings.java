@@ -1,5 +1,6 @@
 package io.pincluster.consensus.raft;
 
+import io.pincluster.core.config.GoDuration;
 import io.pincluster.core.config.RaftSection;
 import io.pincluster.core.peer.PeerId;
 import java.net.InetSocketAddress;
@@ -20,6 +21,9 @@ import java.util.TreeMap;
  * @param config the {@code consensus.raft} section
  * @param initialPeers Raft {@code host:port} of the {@code init_peerset} members, used only on the
  *     first start (later starts recover the stored configuration); self may be included or not
+ * @param join start as a peer that joins a running cluster: when no Raft state exists yet, Raft
+ *     starts with an empty configuration ({@code initialPeers} ignored) and waits for a member to
+ *     add it ({@link RaftConsensus#addPeer}); when state exists, the peer recovers it normally
  */
 public record RaftSettings(
     PeerId self,
@@ -27,7 +31,29 @@ public record RaftSettings(
     String announceAddress,
     Path dataFolder,
     RaftSection config,
-    Map<PeerId, String> initialPeers) {
+    Map<PeerId, String> initialPeers,
+    boolean join) {
+
+  /** Settings of a peer that forms or recovers a cluster (not {@code join}). */
+  public RaftSettings(
+      PeerId self,
+      InetSocketAddress bind,
+      String announceAddress,
+      Path dataFolder,
+      RaftSection config,
+      Map<PeerId, String> initialPeers) {
+    this(self, bind, announceAddress, dataFolder, config, initialPeers, false);
+  }
+
+  /** These settings with {@code join} set as given. */
+  public RaftSettings withJoin(boolean join) {
+    return new RaftSettings(self, bind, announceAddress, dataFolder, config, initialPeers, join);
+  }
+
+  /** These settings with another listen and announce address (same data folder). */
+  public RaftSettings withAddress(InetSocketAddress bind, String announceAddress) {
+    return new RaftSettings(self, bind, announceAddress, dataFolder, config, initialPeers, join);
+  }
 
   public RaftSettings {
     Objects.requireNonNull(self, "self");
@@ -39,6 +65,14 @@ public record RaftSettings(
           "raft bind address " + bind + " must have a fixed port > 0");
     }
     checkHostPort("raft announce address", announceAddress);
+    if (config.heartbeatTimeout().compareTo(config.electionTimeout()) > 0) {
+      throw new IllegalArgumentException(
+          "consensus.raft.heartbeat_timeout ("
+              + GoDuration.format(config.heartbeatTimeout())
+              + ") must be <= election_timeout ("
+              + GoDuration.format(config.electionTimeout())
+              + "): followers would start elections between heartbeats");
+    }
     initialPeers = initialPeers == null ? Map.of() : copy(initialPeers);
     initialPeers.forEach((id, addr) -> checkHostPort("raft address of peer " + id, addr));
   }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pincluster.core.config.RaftSection;
 import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +25,13 @@ final class LocalRaftCluster implements AutoCloseable {
   private final RaftSection config;
   private final List<PeerId> ids = new ArrayList<>();
   private final Map<PeerId, String> addresses = new LinkedHashMap<>();
-  private final RaftConsensus[] nodes;
+  private final RaftConsensus[] nodes; // each slot written by one thread at a time
+  private final int founders;
 
-  private LocalRaftCluster(Path root, int n, RaftSection config) {
+  private LocalRaftCluster(Path root, int n, int founders, RaftSection config) {
     this.root = root;
     this.config = config;
+    this.founders = founders;
     this.nodes = new RaftConsensus[n];
     for (int i = 0; i < n; i++) {
       PeerId id = Identity.generate().id();
@@ -39,6 +42,12 @@ final class LocalRaftCluster implements AutoCloseable {
 
   /** Test timeouts: elections in 0.5–1 s, writes wait up to {@code waitForLeader} for a leader. */
   static RaftSection config(Duration waitForLeader) {
+    return config(waitForLeader, 10240, Duration.ofMinutes(2), 8192);
+  }
+
+  /** As {@link #config(Duration)}, with the given log and snapshot settings. */
+  static RaftSection config(
+      Duration waitForLeader, int trailingLogs, Duration snapshotInterval, int snapshotThreshold) {
     return new RaftSection(
         List.of(),
         "",
@@ -51,14 +60,27 @@ final class LocalRaftCluster implements AutoCloseable {
         Duration.ofMillis(500),
         Duration.ofMillis(50),
         64,
-        10240,
-        Duration.ofMinutes(2),
-        8192,
+        trailingLogs,
+        snapshotInterval,
+        snapshotThreshold,
         Duration.ofMillis(250));
   }
 
   static LocalRaftCluster start(Path root, int n, RaftSection config) {
-    LocalRaftCluster c = new LocalRaftCluster(root, n, config);
+    return start(root, n, 0, config);
+  }
+
+  /** Prepares {@code n} peers of which the first {@code founders} form a group; starts none. */
+  static LocalRaftCluster prepare(Path root, int n, int founders, RaftSection config) {
+    return new LocalRaftCluster(root, n, founders, config);
+  }
+
+  /**
+   * Starts {@code n} peers forming a group, and prepares {@code spares} more (not started; see
+   * {@link #join(int)}), numbered after them.
+   */
+  static LocalRaftCluster start(Path root, int n, int spares, RaftSection config) {
+    LocalRaftCluster c = new LocalRaftCluster(root, n + spares, n, config);
     try {
       for (int i = 0; i < n; i++) {
         c.restart(i);
@@ -73,14 +95,46 @@ final class LocalRaftCluster implements AutoCloseable {
   RaftSettings settings(int i) {
     PeerId id = ids.get(i);
     String addr = addresses.get(id);
-    int port = Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
+    Map<PeerId, String> initial = new LinkedHashMap<>();
+    for (int j = 0; j < founders; j++) {
+      initial.put(ids.get(j), addresses.get(ids.get(j)));
+    }
     return new RaftSettings(
         id,
-        new InetSocketAddress("127.0.0.1", port),
+        new InetSocketAddress("127.0.0.1", port(i)),
         addr,
         root.resolve("peer-" + i),
         config,
-        addresses);
+        initial);
+  }
+
+  int port(int i) {
+    String addr = addresses.get(ids.get(i));
+    return Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
+  }
+
+  /** Peer {@code i}'s Raft address as a multiaddress. */
+  Multiaddr multiaddr(int i) {
+    return Multiaddr.tcp("127.0.0.1", port(i));
+  }
+
+  /** Starts (stopped) peer {@code i} as a joining peer. */
+  RaftConsensus join(int i) {
+    if (nodes[i] != null) {
+      throw new IllegalStateException("peer " + i + " is running");
+    }
+    nodes[i] = RaftConsensus.start(settings(i).withJoin(true));
+    return nodes[i];
+  }
+
+  /** Gives (stopped) peer {@code i} a new port; it announces it on its next start. */
+  void moveToNewPort(int i) {
+    addresses.put(ids.get(i), "127.0.0.1:" + freePort());
+  }
+
+  /** The Ratis group folder of peer {@code i}. */
+  Path groupFolder(int i) {
+    return settings(i).ratisFolder().resolve(RaftConsensus.GROUP_ID.getUuid().toString());
   }
 
   RaftConsensus node(int i) {
@@ -121,7 +175,7 @@ final class LocalRaftCluster implements AutoCloseable {
     return out;
   }
 
-  /** Waits until one running peer leads and every running peer knows it; returns its index. */
+  /** Waits until one running peer leads and every running member knows it; returns its index. */
   int awaitLeader() {
     return await()
         .atMost(Duration.ofSeconds(20))
@@ -141,7 +195,7 @@ final class LocalRaftCluster implements AutoCloseable {
     }
     PeerId id = ids.get(leader);
     for (int i : running()) {
-      if (!nodes[i].leader().equals(Optional.of(id))) {
+      if (nodes[i].isMember() && !nodes[i].leader().equals(Optional.of(id))) {
         return Optional.empty();
       }
     }
@@ -153,10 +207,22 @@ final class LocalRaftCluster implements AutoCloseable {
     return running().stream().filter(i -> i != leader).findFirst().orElseThrow();
   }
 
+  /** Stops every running peer, all at once (each close waits for Ratis' own shutdown). */
   @Override
   public void close() {
+    List<Thread> closers = new ArrayList<>();
     for (int i = 0; i < nodes.length; i++) {
-      stop(i);
+      int peer = i;
+      Thread t = new Thread(() -> stop(peer), "test-close-" + i);
+      t.start();
+      closers.add(t);
+    }
+    for (Thread t : closers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -69,6 +69,22 @@ class RaftConsensusTest {
   }
 
   @Test
+  void syncOnAPeerWaitsUntilEverythingCommittedElsewhereIsAppliedThere() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    RaftConsensus follower = cluster.node(cluster.follower(leader));
+    for (int i = 0; i < 20; i++) {
+      join(cluster.node(leader).commitPin(pin(i)));
+    }
+
+    long applied = join(follower.sync());
+
+    assertThat(applied).isGreaterThanOrEqualTo(cluster.node(leader).store().appliedIndex());
+    assertThat(follower.state().estimatedCount()).isEqualTo(20); // no waiting needed
+    assertThat(join(cluster.node(leader).sync())).isGreaterThanOrEqualTo(applied);
+  }
+
+  @Test
   void unpinRemovesThePinAndUnpinningAnAbsentCidFailsWithPinNotFound() throws Exception {
     cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
     int leader = cluster.awaitLeader();
@@ -187,6 +203,10 @@ class RaftConsensusTest {
     int other = 3 - leader - survivor;
     cluster.stop(leader);
     cluster.stop(other);
+    // A write sent over the connection to the stopped leader may fail as indeterminate (it could
+    // have reached the leader before it stopped); the next one starts on fresh connections.
+    assertThatThrownBy(() -> join(cluster.node(survivor).commitPin(pin(9))))
+        .hasCauseInstanceOf(io.pincluster.core.ClusterException.class);
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> join(cluster.node(survivor).commitPin(pin(2))))
@@ -201,6 +221,36 @@ class RaftConsensusTest {
     cluster.awaitLeader();
     join(cluster.node(survivor).commitPin(pin(3)));
     assertThat(cluster.node(survivor).state().get(cid(3))).contains(pin(3));
+  }
+
+  @Test
+  void theLeaderRefusesAnEntryOfAnUnknownVersionSoItNeverReachesTheLog() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 1, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    cluster.awaitLeader();
+    RaftConsensus node = cluster.node(0);
+    long applied = node.store().appliedIndex();
+    byte[] newer = new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+    org.apache.ratis.protocol.RaftPeer peer =
+        org.apache.ratis.protocol.RaftPeer.newBuilder()
+            .setId(cluster.id(0).toString())
+            .setAddress(cluster.multiaddr(0).hostPort())
+            .build();
+    try (org.apache.ratis.client.RaftClient raw =
+        org.apache.ratis.client.RaftClient.newBuilder()
+            .setProperties(new org.apache.ratis.conf.RaftProperties())
+            .setRaftGroup(org.apache.ratis.protocol.RaftGroup.valueOf(RaftConsensus.GROUP_ID, peer))
+            .build()) {
+      org.apache.ratis.protocol.Message message =
+          org.apache.ratis.protocol.Message.valueOf(
+              org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(newer));
+
+      assertThatThrownBy(() -> raw.io().send(message))
+          .isInstanceOf(org.apache.ratis.protocol.exceptions.StateMachineException.class)
+          .hasMessageContaining("unsupported entry version 2");
+    }
+    assertThat(node.store().appliedIndex()).isEqualTo(applied);
+    assertThat(node.failure()).isEmpty();
+    join(node.commitPin(pin(1)));
   }
 
   @Test

@@ -45,6 +45,34 @@ class RaftSettingsTest {
   }
 
   @Test
+  void aHeartbeatTimeoutAboveTheElectionTimeoutIsRejected() {
+    RaftSection d = RaftSection.defaults();
+    RaftSection slowHeartbeats =
+        new RaftSection(
+            d.initPeerset(),
+            d.dataFolder(),
+            d.waitForLeaderTimeout(),
+            d.networkTimeout(),
+            d.commitRetries(),
+            d.commitRetryDelay(),
+            d.backupsRotate(),
+            java.time.Duration.ofSeconds(2),
+            d.electionTimeout(),
+            d.commitTimeout(),
+            d.maxAppendEntries(),
+            d.trailingLogs(),
+            d.snapshotInterval(),
+            d.snapshotThreshold(),
+            d.leaderLeaseTimeout());
+
+    assertThatThrownBy(
+            () -> new RaftSettings(SELF, BIND, "h:1", Path.of("d"), slowHeartbeats, Map.of()))
+        .hasMessage(
+            "consensus.raft.heartbeat_timeout (2s) must be <= election_timeout (1s): followers"
+                + " would start elections between heartbeats");
+  }
+
+  @Test
   void foldersAreUnderTheDataFolder() {
     RaftSettings s = settings("10.0.0.1:9096", null);
 
@@ -71,10 +99,20 @@ class RaftSettingsTest {
                 .toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
         .isEqualTo(10_000);
     assertThat(RaftServerConfigKeys.Read.leaderLeaseTimeoutRatio(p)).isEqualTo(0.5);
+    assertThat(RaftServerConfigKeys.Read.leaderLeaseEnabled(p)).isTrue();
+    assertThat(RaftServerConfigKeys.Read.option(p))
+        .isEqualTo(RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    assertThat(org.apache.ratis.RaftConfigKeys.Rpc.type(p, s -> {}).getClass().getSimpleName())
+        .isEqualTo("HeartbeatGrpc");
+    assertThat(p.get("pincluster.raft.heartbeat-timeout.ms")).isEqualTo("1000");
+    assertThat(RaftServerConfigKeys.Log.Appender.retryPolicy(p)).isEqualTo("1ms,10, 500ms,100");
     assertThat(RaftServerConfigKeys.Log.Appender.bufferElementLimit(p)).isEqualTo(64);
     assertThat(RaftServerConfigKeys.Log.purgePreservationLogNum(p)).isEqualTo(10240);
     assertThat(RaftServerConfigKeys.Log.purgeUptoSnapshotIndex(p)).isTrue();
-    assertThat(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(p)).isFalse();
+    assertThat(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(p)).isTrue();
+    assertThat(RaftServerConfigKeys.Snapshot.autoTriggerThreshold(p)).isEqualTo(8192);
+    assertThat(RaftServerConfigKeys.Snapshot.triggerWhenStopEnabled(p)).isTrue();
+    assertThat(RaftServerConfigKeys.Snapshot.retentionFileNum(p)).isEqualTo(2);
     assertThat(RaftServerConfigKeys.storageDir(p).get(0).toPath())
         .isEqualTo(Path.of("/data/raft/ratis"));
     assertThat(RaftServerConfigKeys.removedGroupsDir(p).toPath())

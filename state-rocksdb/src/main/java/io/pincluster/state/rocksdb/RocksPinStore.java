@@ -12,11 +12,17 @@ import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.state.rocksdb.internal.ChangeNotifier;
 import io.pincluster.state.rocksdb.internal.ChangeNotifier.Change;
+import io.pincluster.state.rocksdb.internal.CheckpointFiles;
 import io.pincluster.state.rocksdb.internal.MetaCodec;
+import io.pincluster.state.rocksdb.internal.PinDiff;
+import io.pincluster.state.rocksdb.internal.RocksHandles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -30,12 +36,8 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.rocksdb.Checkpoint;
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
@@ -54,73 +56,61 @@ import org.slf4j.LoggerFactory;
  * #estimatedCount()} is exact and O(1)).
  *
  * <p>Threads: reads are thread-safe and never block on writers (iterators read a RocksDB snapshot).
- * {@link #apply} is serialized internally (one writer at a time); in production the Raft state
- * machine thread is its only caller. Listeners run on the {@code pinstate-notifier} thread in apply
- * order; when {@value #NOTIFIER_CAPACITY} changes are waiting for them, {@link #apply} waits
- * (back-pressure) until there is room or the store is closed.
+ * Writes ({@link #apply}, {@link #load}, {@link #markApplied}, {@link #replaceWith}) are serialized
+ * internally (one writer at a time); in production the Raft state machine thread is their only
+ * caller. Listeners run on the {@code pinstate-notifier} thread in apply order; when {@value
+ * #NOTIFIER_CAPACITY} changes are waiting for them, a write waits (back-pressure) until there is
+ * room or the store is closed.
  *
  * <p>Durability: each batch is one RocksDB {@link WriteBatch} with the WAL on and {@code
  * sync=false}; the Raft log is the durable record, and a batch lost in a power failure is applied
  * again on replay (batches at or below {@link #appliedIndex()} are skipped).
  *
- * <p>Lifecycle: every read and write takes a shared lock and {@link #close()} takes it exclusively,
- * so no RocksDB handle is used after it is freed; after close every method throws {@link
- * StateStoreException}, and open iterators report no more elements.
+ * <p>Replacement: {@link #replaceWith} swaps the whole database for a checkpoint (a Raft snapshot
+ * install). Open iterators then fail with {@link StateStoreException} instead of silently ending,
+ * and listeners hear about every difference. The directories {@code <dir>.incoming} and {@code
+ * <dir>.old} exist only during a replacement; leftovers of an interrupted one are deleted on open.
+ *
+ * <p>Lifecycle: every read and write takes a shared lock and {@link #close()} (and the swap inside
+ * {@link #replaceWith}) takes it exclusively, so no RocksDB handle is used after it is freed; after
+ * close every method throws {@link StateStoreException}, and open iterators report no more
+ * elements.
  */
 public final class RocksPinStore implements PinStateView, PeerTableView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RocksPinStore.class);
 
-  /** How many pin changes may wait for slow listeners before {@link #apply} waits. */
+  /** How many pin changes may wait for slow listeners before a write waits. */
   public static final int NOTIFIER_CAPACITY = 65536;
 
-  static final String PINS_CF = "pins";
-  static final String PEERS_CF = "peers";
   private static final byte[] APPLIED_KEY = "applied".getBytes(UTF_8);
   private static final byte[] PIN_COUNT_KEY = "pin_count".getBytes(UTF_8);
   private static final Duration NOTIFIER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
-
-  static {
-    RocksDB.loadLibrary();
-  }
+  private static final int DIFF_CHUNK = 1024;
 
   private final Path dir;
-  private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
   private final WriteOptions writeOptions;
-  private final RocksDB db;
-  private final List<ColumnFamilyHandle> handles;
-  private final ColumnFamilyHandle metaCf;
-  private final ColumnFamilyHandle pinsCf;
-  private final ColumnFamilyHandle peersCf;
   private final ChangeNotifier notifier;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Object writeLock = new Object();
   private final Set<PinIterator> openIterators = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile RocksHandles h; // replaced only under the exclusive lifecycle lock
   private volatile LogPosition applied;
   private volatile long pinCount;
 
-  private RocksPinStore(
-      Path dir,
-      DBOptions dbOptions,
-      ColumnFamilyOptions cfOptions,
-      RocksDB db,
-      List<ColumnFamilyHandle> handles,
-      int notifierCapacity)
+  private RocksPinStore(Path dir, RocksHandles handles, int notifierCapacity)
       throws RocksDBException {
     this.dir = dir;
-    this.dbOptions = dbOptions;
-    this.cfOptions = cfOptions;
-    this.db = db;
-    this.handles = handles;
-    this.metaCf = handles.get(0);
-    this.pinsCf = handles.get(1);
-    this.peersCf = handles.get(2);
+    this.h = handles;
     this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
-    this.applied = MetaCodec.decodePosition(db.get(metaCf, APPLIED_KEY));
-    this.pinCount = MetaCodec.decodeLong(db.get(metaCf, PIN_COUNT_KEY));
+    readMeta();
     this.notifier =
         new ChangeNotifier("pinstate-notifier", notifierCapacity, NOTIFIER_CLOSE_TIMEOUT);
+  }
+
+  private void readMeta() throws RocksDBException {
+    this.applied = MetaCodec.decodePosition(h.db().get(h.meta(), APPLIED_KEY));
+    this.pinCount = MetaCodec.decodeLong(h.db().get(h.meta(), PIN_COUNT_KEY));
   }
 
   /**
@@ -135,42 +125,24 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   /** As {@link #open(Path)}, with a different listener queue capacity (for tests). */
   public static RocksPinStore open(Path dir, int notifierCapacity) {
-    DBOptions dbOptions = null;
-    ColumnFamilyOptions cfOptions = null;
-    List<ColumnFamilyHandle> handles = new ArrayList<>();
-    RocksDB db = null;
+    RocksHandles handles = null;
     try {
-      Files.createDirectories(dir);
-      dbOptions =
-          new DBOptions()
-              .setCreateIfMissing(true)
-              .setCreateMissingColumnFamilies(true)
-              .setKeepLogFileNum(3)
-              .setMaxLogFileSize(8L << 20);
-      cfOptions = new ColumnFamilyOptions();
-      List<ColumnFamilyDescriptor> cfs =
-          List.of(
-              new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-              new ColumnFamilyDescriptor(PINS_CF.getBytes(UTF_8), cfOptions),
-              new ColumnFamilyDescriptor(PEERS_CF.getBytes(UTF_8), cfOptions));
-      db = RocksDB.open(dbOptions, dir.toString(), cfs, handles);
-      RocksPinStore store =
-          new RocksPinStore(dir, dbOptions, cfOptions, db, handles, notifierCapacity);
+      CheckpointFiles.deleteRecursively(sibling(dir, ".incoming"));
+      CheckpointFiles.deleteRecursively(sibling(dir, ".old"));
+      handles = RocksHandles.open(dir, false);
+      RocksPinStore store = new RocksPinStore(dir, handles, notifierCapacity);
       LOG.info("opened pin store {}: applied={} pins={}", dir, store.applied, store.pinCount);
       return store;
     } catch (Exception e) {
-      handles.forEach(ColumnFamilyHandle::close);
-      if (db != null) {
-        db.close();
-      }
-      if (cfOptions != null) {
-        cfOptions.close();
-      }
-      if (dbOptions != null) {
-        dbOptions.close();
+      if (handles != null) {
+        handles.close();
       }
       throw new StateStoreException("cannot open pin store in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Path sibling(Path dir, String suffix) {
+    return dir.resolveSibling(dir.getFileName() + suffix);
   }
 
   /** The directory holding the database. */
@@ -185,7 +157,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
    * records that position. If {@code index <= appliedIndex()} nothing is written and every result
    * is {@link OpResult.Status#SKIPPED} (a replay after restart). Malformed operations (null, or a
    * record with no ID) get {@link OpResult.Status#INVALID} and the rest are applied; bad input
-   * never throws. Returns one result per operation, in order. Serialized with other calls.
+   * never throws. Returns one result per operation, in order. Serialized with other writes.
    *
    * @throws StateStoreException only when RocksDB fails to write or the store is closed
    */
@@ -197,26 +169,68 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
             if (index <= applied.index()) {
               return Collections.nCopies(batchOps.size(), OpResult.skipped());
             }
-            return write(term, index, batchOps);
+            return write(new LogPosition(term, index), batchOps);
           });
     }
   }
 
-  private List<OpResult> write(long term, long index, List<StateOp> ops) {
+  /**
+   * Writes {@code ops} as one atomic batch <em>outside</em> the Raft log, for building a state
+   * offline (import): same rules and results as {@link #apply}, but nothing is skipped and the
+   * applied position stays as it is (set it with {@link #markApplied}).
+   */
+  public List<OpResult> load(List<StateOp> ops) {
+    List<StateOp> batchOps = ops == null ? List.of() : ops;
+    synchronized (writeLock) {
+      return guarded(() -> write(null, batchOps));
+    }
+  }
+
+  /**
+   * Records that everything up to ({@code term}, {@code index}) is applied, when that is beyond the
+   * current position (entries that do not change the state, such as Raft configuration entries, are
+   * not applied through {@link #apply}). Returns whether the position moved.
+   */
+  public boolean markApplied(long term, long index) {
+    synchronized (writeLock) {
+      return guarded(
+          () -> {
+            if (index <= applied.index()) {
+              return false;
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+              batch.put(h.meta(), APPLIED_KEY, MetaCodec.encodePosition(term, index));
+              h.db().write(writeOptions, batch);
+            } catch (RocksDBException e) {
+              throw failure("record applied position " + index, e);
+            }
+            applied = new LogPosition(term, index);
+            return true;
+          });
+    }
+  }
+
+  /** Writes one batch; {@code position} null leaves the applied position unchanged. */
+  private List<OpResult> write(LogPosition position, List<StateOp> ops) {
     BatchState state = new BatchState(notifier.hasListeners());
     List<OpResult> results = new ArrayList<>(ops.size());
     try (WriteBatch batch = new WriteBatch()) {
       for (StateOp op : ops) {
         results.add(applyOne(batch, state, op));
       }
-      batch.put(metaCf, APPLIED_KEY, MetaCodec.encodePosition(term, index));
-      batch.put(metaCf, PIN_COUNT_KEY, MetaCodec.encodeLong(state.count));
-      db.write(writeOptions, batch);
+      if (position != null) {
+        batch.put(
+            h.meta(), APPLIED_KEY, MetaCodec.encodePosition(position.term(), position.index()));
+      }
+      batch.put(h.meta(), PIN_COUNT_KEY, MetaCodec.encodeLong(state.count));
+      h.db().write(writeOptions, batch);
     } catch (RocksDBException e) {
       throw new StateStoreException(
-          "cannot write batch at index " + index + " to " + dir + ": " + e.getMessage(), e);
+          "cannot write batch at " + position + " to " + dir + ": " + e.getMessage(), e);
     }
-    applied = new LogPosition(term, index);
+    if (position != null) {
+      applied = position;
+    }
     pinCount = state.count;
     if (!state.changes.isEmpty()) {
       notifier.publish(state.changes);
@@ -261,7 +275,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
   private OpResult putPin(WriteBatch batch, BatchState state, Pin pin) throws RocksDBException {
     byte[] value = Json.write(pin);
     Optional<Pin> previous = currentPin(state, pin.cid());
-    batch.put(pinsCf, pin.cid().toBytes(), value);
+    batch.put(h.pins(), pin.cid().toBytes(), value);
     state.pins.put(pin.cid(), Optional.of(pin));
     if (previous == null) {
       state.count++;
@@ -277,7 +291,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     if (previous == null) {
       return OpResult.notFound();
     }
-    batch.delete(pinsCf, cid.toBytes());
+    batch.delete(h.pins(), cid.toBytes());
     state.pins.put(cid, Optional.empty());
     state.count--;
     Pin removed = previous.orElse(null);
@@ -296,7 +310,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       Optional<Pin> inBatch = state.pins.get(cid);
       return inBatch.isPresent() ? inBatch : null;
     }
-    byte[] raw = db.get(pinsCf, cid.toBytes());
+    byte[] raw = h.db().get(h.pins(), cid.toBytes());
     if (raw == null) {
       return null;
     }
@@ -313,7 +327,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     if (record.id() == null) {
       return OpResult.invalid("PutPeer: peer record has no id");
     }
-    batch.put(peersCf, peerKey(record.id()), Json.write(record));
+    batch.put(h.peers(), peerKey(record.id()), Json.write(record));
     state.peers.put(record.id(), true);
     return OpResult.ok();
   }
@@ -321,17 +335,98 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
   private OpResult removePeer(WriteBatch batch, BatchState state, PeerId id)
       throws RocksDBException {
     Boolean inBatch = state.peers.get(id);
-    boolean exists = inBatch != null ? inBatch : db.get(peersCf, peerKey(id)) != null;
+    boolean exists = inBatch != null ? inBatch : h.db().get(h.peers(), peerKey(id)) != null;
     if (!exists) {
       return OpResult.notFound();
     }
-    batch.delete(peersCf, peerKey(id));
+    batch.delete(h.peers(), peerKey(id));
     state.peers.put(id, false);
     return OpResult.ok();
   }
 
   private static byte[] peerKey(PeerId id) {
     return id.toString().getBytes(UTF_8);
+  }
+
+  // ---------------------------------------------------------------- replacement
+
+  /**
+   * Replaces the whole database by the RocksDB checkpoint in {@code checkpoint} (left untouched):
+   * builds {@code <dir>.incoming} from it ({@link CheckpointFiles}), closes the live database,
+   * swaps the directories, and reopens. The applied position and count become the checkpoint's.
+   * Listeners then receive every pin difference between the old and the new state, in CID order.
+   * Iterators open at the swap fail with {@link StateStoreException}. Serialized with writes; reads
+   * wait only for the swap itself.
+   *
+   * @throws StateStoreException when the files cannot be prepared (the live database is then
+   *     unchanged) or the new database cannot be opened (the store is then unusable and closed)
+   */
+  public void replaceWith(Path checkpoint) {
+    synchronized (writeLock) {
+      Path incoming = sibling(dir, ".incoming");
+      Path old = sibling(dir, ".old");
+      try {
+        CheckpointFiles.deleteRecursively(incoming);
+        CheckpointFiles.materialize(checkpoint, incoming);
+      } catch (IOException e) {
+        throw new StateStoreException(
+            "cannot prepare " + incoming + " from " + checkpoint + ": " + e.getMessage(), e);
+      }
+      swap(incoming, old);
+      LOG.info(
+          "pin store {} replaced from {}: applied={} pins={}", dir, checkpoint, applied, pinCount);
+      reportDifferences(old);
+      try {
+        CheckpointFiles.deleteRecursively(old);
+      } catch (IOException e) {
+        LOG.warn("cannot delete the replaced pin store {}: {}", old, e.getMessage());
+      }
+    }
+  }
+
+  private void swap(Path incoming, Path old) {
+    Lock lock = lifecycle.writeLock();
+    lock.lock();
+    try {
+      if (closed.get()) {
+        throw new StateStoreException("pin store " + dir + " is closed");
+      }
+      openIterators.forEach(PinIterator::invalidate);
+      openIterators.clear();
+      h.close();
+      try {
+        CheckpointFiles.deleteRecursively(old);
+        Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
+        h = RocksHandles.open(dir, false);
+        readMeta();
+      } catch (Exception e) {
+        closed.set(true);
+        notifier.close();
+        throw new StateStoreException(
+            "cannot swap pin store " + dir + " for " + incoming + ": " + e.getMessage(), e);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Tells listeners what changed between the replaced database in {@code old} and the live one. */
+  private void reportDifferences(Path old) {
+    if (!notifier.hasListeners()) {
+      return;
+    }
+    guarded(
+        () -> {
+          try (RocksHandles before = RocksHandles.open(old, true)) {
+            long n = PinDiff.diff(before, h, DIFF_CHUNK, notifier::publish);
+            LOG.info("pin store {}: {} pins changed by the replacement", dir, n);
+          } catch (Exception e) {
+            LOG.error(
+                "cannot tell listeners what the replacement of {} changed: {}", dir, e.toString());
+          }
+          return null;
+        });
   }
 
   // ---------------------------------------------------------------- reads
@@ -355,7 +450,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
   public Optional<Pin> get(Cid cid) {
     return guarded(
         () -> {
-          byte[] raw = read(pinsCf, cid.toBytes());
+          byte[] raw = read(h.pins(), cid.toBytes());
           return raw == null ? Optional.empty() : Optional.of(decodePin(raw));
         });
   }
@@ -369,7 +464,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
   public CloseableIterator<Pin> listFrom(Cid startAfter) {
     return guarded(
         () -> {
-          PinIterator it = new PinIterator(startAfter);
+          PinIterator it = new PinIterator(h, startAfter);
           openIterators.add(it);
           return it;
         });
@@ -386,7 +481,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     return guarded(
         () -> {
           try {
-            return db.getLongProperty(pinsCf, "rocksdb.estimate-num-keys");
+            return h.db().getLongProperty(h.pins(), "rocksdb.estimate-num-keys");
           } catch (RocksDBException e) {
             throw failure("read estimate-num-keys", e);
           }
@@ -402,7 +497,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
   public Optional<PeerRecord> peer(PeerId id) {
     return guarded(
         () -> {
-          byte[] raw = read(peersCf, peerKey(id));
+          byte[] raw = read(h.peers(), peerKey(id));
           return raw == null ? Optional.empty() : Optional.of(decodePeer(raw));
         });
   }
@@ -412,7 +507,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     return guarded(
         () -> {
           List<PeerRecord> out = new ArrayList<>();
-          try (RocksIterator it = db.newIterator(peersCf)) {
+          try (RocksIterator it = h.db().newIterator(h.peers())) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
               out.add(decodePeer(it.value()));
             }
@@ -424,14 +519,15 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
   /**
    * Writes a consistent copy of the database to {@code target} (a RocksDB checkpoint: hard links
    * where possible, plus a memtable flush). {@code target} must not exist; its parent must, on the
-   * same filesystem for hard links to work.
+   * same filesystem for hard links to work. RocksDB builds it in {@code <target>.tmp} and renames
+   * it, so {@code target} is complete or absent.
    *
    * @throws StateStoreException if RocksDB fails
    */
   public void checkpoint(Path target) {
     guarded(
         () -> {
-          try (Checkpoint cp = Checkpoint.create(db)) {
+          try (Checkpoint cp = Checkpoint.create(h.db())) {
             cp.createCheckpoint(target.toString());
             return null;
           } catch (RocksDBException e) {
@@ -442,7 +538,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   private byte[] read(ColumnFamilyHandle cf, byte[] key) {
     try {
-      return db.get(cf, key);
+      return h.db().get(cf, key);
     } catch (RocksDBException e) {
       throw failure("read", e);
     }
@@ -500,15 +596,8 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     try {
       openIterators.forEach(PinIterator::release);
       openIterators.clear();
-      handles.forEach(ColumnFamilyHandle::close);
-      try {
-        db.closeE();
-      } catch (RocksDBException e) {
-        LOG.warn("closing pin store {} failed: {}", dir, e.getMessage());
-      }
+      h.close();
       writeOptions.close();
-      cfOptions.close();
-      dbOptions.close();
       LOG.info("closed pin store {} at applied={}", dir, applied);
     } finally {
       lock.unlock();
@@ -517,24 +606,27 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   /**
    * Streams pins from a RocksDB snapshot. Releases its native resources when exhausted, closed, or
-   * when the store closes. One consumer thread.
+   * when the store closes or is replaced. One consumer thread.
    */
   private final class PinIterator implements CloseableIterator<Pin> {
+    private final RocksHandles handles;
     private final Snapshot snapshot;
     private final ReadOptions readOptions;
     private final RocksIterator it;
     private boolean released;
+    private volatile boolean replaced;
 
-    PinIterator(Cid startAfter) {
-      snapshot = db.getSnapshot();
+    PinIterator(RocksHandles handles, Cid startAfter) {
+      this.handles = handles;
+      snapshot = handles.db().getSnapshot();
       readOptions = new ReadOptions().setSnapshot(snapshot).setFillCache(false);
-      it = db.newIterator(pinsCf, readOptions);
+      it = handles.db().newIterator(handles.pins(), readOptions);
       if (startAfter == null) {
         it.seekToFirst();
       } else {
         byte[] start = startAfter.toBytes();
         it.seek(start);
-        if (it.isValid() && java.util.Arrays.equals(it.key(), start)) {
+        if (it.isValid() && Arrays.equals(it.key(), start)) {
           it.next();
         }
       }
@@ -545,6 +637,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       Lock lock = lifecycle.readLock();
       lock.lock();
       try {
+        checkNotReplaced();
         if (released) {
           return false;
         }
@@ -564,6 +657,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       Lock lock = lifecycle.readLock();
       lock.lock();
       try {
+        checkNotReplaced();
         if (released || !it.isValid()) {
           throw new NoSuchElementException();
         }
@@ -572,6 +666,15 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
         return decodePin(value);
       } finally {
         lock.unlock();
+      }
+    }
+
+    private void checkNotReplaced() {
+      if (replaced) {
+        throw new StateStoreException(
+            "pin store "
+                + dir
+                + " was replaced by a snapshot install during this listing; list again");
       }
     }
 
@@ -590,6 +693,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       lock.lock();
       try {
         releaseAndForget();
+        replaced = false;
       } finally {
         lock.unlock();
       }
@@ -600,6 +704,12 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       openIterators.remove(this);
     }
 
+    /** Ends the iteration with an error: the database under it is being replaced. */
+    void invalidate() {
+      replaced = true;
+      release();
+    }
+
     /** Frees native resources; idempotent. Caller holds the lifecycle lock (either mode). */
     void release() {
       if (released) {
@@ -608,7 +718,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       released = true;
       it.close();
       readOptions.close();
-      db.releaseSnapshot(snapshot);
+      handles.db().releaseSnapshot(snapshot);
       snapshot.close();
     }
   }

@@ -81,8 +81,9 @@ public final class CommitRetryPolicy implements RetryPolicy {
   public Action handleAttemptFailure(Event event) {
     Tracked t = event instanceof ClientRetryEvent ce ? find(ce.getRequest()) : null;
     if (t == null) {
-      // Not one of our writes (e.g. a watch): a small fixed budget.
-      return event.getAttemptCount() < 10 ? () -> leaderPoll : NO_RETRY_ACTION;
+      // Not one of our writes: e.g. the watch a fresh client sends first, which every write
+      // behind it waits for. Retried as long as a write would wait for a leader.
+      return event.getAttemptCount() < untrackedAttempts() ? () -> leaderPoll : NO_RETRY_ACTION;
     }
     Throwable cause = event.getCause();
     if (Failures.isAmbiguous(cause) && t.ambiguous.incrementAndGet() > commitRetries) {
@@ -93,6 +94,11 @@ public final class CommitRetryPolicy implements RetryPolicy {
     }
     TimeDuration sleep = Failures.isAmbiguous(cause) ? commitRetryDelay : leaderPoll;
     return () -> sleep;
+  }
+
+  private int untrackedAttempts() {
+    long polls = waitForLeader.toMillis() / Math.max(1, leaderPoll.toLong(TimeUnit.MILLISECONDS));
+    return (int) Math.max(10, Math.min(polls + 1, 100_000));
   }
 
   private Tracked find(RaftClientRequest request) {

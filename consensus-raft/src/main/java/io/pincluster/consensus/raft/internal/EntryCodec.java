@@ -37,11 +37,14 @@ import java.util.List;
  *
  * The request ID is chosen by the proposer and only identifies the request in logs and in the
  * client's retry bookkeeping; apply ignores it. An operation whose payload does not decode becomes
- * an {@link Decoded#error() error} in its slot; a broken frame (bad version, truncated) makes the
- * whole entry undecodable.
+ * an {@link Decoded#error() error} in its slot; a broken frame (truncated, trailing bytes) makes
+ * the whole entry undecodable. An entry whose version this build does not know is neither: it is an
+ * {@link UnsupportedVersionException}, which the state machine must not guess its way around.
  */
 public final class EntryCodec {
+  /** The entry (and reply) format this build writes and the only one it applies. */
   public static final byte VERSION = 1;
+
   private static final byte PUT_PIN = 1;
   private static final byte REMOVE_PIN = 2;
   private static final byte PUT_PEER = 3;
@@ -57,12 +60,58 @@ public final class EntryCodec {
   public record Entry(long requestId, List<Decoded> ops) {}
 
   /** Thrown when an entry or reply frame cannot be decoded at all. */
-  public static final class MalformedException extends Exception {
+  public static class MalformedException extends Exception {
     private static final long serialVersionUID = 1L;
 
     MalformedException(String message) {
       super(message);
     }
+  }
+
+  /** Thrown for a well-framed entry of a version this build does not know. */
+  public static final class UnsupportedVersionException extends MalformedException {
+    private static final long serialVersionUID = 1L;
+    private final int version;
+
+    UnsupportedVersionException(int version) {
+      super("unknown entry version " + version + " (this build applies version " + VERSION + ")");
+      this.version = version;
+    }
+
+    public int version() {
+      return version;
+    }
+  }
+
+  /** The version byte of an encoded entry, or -1 when it is empty. */
+  public static int version(byte[] data) {
+    return data.length == 0 ? -1 : data[0] & 0xff;
+  }
+
+  /** The encoded form of one operation ({@code tag length payload}), for {@link #encodeFrames}. */
+  public static byte[] encodeOp(StateOp op) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(340);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeOp(out, op);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The size of an entry header (version, request ID, count). */
+  public static final int HEADER_BYTES = 1 + 8 + 4;
+
+  /** An entry of already encoded operations ({@link #encodeOp}). */
+  public static byte[] encodeFrames(long requestId, List<byte[]> frames) {
+    int size = HEADER_BYTES;
+    for (byte[] f : frames) {
+      size += f.length;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
+    b.put(VERSION).putLong(requestId).putInt(frames.size());
+    frames.forEach(b::put);
+    return b.array();
   }
 
   public static byte[] encodeEntry(long requestId, List<StateOp> ops) {
@@ -115,9 +164,9 @@ public final class EntryCodec {
 
   public static Entry decodeEntry(byte[] data) throws MalformedException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      byte version = in.readByte();
+      int version = in.readUnsignedByte();
       if (version != VERSION) {
-        throw new MalformedException("unknown entry version " + version);
+        throw new UnsupportedVersionException(version);
       }
       long requestId = in.readLong();
       int count = in.readInt();

@@ -15,58 +15,75 @@ import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * Builds Ratis properties from {@link RaftSettings}. How each {@code consensus.raft} key maps:
+ * Builds Ratis properties from {@link RaftSettings}. How each {@code consensus.raft} key maps (this
+ * table is the source of {@code docs/configuration.md}):
  *
  * <table>
- * <caption>consensus.raft → Ratis</caption>
- * <tr><th>key</th><th>Ratis setting</th></tr>
- * <tr><td>election_timeout (E)</td><td>{@code raft.server.rpc.timeout.min} = E, {@code .max} =
- *     2E. Ratis leaders also send heartbeats every E/2.</td></tr>
- * <tr><td>heartbeat_timeout (H)</td><td>{@code raft.server.rpc.first-election.timeout.min} = H,
- *     {@code .max} = 2H: how long a starting follower waits for a leader before its first
- *     election. Ratis has no separate follower heartbeat timeout (followers use the election
- *     timeout).</td></tr>
- * <tr><td>network_timeout (N)</td><td>{@code raft.server.rpc.request.timeout} = N and the
- *     client's {@code raft.client.rpc.request.timeout} = N (one attempt of a write).</td></tr>
- * <tr><td>leader_lease_timeout (L)</td><td>{@code raft.server.read.leader.lease.timeout.ratio} =
- *     L / E (≤ 1, checked by the config). The lease itself stays disabled: it only serves
- *     linearizable reads, and pincluster reads its local state.</td></tr>
- * <tr><td>max_append_entries</td><td>{@code raft.server.log.appender.buffer.element-limit}.</td>
+ * <caption>consensus.raft → Ratis 3.2</caption>
+ * <tr><th>key</th><th>effect</th></tr>
+ * <tr><td>wait_for_leader_timeout (W)</td><td>A write (or a peer add/remove) that no leader
+ *     accepts keeps being retried for W, then fails with "no leader" (HTTP 503). Client retry
+ *     policy ({@link CommitRetryPolicy}); refusals are retried every commit_retry_delay (at least
+ *     {@value #MIN_LEADER_POLL_MILLIS} ms).</td></tr>
+ * <tr><td>election_timeout (E)</td><td>{@code raft.server.rpc.timeout.min} = E and {@code .max} =
+ *     2E (a follower that hears nothing from the leader for a random time in [E, 2E] starts an
+ *     election); {@code raft.server.rpc.first-election.timeout.min/max} = E / 2E.</td></tr>
+ * <tr><td>heartbeat_timeout (H)</td><td>How often the leader heartbeats an idle follower: after
+ *     H/2 without a reply from it, at most once per H/4. Ratis has no setting for this (it always
+ *     uses E/2 and E/4); pincluster plugs its own gRPC log appender in through {@code
+ *     raft.rpc.type} ({@link HeartbeatGrpc}). Must be &le; E, checked at start, so a follower
+ *     hears at least twice within the shortest election timeout.</td></tr>
+ * <tr><td>network_timeout (N)</td><td>{@code raft.server.rpc.request.timeout} = N (one RPC between
+ *     servers) and the client's {@code raft.client.rpc.request.timeout} = N (one attempt of a
+ *     write); also how long a committed write waits to be applied on the peer that sent it.</td>
  *     </tr>
- * <tr><td>trailing_logs</td><td>{@code raft.server.log.purge.preservation.log.num}.</td></tr>
- * <tr><td>commit_timeout</td><td>not used: Ratis pushes a new commit index to followers as soon
- *     as it advances, so there is nothing to tune.</td></tr>
- * <tr><td>snapshot_threshold, snapshot_interval</td><td>not used yet: the state machine has no
- *     snapshots of its own, so {@code raft.server.snapshot.auto.trigger.enabled} and
- *     {@code trigger-when-stop.enabled} are off and the log is never purged.</td></tr>
- * <tr><td>wait_for_leader_timeout (W)</td><td>the client retry policy stops retrying a write that
- *     no leader took within W ({@link CommitRetryPolicy}).</td></tr>
- * <tr><td>commit_retries, commit_retry_delay</td><td>how often, and after what pause, the client
- *     re-sends a write whose attempt timed out or lost its connection; refusals (not leader) are
- *     re-sent every commit_retry_delay (at least {@value #MIN_LEADER_POLL_MILLIS} ms) until W.</td>
+ * <tr><td>commit_retries (R), commit_retry_delay (D)</td><td>A write attempt that timed out or
+ *     lost its connection after sending may have been committed; it is re-sent at most R times,
+ *     D apart (the leader's retry cache answers a duplicate with the first reply). After that the
+ *     caller gets an "indeterminate" error.</td></tr>
+ * <tr><td>commit_timeout (C)</td><td>Group commit: the longest concurrent writes wait on a peer to
+ *     be batched into one Raft entry while other entries are in flight. A write arriving at an
+ *     idle peer is sent at once.</td></tr>
+ * <tr><td>max_append_entries</td><td>{@code raft.server.log.appender.buffer.element-limit}: log
+ *     entries per AppendEntries RPC.</td></tr>
+ * <tr><td>trailing_logs</td><td>{@code raft.server.log.purge.preservation.log.num}: log entries
+ *     kept behind a snapshot when the log is purged (purging is up to the snapshot index, {@code
+ *     raft.server.log.purge.upto.snapshot.index=true}, in whole segments of {@value
+ *     #SEGMENT_SIZE}).</td></tr>
+ * <tr><td>snapshot_threshold</td><td>{@code raft.server.snapshot.auto.trigger.threshold}: a
+ *     snapshot every that many applied log entries.</td></tr>
+ * <tr><td>snapshot_interval</td><td>A timer (thread {@code raft-timer-<peer>}) takes a snapshot at
+ *     this period when anything was applied since the last one.</td></tr>
+ * <tr><td>leader_lease_timeout (L)</td><td>{@code raft.server.read.leader.lease.enabled=true} with
+ *     {@code .timeout.ratio} = L / E: linearizable reads ({@code RaftConsensus.sync()}, {@code
+ *     awaitCaughtUp}) are answered by a leader holding a lease without a heartbeat round. Reads of
+ *     the local state are not affected.</td></tr>
+ * <tr><td>backups_rotate</td><td>Not used by consensus (the daemon's state folder rotation).</td>
  *     </tr>
- * <tr><td>backups_rotate</td><td>not used here (state folder rotation).</td></tr>
  * </table>
  *
  * <p>Fixed settings: gRPC transport on one port; storage in {@code <data>/ratis} and removed groups
- * in {@code <data>/ratis/removed-groups} (the defaults are under /tmp); {@code
- * raft.server.log.purge.upto.snapshot.index=true}; snapshot chunks of 4 MB; appender retry policy
- * {@code 1ms,10, 500ms,100} (a restarted follower is contacted again within 0.5 s); {@code
- * raft.server.close.threshold} 15 s (a JVM pause longer than that closes the server); the retry
- * cache keeps replies at least as long as a client may retry; the client keeps at most {@value
- * #OUTSTANDING_REQUESTS_MAX} writes in flight.
+ * in {@code <data>/ratis/removed-groups} (the defaults are under /tmp); snapshots on clean
+ * shutdown, {@value #SNAPSHOTS_KEPT} kept; snapshot chunks of 4 MB; log segments of {@value
+ * #SEGMENT_SIZE}; appender retry policy {@code 1ms,10, 500ms,100} (a restarted follower is
+ * contacted again within 0.5 s); {@code raft.server.close.threshold} 15 s; read option LINEARIZABLE
+ * (only affects {@code sync()}); the retry cache keeps replies at least as long as a client may
+ * retry; the client keeps at most {@value #OUTSTANDING_REQUESTS_MAX} writes in flight.
  */
 public final class RaftProps {
   public static final int OUTSTANDING_REQUESTS_MAX = 256;
   public static final long MIN_LEADER_POLL_MILLIS = 10;
   static final String APPENDER_RETRY_POLICY = "1ms,10, 500ms,100";
+  static final String SEGMENT_SIZE = "8MB";
+  public static final int SNAPSHOTS_KEPT = 2;
 
   private RaftProps() {}
 
   public static RaftProperties server(RaftSettings s) {
     RaftSection c = s.config();
     RaftProperties p = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    RaftConfigKeys.Rpc.setType(p, new HeartbeatGrpc());
+    p.set(HeartbeatGrpc.HEARTBEAT_MILLIS_KEY, Long.toString(c.heartbeatTimeout().toMillis()));
     GrpcConfigKeys.Server.setHost(p, s.bind().getHostString());
     GrpcConfigKeys.Server.setPort(p, s.bind().getPort());
     RaftServerConfigKeys.setStorageDir(p, List.of(s.ratisFolder().toFile()));
@@ -74,20 +91,25 @@ public final class RaftProps {
 
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, td(c.electionTimeout()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, td(c.electionTimeout().multipliedBy(2)));
-    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, td(c.heartbeatTimeout()));
-    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
-        p, td(c.heartbeatTimeout().multipliedBy(2)));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, td(c.electionTimeout()));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, td(c.electionTimeout().multipliedBy(2)));
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, td(c.networkTimeout()));
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
     RaftServerConfigKeys.Read.setLeaderLeaseTimeoutRatio(
         p, (double) c.leaderLeaseTimeout().toNanos() / c.electionTimeout().toNanos());
     RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, c.maxAppendEntries());
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, c.trailingLogs());
 
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(SEGMENT_SIZE));
     RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf("4MB"));
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY_POLICY);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
-    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotThreshold());
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_KEPT);
     RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(15, TimeUnit.SECONDS));
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, td(retryCacheExpiry(c)));
     return p;

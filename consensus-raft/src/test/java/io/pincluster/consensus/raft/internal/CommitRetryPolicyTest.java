@@ -78,8 +78,10 @@ class CommitRetryPolicyTest {
   }
 
   @Test
-  void requestsItDoesNotTrackGetASmallFixedBudget() {
+  void requestsItDoesNotTrackAreRetriedForAsManyPollsAsFitInTheWaitForLeader() {
+    // e.g. the watch a fresh client sends first: 15 s / 100 ms = 150 polls
     assertThat(fail(99, 1, NOT_LEADER).shouldRetry()).isTrue();
-    assertThat(fail(99, 10, NOT_LEADER).shouldRetry()).isFalse();
+    assertThat(fail(99, 150, NOT_LEADER).shouldRetry()).isTrue();
+    assertThat(fail(99, 151, NOT_LEADER).shouldRetry()).isFalse();
   }
 }

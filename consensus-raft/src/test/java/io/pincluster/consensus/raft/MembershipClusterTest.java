@@ -1,0 +1,167 @@
+package io.pincluster.consensus.raft;
+
+import static io.pincluster.consensus.raft.TestPins.cid;
+import static io.pincluster.consensus.raft.TestPins.pin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pincluster.core.ClusterException;
+import io.pincluster.core.peer.PeerId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** addPeer / removePeer on real Ratis peers. */
+class MembershipClusterTest {
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path tmp;
+  LocalRaftCluster cluster;
+
+  @AfterEach
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static <T> T join(CompletableFuture<T> f) throws Exception {
+    return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aJoiningPeerIsAddedCatchesUpBySnapshotAndARemovedFollowerIsTold() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 3, 1, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    RaftConsensus leaderNode = cluster.node(leader);
+    SnapshotTest.loadPins(leaderNode, 3000, 1000);
+    join(leaderNode.snapshot());
+    join(leaderNode.commitPin(pin(5000))); // after the snapshot: comes by the log
+
+    RaftConsensus joiner = cluster.join(3);
+    assertThat(joiner.isMember()).isFalse();
+    assertThat(joiner.members()).isEmpty();
+    join(cluster.node(cluster.follower(leader)).addPeer(cluster.id(3), cluster.multiaddr(3)));
+
+    assertThat(joiner.awaitCaughtUp(WAIT)).isTrue();
+    assertThat(joiner.state().estimatedCount()).isEqualTo(3001);
+    assertThat(joiner.state().get(cid(5000))).isPresent();
+    assertThat(joiner.latestSnapshotIndex()).isPresent(); // installed from the leader
+    await().atMost(WAIT).until(joiner::isMember);
+    assertThat(leaderNode.voters()).hasSize(4).contains(cluster.id(3));
+    join(leaderNode.addPeer(cluster.id(3), cluster.multiaddr(3))); // idempotent
+
+    int removed = cluster.follower(leader);
+    CountDownLatch told = new CountDownLatch(1);
+    cluster.node(removed).onRemoved(told::countDown);
+    join(joiner.removePeer(cluster.id(removed)));
+
+    assertThat(told.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(cluster.node(removed).isMember()).isFalse();
+    assertThat(leaderNode.members()).hasSize(3).doesNotContain(cluster.id(removed));
+    join(joiner.commitPin(pin(5001)));
+    await().atMost(WAIT).until(() -> leaderNode.state().get(cid(5001)).isPresent());
+
+    // a member started again as a joiner keeps its state and membership
+    cluster.stop(3);
+    RaftConsensus again = cluster.join(3);
+    assertThat(again.state().get(cid(5001))).isPresent();
+    await().atMost(WAIT).until(again::isMember);
+  }
+
+  @Test
+  void anOfflinePeerAndThenTheLeaderAreRemovedAndTheLastPeerCannotBe() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    int offline = cluster.follower(leader);
+    int other = 3 - leader - offline;
+    cluster.stop(offline);
+
+    join(cluster.node(other).removePeer(cluster.id(offline)));
+    assertThat(cluster.node(leader).members())
+        .containsExactlyInAnyOrder(cluster.id(leader), cluster.id(other));
+
+    CountDownLatch leaderTold = new CountDownLatch(1);
+    cluster.node(leader).onRemoved(leaderTold::countDown);
+    join(cluster.node(other).removePeer(cluster.id(leader)));
+
+    assertThat(leaderTold.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    RaftConsensus survivor = cluster.node(other);
+    await().atMost(WAIT).until(survivor::isLeader);
+    join(survivor.commitPin(pin(1)));
+    assertThat(survivor.members()).containsExactly(cluster.id(other));
+    assertThatThrownBy(() -> join(survivor.removePeer(cluster.id(other))))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(ClusterException.class)
+        .hasMessage("cannot remove the last peer of the cluster");
+    assertThatThrownBy(() -> join(survivor.removePeer(cluster.id(offline))))
+        .cause()
+        .hasMessage("peer " + cluster.id(offline) + " is not a member of the cluster");
+  }
+
+  @Test
+  void aSixthMemberAskingToJoinListensAndIsPromotedWhenAVoterIsRemoved() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 5, 1, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    RaftConsensus leaderNode = cluster.node(leader);
+    join(leaderNode.commitPin(pin(1)));
+
+    RaftConsensus sixth = cluster.join(5);
+    int via = cluster.follower(leader); // a follower redirects the request to the leader
+    sixth.requestJoin(
+        cluster.id(via), cluster.multiaddr(via).hostPort(), cluster.multiaddr(5).hostPort(), WAIT);
+
+    assertThat(leaderNode.voters()).hasSize(5).doesNotContain(cluster.id(5));
+    assertThat(leaderNode.listeners()).containsExactly(cluster.id(5));
+    assertThat(leaderNode.members()).hasSize(6);
+    assertThat(sixth.awaitCaughtUp(WAIT)).isTrue();
+    assertThat(sixth.state().get(cid(1))).isPresent(); // listeners hold the full pinset
+    join(leaderNode.commitPin(pin(2)));
+    await().atMost(WAIT).until(() -> sixth.state().get(cid(2)).isPresent());
+
+    int voter = cluster.follower(leader);
+    join(leaderNode.removePeer(cluster.id(voter)));
+
+    List<PeerId> voters = leaderNode.voters();
+    assertThat(voters).hasSize(5).contains(cluster.id(5)).doesNotContain(cluster.id(voter));
+    assertThat(leaderNode.listeners()).isEmpty();
+    await().atMost(WAIT).until(() -> sixth.voters().contains(cluster.id(5)));
+    // Ratis 3.2 keeps the promoted listener from voting until it restarts; after that it votes
+    await().atMost(WAIT).until(sixth::needsRestart);
+    cluster.stop(5);
+    RaftConsensus restarted = cluster.restart(5);
+    await().atMost(WAIT).until(() -> !restarted.needsRestart() && restarted.isMember());
+    join(leaderNode.commitPin(pin(3)));
+    await().atMost(WAIT).until(() -> restarted.state().get(cid(3)).isPresent());
+  }
+
+  @Test
+  void aMemberRestartedOnANewAddressUpdatesItAndTheOthersReachItThere() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    int moved = cluster.follower(leader);
+    cluster.stop(moved);
+    cluster.moveToNewPort(moved);
+    join(cluster.node(leader).commitPin(pin(1)));
+
+    RaftConsensus restarted = cluster.restart(moved);
+
+    String newAddress = "127.0.0.1:" + cluster.port(moved);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> newAddress.equals(cluster.node(leader).raftAddresses().get(cluster.id(moved))));
+    join(cluster.node(leader).commitPin(pin(2)));
+    await().atMost(WAIT).until(() -> restarted.state().get(cid(2)).isPresent());
+    assertThat(restarted.state().get(cid(1))).isPresent();
+  }
+}
