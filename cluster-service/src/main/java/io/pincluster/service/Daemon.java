@@ -28,6 +28,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +51,8 @@ public final class Daemon implements AutoCloseable {
 
   private final Deque<Stoppable> started = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private Membership membership;
   private PeerId self;
   private Cluster cluster;
   private RaftConsensus consensus;
@@ -58,15 +62,28 @@ public final class Daemon implements AutoCloseable {
   private Daemon() {}
 
   /**
-   * Starts a peer. Returns once every component listens (a Raft leader may still be pending).
+   * How the daemon was asked to start.
+   *
+   * @param upgrade run pending state-format migrations first ({@code daemon --upgrade})
+   * @param bootstrap join the cluster of this peer ({@code --bootstrap /ip4/H/tcp/P/p2p/ID})
+   * @param leave leave the cluster on clean shutdown, whatever {@code leave_on_shutdown} says
+   */
+  public record Options(boolean upgrade, Optional<Multiaddr> bootstrap, boolean leave) {
+    public static final Options DEFAULT = new Options(false, Optional.empty(), false);
+  }
+
+  /**
+   * Starts a peer. Returns once every component listens (a Raft leader may still be pending), or,
+   * when joining, once this peer is a member and has caught up.
    *
    * @throws io.pincluster.core.ClusterException when the folder is locked, the config is
    *     inconsistent or a component cannot start; whatever had started is stopped again
    */
-  public static Daemon start(ConfigFolder folder, ServiceConfig config, Identity identity) {
+  public static Daemon start(
+      ConfigFolder folder, ServiceConfig config, Identity identity, Options options) {
     Daemon d = new Daemon();
     try {
-      d.startAll(folder, config, identity, InstantSource.system());
+      d.startAll(folder, config, identity, options, InstantSource.system());
       return d;
     } catch (RuntimeException e) {
       d.close();
@@ -74,12 +91,23 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  public static Daemon start(ConfigFolder folder, ServiceConfig config, Identity identity) {
+    return start(folder, config, identity, Options.DEFAULT);
+  }
+
   private void startAll(
-      ConfigFolder folder, ServiceConfig config, Identity identity, InstantSource clock) {
+      ConfigFolder folder,
+      ServiceConfig config,
+      Identity identity,
+      Options options,
+      InstantSource clock) {
     self = identity.id();
     remember("lock", LockFile.acquire(folder.lockFile()));
     Path dataFolder = config.raft().dataFolder(folder.path());
-    Map<PeerId, String> initialPeers = initialPeers(folder, config, dataFolder);
+    membership = new Membership(self, folder, config, options, dataFolder, this::stopAfterRemoval);
+    remember("state folder", membership::cleanUpIfGone);
+    boolean join = membership.prepareStateFolder();
+    Map<PeerId, String> initialPeers = join ? Map.of() : initialPeers(folder, config, dataFolder);
     SelfAddresses addresses =
         SelfAddresses.of(config.cluster(), config.restApi().httpListenMultiaddress().get(0));
 
@@ -91,8 +119,14 @@ public final class Daemon implements AutoCloseable {
                 addresses.raft().hostPort(),
                 dataFolder,
                 config.raft(),
-                initialPeers));
+                initialPeers,
+                join));
     remember("consensus (Ratis and RocksDB)", consensus);
+    membership.attach(consensus, addresses);
+    if (join) {
+      membership.join();
+    }
+    remember("leave the cluster", membership::leaveIfAsked);
 
     IpfsHttpConnector ipfs = new IpfsHttpConnector(config.ipfsHttp());
     remember("IPFS connector", ipfs);
@@ -177,12 +211,43 @@ public final class Daemon implements AutoCloseable {
     return restApi.addresses();
   }
 
+  /** True once the daemon has stopped. */
+  public boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  /** Blocks until the daemon has stopped (closed, or stopped itself after being removed). */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /** Called (once, on its own thread) when this peer learns it was removed from the cluster. */
+  private void stopAfterRemoval() {
+    Thread t =
+        new Thread(
+            () -> {
+              log.warn("this peer was removed from the cluster: shutting down");
+              close();
+            },
+            "cluster-removed");
+    t.setDaemon(false);
+    t.start();
+  }
+
   /** Stops everything in reverse start order; idempotent; logs each step and what failed. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    try {
+      closeAll();
+    } finally {
+      terminated.countDown();
+    }
+  }
+
+  private void closeAll() {
     while (!started.isEmpty()) {
       Stoppable s = started.pop();
       long t0 = System.nanoTime();

@@ -133,13 +133,56 @@ final class LocalCluster implements AutoCloseable {
   }
 
   void startPeer(int i) {
-    ConfigFolder folder = new ConfigFolder(dir.resolve("peer" + i));
+    startPeer(i, Daemon.Options.DEFAULT);
+  }
+
+  void startPeer(int i, Daemon.Options options) {
+    ConfigFolder folder = folder(i);
     ServiceConfig config = ConfigLoader.load(folder.serviceJson(), Map.of(), "peer" + i, w -> {});
     daemons.set(
-        i, Daemon.start(folder, config, IdentityFile.load(folder.identityJson(), Map.of())));
+        i,
+        Daemon.start(folder, config, IdentityFile.load(folder.identityJson(), Map.of()), options));
+  }
+
+  ConfigFolder folder(int i) {
+    return new ConfigFolder(dir.resolve("peer" + i));
+  }
+
+  /** The Raft multiaddress of peer i, as --bootstrap and the peerstore take it. */
+  Multiaddr raftAddress(int i) {
+    return Multiaddr.parse("/ip4/127.0.0.1/tcp/" + ports.get(i)[0] + "/p2p/" + id(i));
+  }
+
+  /**
+   * Creates a new peer (identity, ports, fake IPFS, config folder with no peers) and starts it with
+   * {@code --bootstrap} to peer {@code via}; returns its index once it has joined.
+   */
+  int join(int via) {
+    int i = addPeerFolder();
+    startPeer(i, new Daemon.Options(false, java.util.Optional.of(raftAddress(via)), false));
+    return i;
+  }
+
+  /** Creates a new peer's folder (no init_peerset, empty peerstore) without starting it. */
+  int addPeerFolder() {
+    identities.add(Identity.generate());
+    ports.add(new int[] {freePort(), freePort(), freePort()});
+    kubos.add(new FakeKubo());
+    daemons.add(null);
+    int i = size() - 1;
+    try {
+      writeFolder(i, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return i;
   }
 
   private void writeFolder(int i) throws IOException {
+    writeFolder(i, true);
+  }
+
+  private void writeFolder(int i, boolean withPeers) throws IOException {
     ConfigFolder folder = new ConfigFolder(dir.resolve("peer" + i));
     IdentityFile.write(folder.identityJson(), identities.get(i));
     ObjectNode json = ConfigLoader.toJson(ServiceConfig.defaults("peer" + i, secret));
@@ -155,7 +198,7 @@ final class LocalCluster implements AutoCloseable {
     raft.put("network_timeout", "3s");
     ArrayNode initPeerset = raft.putArray("init_peerset");
     List<Multiaddr> peerstore = new ArrayList<>();
-    for (int j = 0; j < size(); j++) {
+    for (int j = 0; j < size() && withPeers; j++) {
       if (j != i) {
         initPeerset.add(id(j).toString());
         peerstore.add(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + ports.get(j)[0] + "/p2p/" + id(j)));

@@ -18,7 +18,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = ClusterServiceCommand.Version.class,
     description = "The pincluster peer: a clustered IPFS pinning daemon (Raft via Apache Ratis).",
-    subcommands = {InitCommand.class, DaemonCommand.class, VersionCommand.class})
+    subcommands = {
+      InitCommand.class,
+      DaemonCommand.class,
+      StateCommand.class,
+      VersionCommand.class
+    })
 public final class ClusterServiceCommand implements Callable<Integer> {
   @Option(
       names = {"--config", "-c"},

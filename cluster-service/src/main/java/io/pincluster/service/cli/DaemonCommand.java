@@ -1,16 +1,19 @@
 package io.pincluster.service.cli;
 
+import io.pincluster.core.config.ConfigException;
 import io.pincluster.core.config.ConfigLoader;
 import io.pincluster.core.config.ServiceConfig;
 import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.service.Daemon;
 import io.pincluster.service.config.ConfigFolder;
 import io.pincluster.service.config.IdentityFile;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cluster-service daemon}: runs the peer until SIGTERM or SIGINT. */
@@ -20,6 +23,24 @@ final class DaemonCommand implements Callable<Integer> {
 
   @ParentCommand ClusterServiceCommand parent;
 
+  @Option(
+      names = {"--upgrade", "-u"},
+      description = "Migrate the state folder to this version's format first (no-op when current).")
+  boolean upgrade;
+
+  @Option(
+      names = {"--bootstrap", "-j"},
+      paramLabel = "<multiaddr>",
+      description =
+          "Join the cluster of this peer (/ip4/H/tcp/RAFTPORT/p2p/ID). Ignored, with a warning,"
+              + " when this peer already has cluster state.")
+  String bootstrap;
+
+  @Option(
+      names = {"--leave", "-x"},
+      description = "Leave the cluster on clean shutdown (as cluster.leave_on_shutdown).")
+  boolean leave;
+
   @Override
   public Integer call() throws InterruptedException {
     LogLevels.apply(parent.logLevel, parent.env);
@@ -28,18 +49,24 @@ final class DaemonCommand implements Callable<Integer> {
         ConfigLoader.load(
             folder.serviceJson(), parent.env, Hostnames.local(parent.env), w -> log.warn("{}", w));
     Identity identity = IdentityFile.load(folder.identityJson(), parent.env);
-    Daemon daemon = Daemon.start(folder, config, identity);
-    CountDownLatch stopped = new CountDownLatch(1);
+    Optional<Multiaddr> via = Optional.empty();
+    if (bootstrap != null) {
+      try {
+        via = Optional.of(Multiaddr.parse(bootstrap.split(",")[0].trim()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--bootstrap: " + e.getMessage(), e);
+      }
+    }
+    Daemon daemon = Daemon.start(folder, config, identity, new Daemon.Options(upgrade, via, leave));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("shutting down");
                   daemon.close();
-                  stopped.countDown();
                 },
                 "cluster-shutdown"));
-    stopped.await();
+    daemon.awaitTermination();
     return 0;
   }
 }

@@ -17,6 +17,8 @@ import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.PinInfoShort;
 import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.PinRequest;
+import io.pincluster.core.api.PinResult;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
@@ -26,6 +28,7 @@ import io.pincluster.core.peer.PeerId;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +62,13 @@ public final class Cluster implements ClusterApi, PeerRpcService {
   private final Duration rpcTimeout;
   private final InstantSource clock;
   private final IpfsIdCache ipfsId;
+  private final FreeSpaceCache freeSpace;
+
+  /** Pins a bulk request keeps in flight at once. */
+  static final int PIN_ALL_WINDOW = 4096;
+
+  /** How old the free-space figures used for allocation may be. */
+  static final Duration FREE_SPACE_TTL = Duration.ofSeconds(2);
 
   /**
    * @param fanOut a bounded, named executor for calls to several peers at once (owned by the
@@ -87,6 +97,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     this.rpcTimeout = rpcTimeout;
     this.clock = clock;
     this.ipfsId = new IpfsIdCache(ipfs, clock);
+    this.freeSpace = new FreeSpaceCache(this::freeSpaceOfMembers, FREE_SPACE_TTL, clock);
   }
 
   // ---- ClusterApi ----
@@ -147,6 +158,51 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     } catch (ClusterException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  @Override
+  public CloseableIterator<PinResult> pinAll(Iterator<PinRequest> items) {
+    return new PinAllIterator(items, item -> pin(item.cid(), item.options()), PIN_ALL_WINDOW);
+  }
+
+  @Override
+  public CompletableFuture<PeerInfo> peerAdd(Multiaddr address) {
+    Optional<PeerId> peer = address.peerId();
+    if (peer.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "peer address "
+                  + address
+                  + " has no /p2p/<peer ID>: give its Raft address,"
+                  + " e.g. /ip4/10.0.0.4/tcp/9096/p2p/12D3KooW…"));
+    }
+    Multiaddr raft = address.withoutPeerId();
+    return consensus
+        .addPeer(peer.get(), raft)
+        .thenApply(
+            done -> {
+              try {
+                return rpc.id(peer.get());
+              } catch (ClusterException e) {
+                // it has not announced its RPC endpoint yet: answer with what is known
+                return new PeerInfo(
+                    peer.get(),
+                    List.of(address),
+                    consensus.members(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    "",
+                    null,
+                    "");
+              }
+            });
+  }
+
+  @Override
+  public CompletableFuture<Void> peerRemove(PeerId peer) {
+    return consensus.removePeer(peer);
   }
 
   @Override
@@ -251,7 +307,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     if (min != -1) {
       List<PeerId> current = existing.map(Pin::allocations).orElse(List.of());
       allocations =
-          Allocations.allocate(min, max, current, freeSpaceOfMembers(), options.userAllocations());
+          Allocations.allocate(min, max, current, freeSpace.get(), options.userAllocations());
     }
     return pin.withAllocations(allocations).withTimestamp(clock.instant());
   }

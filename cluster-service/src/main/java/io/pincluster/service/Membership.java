@@ -1,0 +1,206 @@
+package io.pincluster.service;
+
+import io.pincluster.consensus.raft.RaftConsensus;
+import io.pincluster.consensus.raft.StateFormat;
+import io.pincluster.core.ClusterException;
+import io.pincluster.core.config.ServiceConfig;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import io.pincluster.service.cluster.SelfAddresses;
+import io.pincluster.service.config.ConfigFolder;
+import io.pincluster.service.config.Peerstore;
+import io.pincluster.service.state.RemovedMarker;
+import io.pincluster.service.state.StateFolders;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This peer's place in the cluster across its lifetime: what to do with the state folder before
+ * Raft starts (upgrade, join with {@code --bootstrap}, refuse to start after a removal), joining,
+ * noticing that it was removed, leaving on shutdown, and cleaning up after either (the state folder
+ * is rotated to {@code <data_folder>.old.0}, the peerstore emptied and a {@code REMOVED} marker
+ * left, so an accidental restart cannot disturb the cluster).
+ */
+final class Membership {
+  private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+  private final PeerId self;
+  private final ConfigFolder folder;
+  private final ServiceConfig config;
+  private final Daemon.Options options;
+  private final Path dataFolder;
+  private final Runnable onRemoved;
+  private final AtomicBoolean gone = new AtomicBoolean();
+  private volatile String goneReason = "";
+  private RaftConsensus consensus;
+  private SelfAddresses addresses;
+
+  Membership(
+      PeerId self,
+      ConfigFolder folder,
+      ServiceConfig config,
+      Daemon.Options options,
+      Path dataFolder,
+      Runnable onRemoved) {
+    this.self = self;
+    this.folder = folder;
+    this.config = config;
+    this.options = options;
+    this.dataFolder = dataFolder;
+    this.onRemoved = onRemoved;
+  }
+
+  /**
+   * Readies the state folder and says whether this start joins an existing cluster.
+   *
+   * @throws ClusterException when this peer was removed and is not asked to join again, or its
+   *     state needs an upgrade that was not asked for
+   */
+  boolean prepareStateFolder() {
+    var removed = RemovedMarker.read(folder.path());
+    if (removed.isPresent()) {
+      if (options.bootstrap().isEmpty()) {
+        throw new ClusterException(
+            "this peer left or was removed from the cluster ("
+                + removed.get()
+                + "). It will not"
+                + " start on its own again: to join a cluster, start it with"
+                + " `cluster-service daemon --bootstrap /ip4/<host>/tcp/<raft port>/p2p/<peer ID>`"
+                + " (its state is kept in "
+                + StateFolders.backup(dataFolder, 0)
+                + ").");
+      }
+      StateFolders.rotate(dataFolder, config.raft().backupsRotate());
+      try {
+        RemovedMarker.clear(folder.path());
+      } catch (IOException e) {
+        throw new ClusterException("cannot clear " + RemovedMarker.path(folder.path()), e);
+      }
+    }
+    upgradeIfNeeded();
+    boolean hasState = Files.isDirectory(dataFolder.resolve("ratis"));
+    if (options.bootstrap().isPresent()) {
+      if (hasState) {
+        log.warn(
+            "--bootstrap {} ignored: this peer already has cluster state in {} and starts as the"
+                + " member it is (run `cluster-service state cleanup` first to join another"
+                + " cluster)",
+            options.bootstrap().get(),
+            dataFolder);
+        return false;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private void upgradeIfNeeded() {
+    StateFormat.Status status = StateFormat.check(dataFolder);
+    if (status.needsUpgrade()) {
+      if (!options.upgrade()) {
+        throw new ClusterException(
+            "the state in "
+                + dataFolder
+                + " is in format "
+                + status.found()
+                + "; this version uses"
+                + " format "
+                + StateFormat.CURRENT
+                + ": start once with"
+                + " `cluster-service daemon --upgrade` to migrate it");
+      }
+      log.info(
+          "upgrading the state in {} from format {} to {}",
+          dataFolder,
+          status.found(),
+          StateFormat.CURRENT);
+      StateFormat.upgrade(dataFolder);
+    } else if (options.upgrade()) {
+      log.info("--upgrade: the state in {} is current, nothing to migrate", dataFolder);
+    }
+  }
+
+  void attach(RaftConsensus consensus, SelfAddresses addresses) {
+    this.consensus = consensus;
+    this.addresses = addresses;
+    consensus.onRemoved(
+        () -> {
+          if (gone.compareAndSet(false, true)) {
+            goneReason = "removed from the cluster";
+            onRemoved.run();
+          }
+        });
+  }
+
+  /** Asks the bootstrap peer's cluster to add this peer, then waits until it has caught up. */
+  void join() {
+    Multiaddr via = options.bootstrap().orElseThrow();
+    PeerId viaPeer =
+        via.peerId()
+            .orElseThrow(
+                () -> new ClusterException("--bootstrap " + via + " has no /p2p/<peer ID>"));
+    Duration wait = config.raft().waitForLeaderTimeout().plusSeconds(5);
+    log.info("joining the cluster through {}", via);
+    try {
+      consensus.requestJoin(
+          viaPeer, via.withoutPeerId().hostPort(), addresses.raft().hostPort(), wait);
+      if (!consensus.awaitCaughtUp(wait)) {
+        throw new ClusterException(
+            "did not catch up with the cluster within " + wait.toSeconds() + "s");
+      }
+    } catch (ClusterException e) {
+      throw new ClusterException(
+          "this peer was not able to become part of the cluster through "
+              + via
+              + ": "
+              + e.getMessage()
+              + ". Check that the address is the peer's Raft address (its"
+              + " cluster.listen_multiaddress port), that it is up, that a majority of the"
+              + " cluster is up, and that this peer's announced address ("
+              + addresses.raft()
+              + ") is reachable from it.",
+          e);
+    }
+    log.info("joined the cluster: {} members", consensus.members().size());
+  }
+
+  /** On shutdown: leaves the cluster when asked to ({@code --leave} or leave_on_shutdown). */
+  void leaveIfAsked() {
+    boolean asked = options.leave() || config.cluster().leaveOnShutdown();
+    if (!asked || gone.get() || consensus == null || !consensus.isMember()) {
+      return;
+    }
+    Duration wait = config.raft().waitForLeaderTimeout();
+    try {
+      consensus.removePeer(self).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      gone.set(true);
+      goneReason = "left the cluster on shutdown";
+      log.info("left the cluster");
+    } catch (Exception e) {
+      log.warn("could not leave the cluster within {}s: {}", wait.toSeconds(), e.toString());
+    }
+  }
+
+  /** After shutdown: cleans up when this peer is no longer a member. */
+  void cleanUpIfGone() throws IOException {
+    if (!gone.get()) {
+      return;
+    }
+    var backup = StateFolders.rotate(dataFolder, config.raft().backupsRotate());
+    Peerstore.write(folder.resolveFile(config.cluster().peerstoreFile()), List.of());
+    RemovedMarker.write(folder.path(), goneReason, Instant.now());
+    log.warn(
+        "this peer {}: its state was moved to {} and its peer list cleared; it will refuse to"
+            + " start until started with --bootstrap",
+        goneReason,
+        backup.map(Path::toString).orElse("(none)"));
+  }
+}
