@@ -1,5 +1,6 @@
 package io.pincluster.peerrpc;
 
+import io.pincluster.core.BuildInfo;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerTableView;
@@ -111,14 +112,14 @@ public final class HttpPeerRpc implements PeerRpc {
     } catch (IOException e) {
       throw unreachable(t, e);
     }
-    if (r.code() == 204) {
-      r.close();
-      return CloseableIterator.of(List.of());
-    }
-    if (!r.isSuccessful()) {
+    if (!r.isSuccessful() || !sameProtocol(r)) {
       try (r) {
         throw failed(t, r);
       }
+    }
+    if (r.code() == 204) {
+      r.close();
+      return CloseableIterator.of(List.of());
     }
     return new NdjsonIterator<>(r, PinInfo.class, t.describe());
   }
@@ -128,7 +129,7 @@ public final class HttpPeerRpc implements PeerRpc {
     Call call = client.newCall(request(t, path));
     call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     try (Response r = call.execute()) {
-      if (!r.isSuccessful()) {
+      if (!r.isSuccessful() || !sameProtocol(r)) {
         throw failed(t, r);
       }
       byte[] body = r.body().bytes();
@@ -174,6 +175,7 @@ public final class HttpPeerRpc implements PeerRpc {
         .header(Hmac.TIMESTAMP_HEADER, h.timestamp())
         .header(Hmac.NONCE_HEADER, h.nonce())
         .header(Hmac.SIGNATURE_HEADER, h.signature())
+        .header(Hmac.PROTOCOL_HEADER, BuildInfo.RPC_PROTOCOL)
         .build();
   }
 
@@ -185,7 +187,20 @@ public final class HttpPeerRpc implements PeerRpc {
     return new PeerUnreachableException(t.describe() + " is unreachable: " + why, e);
   }
 
+  private static boolean sameProtocol(Response r) {
+    return BuildInfo.RPC_PROTOCOL.equals(r.header(Hmac.PROTOCOL_HEADER));
+  }
+
   private static PeerUnreachableException failed(Target t, Response r) {
+    if (r.isSuccessful()) {
+      return new PeerUnreachableException(
+          t.describe()
+              + " speaks peer RPC protocol "
+              + java.util.Objects.requireNonNullElse(r.header(Hmac.PROTOCOL_HEADER), "(none)")
+              + ", not "
+              + BuildInfo.RPC_PROTOCOL
+              + ": run the same pincluster version on every peer");
+    }
     String message;
     try {
       byte[] body = r.peekBody(MAX_ERROR_BODY).bytes();

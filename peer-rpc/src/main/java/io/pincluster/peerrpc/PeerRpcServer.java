@@ -1,5 +1,6 @@
 package io.pincluster.peerrpc;
 
+import io.pincluster.core.BuildInfo;
 import io.pincluster.core.PeerRpcService;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.peer.Multiaddr;
@@ -97,7 +98,23 @@ public final class PeerRpcServer implements AutoCloseable {
         LOG.debug("refused peer RPC {} from {}: {}", req, req.remoteAddress(), e.getMessage());
         return Response.error(e.status(), e.getMessage());
       }
-      return next.handle(req);
+      String theirs = req.header(Hmac.PROTOCOL_HEADER).orElse("(none)");
+      if (!BuildInfo.RPC_PROTOCOL.equals(theirs)) {
+        LOG.warn(
+            "refused peer RPC from {}: it speaks {}, this peer {}",
+            req.remoteAddress(),
+            theirs,
+            BuildInfo.RPC_PROTOCOL);
+        return Response.error(
+                400,
+                "peer RPC protocol "
+                    + theirs
+                    + " is not this peer's "
+                    + BuildInfo.RPC_PROTOCOL
+                    + ": run the same pincluster version on every peer")
+            .withHeader(Hmac.PROTOCOL_HEADER, BuildInfo.RPC_PROTOCOL);
+      }
+      return next.handle(req).withHeader(Hmac.PROTOCOL_HEADER, BuildInfo.RPC_PROTOCOL);
     };
   }
 

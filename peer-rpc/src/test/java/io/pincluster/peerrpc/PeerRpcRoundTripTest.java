@@ -179,6 +179,7 @@ class PeerRpcRoundTripTest {
             .header(Hmac.TIMESTAMP_HEADER, h.timestamp())
             .header(Hmac.NONCE_HEADER, h.nonce())
             .header(Hmac.SIGNATURE_HEADER, h.signature())
+            .header(Hmac.PROTOCOL_HEADER, io.pincluster.core.BuildInfo.RPC_PROTOCOL)
             .build();
     OkHttpClient raw = new OkHttpClient();
     try {
@@ -198,6 +199,32 @@ class PeerRpcRoundTripTest {
       raw.connectionPool().evictAll();
     }
     assertThat(service.calls).hasValue(1);
+  }
+
+  @Test
+  void aPeerSpeakingAnotherProtocolVersionIsRefusedWithAClearMessage() throws IOException {
+    String url = "http://" + server.multiaddr().hostPort() + "/rpc/v1/repostat";
+    RequestSigner.SignedHeaders h =
+        new RequestSigner(SECRET, serverClock).sign("GET", "/rpc/v1/repostat", new byte[0]);
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .header(Hmac.TIMESTAMP_HEADER, h.timestamp())
+            .header(Hmac.NONCE_HEADER, h.nonce())
+            .header(Hmac.SIGNATURE_HEADER, h.signature())
+            .header(Hmac.PROTOCOL_HEADER, "/pincluster/9.9/rpc")
+            .build();
+    OkHttpClient raw = new OkHttpClient();
+    try (Response r = raw.newCall(request).execute()) {
+      assertThat(r.code()).isEqualTo(400);
+      assertThat(r.body().string())
+          .contains("peer RPC protocol /pincluster/9.9/rpc is not this peer's")
+          .contains("same pincluster version");
+    } finally {
+      raw.dispatcher().executorService().shutdown();
+      raw.connectionPool().evictAll();
+    }
+    assertThat(service.calls).hasValue(0);
   }
 
   @Test

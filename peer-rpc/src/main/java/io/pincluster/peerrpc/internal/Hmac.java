@@ -16,6 +16,10 @@ public final class Hmac {
   public static final String TIMESTAMP_HEADER = "X-Pincluster-Timestamp";
   public static final String NONCE_HEADER = "X-Pincluster-Nonce";
   public static final String SIGNATURE_HEADER = "X-Pincluster-Signature";
+
+  /** Carries {@link io.pincluster.core.BuildInfo#RPC_PROTOCOL} on every request and response. */
+  public static final String PROTOCOL_HEADER = "X-Pincluster-Rpc-Protocol";
+
   private static final HexFormat HEX = HexFormat.of();
 
   private final SecretKeySpec key;
