@@ -51,6 +51,7 @@ public final class Daemon implements AutoCloseable {
 
   private final Deque<Stoppable> started = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean restartRequested = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private Membership membership;
   private PeerId self;
@@ -171,6 +172,7 @@ public final class Daemon implements AutoCloseable {
             clock);
     long every = config.cluster().peerWatchInterval().toMillis();
     background.scheduleWithFixedDelay(announcer::tick, 0, every, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(this::restartIfPromoted, every, every, TimeUnit.MILLISECONDS);
 
     rpcServer =
         new PeerRpcServer(
@@ -219,6 +221,32 @@ public final class Daemon implements AutoCloseable {
   /** Blocks until the daemon has stopped (closed, or stopped itself after being removed). */
   public void awaitTermination() throws InterruptedException {
     terminated.await();
+  }
+
+  /**
+   * True when the daemon stopped itself to be restarted: a listener promoted to voter keeps the
+   * listener role in Ratis 3.2.0 until its server restarts (RATIS-2378), so it stops cleanly and
+   * {@code cluster-service daemon} exits with {@link #EXIT_RESTART} for systemd to start it again.
+   */
+  public boolean restartRequested() {
+    return restartRequested.get();
+  }
+
+  /** The exit status asking the service manager for a restart (EX_TEMPFAIL). */
+  public static final int EXIT_RESTART = 75;
+
+  private void restartIfPromoted() {
+    if (consensus != null
+        && consensus.needsRestart()
+        && restartRequested.compareAndSet(false, true)) {
+      log.warn(
+          "this peer was promoted from listener to voter; Ratis applies that only after a restart:"
+              + " stopping now (exit status {}) to be restarted",
+          EXIT_RESTART);
+      Thread t = new Thread(this::close, "cluster-restart");
+      t.setDaemon(false);
+      t.start();
+    }
   }
 
   /** Called (once, on its own thread) when this peer learns it was removed from the cluster. */

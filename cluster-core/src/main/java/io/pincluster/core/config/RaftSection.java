@@ -47,6 +47,14 @@ public record RaftSection(
     Check.positive("snapshot_interval", snapshotInterval);
     Check.atLeast("snapshot_threshold", snapshotThreshold, 1);
     Check.positive("leader_lease_timeout", leaderLeaseTimeout);
+    if (heartbeatTimeout.compareTo(electionTimeout) > 0) {
+      throw new IllegalArgumentException(
+          "heartbeat_timeout ("
+              + GoDuration.format(heartbeatTimeout)
+              + ") must be <= election_timeout ("
+              + GoDuration.format(electionTimeout)
+              + ")");
+    }
     if (leaderLeaseTimeout.compareTo(electionTimeout) > 0) {
       throw new IllegalArgumentException(
           "leader_lease_timeout ("

@@ -92,6 +92,8 @@ class ConfigLoaderTest {
         .hasMessage("consensus.raft.election_timeout: \"abc\" is not a duration");
     assertThatThrownBy(() -> load(withRaft("\"election_timeout\":\"0s\""), Map.of()))
         .hasMessage("consensus.raft.election_timeout (0s) must be > 0");
+    assertThatThrownBy(() -> load(withRaft("\"heartbeat_timeout\":\"2s\""), Map.of()))
+        .hasMessage("consensus.raft.heartbeat_timeout (2s) must be <= election_timeout (1s)");
     assertThatThrownBy(() -> load(withRaft("\"commit_retries\":\"x\""), Map.of()))
         .hasMessage("consensus.raft.commit_retries: \"x\" is not an integer");
     assertThatThrownBy(() -> load(withRaft("\"init_peerset\":[\"nope\"]"), Map.of()))

@@ -67,6 +67,6 @@ final class DaemonCommand implements Callable<Integer> {
                 },
                 "cluster-shutdown"));
     daemon.awaitTermination();
-    return 0;
+    return daemon.restartRequested() ? Daemon.EXIT_RESTART : 0;
   }
 }
