@@ -1,6 +1,5 @@
 package io.pincluster.consensus.raft;
 
-import io.pincluster.core.config.GoDuration;
 import io.pincluster.core.config.RaftSection;
 import io.pincluster.core.peer.PeerId;
 import java.net.InetSocketAddress;
@@ -65,14 +64,7 @@ public record RaftSettings(
           "raft bind address " + bind + " must have a fixed port > 0");
     }
     checkHostPort("raft announce address", announceAddress);
-    if (config.heartbeatTimeout().compareTo(config.electionTimeout()) > 0) {
-      throw new IllegalArgumentException(
-          "consensus.raft.heartbeat_timeout ("
-              + GoDuration.format(config.heartbeatTimeout())
-              + ") must be <= election_timeout ("
-              + GoDuration.format(config.electionTimeout())
-              + "): followers would start elections between heartbeats");
-    }
+    // heartbeat_timeout <= election_timeout is checked by RaftSection itself.
     initialPeers = initialPeers == null ? Map.of() : copy(initialPeers);
     initialPeers.forEach((id, addr) -> checkHostPort("raft address of peer " + id, addr));
   }

@@ -45,31 +45,27 @@ class RaftSettingsTest {
   }
 
   @Test
-  void aHeartbeatTimeoutAboveTheElectionTimeoutIsRejected() {
+  void aHeartbeatTimeoutAboveTheElectionTimeoutIsRejectedByTheConfig() {
     RaftSection d = RaftSection.defaults();
-    RaftSection slowHeartbeats =
-        new RaftSection(
-            d.initPeerset(),
-            d.dataFolder(),
-            d.waitForLeaderTimeout(),
-            d.networkTimeout(),
-            d.commitRetries(),
-            d.commitRetryDelay(),
-            d.backupsRotate(),
-            java.time.Duration.ofSeconds(2),
-            d.electionTimeout(),
-            d.commitTimeout(),
-            d.maxAppendEntries(),
-            d.trailingLogs(),
-            d.snapshotInterval(),
-            d.snapshotThreshold(),
-            d.leaderLeaseTimeout());
-
     assertThatThrownBy(
-            () -> new RaftSettings(SELF, BIND, "h:1", Path.of("d"), slowHeartbeats, Map.of()))
-        .hasMessage(
-            "consensus.raft.heartbeat_timeout (2s) must be <= election_timeout (1s): followers"
-                + " would start elections between heartbeats");
+            () ->
+                new RaftSection(
+                    d.initPeerset(),
+                    d.dataFolder(),
+                    d.waitForLeaderTimeout(),
+                    d.networkTimeout(),
+                    d.commitRetries(),
+                    d.commitRetryDelay(),
+                    d.backupsRotate(),
+                    java.time.Duration.ofSeconds(2),
+                    d.electionTimeout(),
+                    d.commitTimeout(),
+                    d.maxAppendEntries(),
+                    d.trailingLogs(),
+                    d.snapshotInterval(),
+                    d.snapshotThreshold(),
+                    d.leaderLeaseTimeout()))
+        .hasMessage("heartbeat_timeout (2s) must be <= election_timeout (1s)");
   }
 
   @Test
