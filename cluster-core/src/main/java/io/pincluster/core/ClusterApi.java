@@ -1,6 +1,7 @@
 package io.pincluster.core;
 
 import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinOptions;
@@ -61,6 +62,24 @@ public interface ClusterApi {
 
   /** Removes a peer from the cluster (see {@link Consensus#removePeer}). */
   CompletableFuture<Void> peerRemove(io.pincluster.core.peer.PeerId peer);
+
+  /**
+   * Re-queues {@code cid} where it is in error (on every peer, or this one when {@code local}) and
+   * returns the resulting status; waits for the operations, bounded by the pin timeout.
+   */
+  GlobalPinInfo recover(Cid cid, boolean local);
+
+  /** Re-queues every error; streams the status of each CID re-queued. The caller closes it. */
+  CloseableIterator<GlobalPinInfo> recoverAll(boolean local);
+
+  /** The Raft-era sync of one CID against IPFS (see {@link PinTracker#sync}). */
+  GlobalPinInfo sync(Cid cid, boolean local);
+
+  /** The Raft-era sync of every pin; streams the statuses that changed or are in error. */
+  CloseableIterator<GlobalPinInfo> syncAll(boolean local);
+
+  /** Runs IPFS garbage collection on every peer (or this one). */
+  GlobalRepoGc ipfsGc(boolean local);
 
   /** Every pin of the pinset, in CID order, streamed. The caller closes it. */
   CloseableIterator<Pin> allocations();

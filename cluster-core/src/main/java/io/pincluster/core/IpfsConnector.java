@@ -1,7 +1,9 @@
 package io.pincluster.core;
 
 import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.IpfsPin;
 import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.peer.Multiaddr;
@@ -27,6 +29,37 @@ public interface IpfsConnector extends AutoCloseable {
 
   /** The repository's size and limit. */
   RepoStat repoStat();
+
+  /**
+   * Every recursive and direct pin of the node, streamed as the node sends them (never loaded whole
+   * into memory). The caller closes the iterator; a failure mid-stream is thrown from it.
+   */
+  CloseableIterator<IpfsPin> pinLs();
+
+  /**
+   * Pins {@code to} by updating the recursive pin of {@code from} (IPFS {@code pin/update}, which
+   * fetches only the difference); {@code from} stays pinned. Falls back to pinning {@code to} on
+   * nodes without {@code pin/update}. Bounded like {@link #pin}.
+   */
+  void pinUpdate(Cid from, Cid to);
+
+  /**
+   * Runs the node's garbage collection ({@code repo/gc}), bounded by {@code repogc_timeout}; one
+   * entry per removed block (or error), streamed. The caller closes the iterator.
+   */
+  CloseableIterator<RepoGcKey> repoGc();
+
+  /** The IPFS peer IDs the node is connected to. */
+  java.util.List<String> swarmPeers();
+
+  /** Stores a block ({@code block/put}) and returns its CID. */
+  Cid blockPut(byte[] data, String format);
+
+  /** Resolves an IPFS path ({@code /ipfs/…}, {@code /ipns/…}, {@code /ipld/…}) to a CID. */
+  Cid resolve(String path);
+
+  /** The node's version text. */
+  String version();
 
   /** Connects the node to another IPFS node ({@code …/p2p/<id>}). */
   void swarmConnect(Multiaddr address);

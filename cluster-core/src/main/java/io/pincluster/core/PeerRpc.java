@@ -2,6 +2,7 @@ package io.pincluster.core;
 
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.RepoGc;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.peer.PeerId;
@@ -20,6 +21,16 @@ public interface PeerRpc extends AutoCloseable {
   CloseableIterator<PinInfo> statusAll(PeerId peer);
 
   RepoStat repoStat(PeerId peer);
+
+  PinInfo recover(PeerId peer, Cid cid);
+
+  CloseableIterator<PinInfo> recoverAll(PeerId peer);
+
+  PinInfo sync(PeerId peer, Cid cid);
+
+  CloseableIterator<PinInfo> syncAll(PeerId peer);
+
+  RepoGc repoGc(PeerId peer);
 
   @Override
   void close();

@@ -2,6 +2,7 @@ package io.pincluster.core;
 
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.RepoGc;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.cid.Cid;
 
@@ -18,4 +19,19 @@ public interface PeerRpcService {
   CloseableIterator<PinInfo> localStatusAll();
 
   RepoStat localRepoStat();
+
+  /** See {@link PinTracker#recover}. */
+  PinInfo localRecover(Cid cid);
+
+  /** See {@link PinTracker#recoverAll}; the caller closes it. */
+  CloseableIterator<PinInfo> localRecoverAll();
+
+  /** See {@link PinTracker#sync}. */
+  PinInfo localSync(Cid cid);
+
+  /** See {@link PinTracker#syncAll}; the caller closes it. */
+  CloseableIterator<PinInfo> localSyncAll();
+
+  /** Runs this peer's IPFS garbage collection (keys collected in memory: bounded by the repo). */
+  RepoGc localRepoGc();
 }

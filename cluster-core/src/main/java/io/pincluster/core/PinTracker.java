@@ -24,6 +24,31 @@ public interface PinTracker extends AutoCloseable {
   /** The local status of every pin in the pinset, in CID order, streamed. The caller closes it. */
   CloseableIterator<PinInfo> statusAll();
 
+  /**
+   * Re-queues {@code cid} when it is in error (pin_error, unpin_error, unexpectedly_unpinned) and
+   * waits, at most the pin or unpin timeout, for the operation to finish; returns the resulting
+   * status. Other statuses are returned unchanged.
+   */
+  PinInfo recover(Cid cid);
+
+  /**
+   * Re-queues every CID in error, without waiting; streams the status of each one re-queued. The
+   * caller closes it.
+   */
+  CloseableIterator<PinInfo> recoverAll();
+
+  /**
+   * Checks {@code cid} against IPFS now (the Raft-era sync): a pin IPFS lost becomes
+   * unexpectedly_unpinned, an error IPFS now shows pinned becomes pinned. Returns its status.
+   */
+  PinInfo sync(Cid cid);
+
+  /**
+   * Runs the IPFS sync over every pin now (streaming IPFS's pin list, bounded memory); streams the
+   * statuses that changed or are in error. The caller closes it.
+   */
+  CloseableIterator<PinInfo> syncAll();
+
   @Override
   void close();
 }
