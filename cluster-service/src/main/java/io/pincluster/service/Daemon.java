@@ -156,6 +156,7 @@ public final class Daemon implements AutoCloseable {
             rpc,
             fanOut,
             config.raft().networkTimeout(),
+            config.ipfsHttp().pinTimeout().multipliedBy(2),
             clock);
 
     ScheduledExecutorService background =
@@ -173,6 +174,9 @@ public final class Daemon implements AutoCloseable {
     long every = config.cluster().peerWatchInterval().toMillis();
     background.scheduleWithFixedDelay(announcer::tick, 0, every, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(this::restartIfPromoted, every, every, TimeUnit.MILLISECONDS);
+    ExpiryLoop expiry = new ExpiryLoop(self, consensus, clock);
+    long syncEvery = config.cluster().stateSyncInterval().toMillis();
+    background.scheduleWithFixedDelay(expiry::run, syncEvery, syncEvery, TimeUnit.MILLISECONDS);
 
     rpcServer =
         new PeerRpcServer(

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * driving its own {@link FakeKubo} through the real IPFS connector, with shrunk timeouts. Peers can
  * be stopped and started again on the same folder.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
   final Path dir;
   final String secret;
   final List<Identity> identities = new ArrayList<>();
@@ -36,28 +36,41 @@ final class LocalCluster implements AutoCloseable {
   final List<Daemon> daemons = new ArrayList<>();
   final Consumer<ObjectNode> tweak;
 
-  private LocalCluster(Path dir, int n, Consumer<ObjectNode> tweak) {
+  /** Real IPFS API addresses, by peer index; peers beyond the list use a FakeKubo. */
+  final List<Multiaddr> realIpfs;
+
+  private LocalCluster(Path dir, int n, Consumer<ObjectNode> tweak, List<Multiaddr> realIpfs) {
     this.dir = dir;
     this.tweak = tweak;
+    this.realIpfs = List.copyOf(realIpfs);
     byte[] s = new byte[32];
     new java.security.SecureRandom().nextBytes(s);
     this.secret = HexFormat.of().formatHex(s);
     for (int i = 0; i < n; i++) {
       identities.add(Identity.generate());
       ports.add(new int[] {freePort(), freePort(), freePort()});
-      kubos.add(new FakeKubo());
+      kubos.add(i < realIpfs.size() ? null : new FakeKubo());
       daemons.add(null);
     }
   }
 
   /** Starts {@code n} peers that form one cluster; returns before a leader is elected. */
-  static LocalCluster start(Path dir, int n) {
+  public static LocalCluster start(Path dir, int n) {
     return start(dir, n, json -> {});
   }
 
   /** As {@link #start(Path, int)}, with a change applied to every peer's service.json first. */
-  static LocalCluster start(Path dir, int n, Consumer<ObjectNode> tweak) {
-    LocalCluster c = new LocalCluster(dir, n, tweak);
+  public static LocalCluster start(Path dir, int n, Consumer<ObjectNode> tweak) {
+    return start(dir, n, tweak, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, Consumer)}, peer i driving the real IPFS node at {@code
+   * realIpfs.get(i)} (the others a FakeKubo).
+   */
+  public static LocalCluster start(
+      Path dir, int n, Consumer<ObjectNode> tweak, List<Multiaddr> realIpfs) {
+    LocalCluster c = new LocalCluster(dir, n, tweak, realIpfs);
     try {
       for (int i = 0; i < n; i++) {
         c.writeFolder(i);
@@ -72,28 +85,28 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  int size() {
+  public int size() {
     return identities.size();
   }
 
-  Daemon peer(int i) {
+  public Daemon peer(int i) {
     return daemons.get(i);
   }
 
-  PeerId id(int i) {
+  public PeerId id(int i) {
     return identities.get(i).id();
   }
 
-  FakeKubo kubo(int i) {
+  public FakeKubo kubo(int i) {
     return kubos.get(i);
   }
 
-  String restUrl(int i) {
+  public String restUrl(int i) {
     return "http://127.0.0.1:" + ports.get(i)[2];
   }
 
   /** Running peers. */
-  List<Integer> running() {
+  public List<Integer> running() {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < size(); i++) {
       if (daemons.get(i) != null) {
@@ -104,7 +117,7 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** The index of the peer every running peer agrees leads, if they all agree. */
-  Optional<Integer> leader() {
+  public Optional<Integer> leader() {
     Optional<PeerId> agreed = Optional.empty();
     for (int i : running()) {
       Optional<PeerId> l = daemons.get(i).consensus().leader();
@@ -116,7 +129,7 @@ final class LocalCluster implements AutoCloseable {
     return agreed.map(id -> indexOf(id)).filter(i -> i >= 0 && daemons.get(i) != null);
   }
 
-  int indexOf(PeerId id) {
+  public int indexOf(PeerId id) {
     for (int i = 0; i < size(); i++) {
       if (id(i).equals(id)) {
         return i;
@@ -125,18 +138,18 @@ final class LocalCluster implements AutoCloseable {
     return -1;
   }
 
-  void stopPeer(int i) {
+  public void stopPeer(int i) {
     Daemon d = daemons.set(i, null);
     if (d != null) {
       d.close();
     }
   }
 
-  void startPeer(int i) {
+  public void startPeer(int i) {
     startPeer(i, Daemon.Options.DEFAULT);
   }
 
-  void startPeer(int i, Daemon.Options options) {
+  public void startPeer(int i, Daemon.Options options) {
     ConfigFolder folder = folder(i);
     ServiceConfig config = ConfigLoader.load(folder.serviceJson(), Map.of(), "peer" + i, w -> {});
     daemons.set(
@@ -144,12 +157,12 @@ final class LocalCluster implements AutoCloseable {
         Daemon.start(folder, config, IdentityFile.load(folder.identityJson(), Map.of()), options));
   }
 
-  ConfigFolder folder(int i) {
+  public ConfigFolder folder(int i) {
     return new ConfigFolder(dir.resolve("peer" + i));
   }
 
   /** The Raft multiaddress of peer i, as --bootstrap and the peerstore take it. */
-  Multiaddr raftAddress(int i) {
+  public Multiaddr raftAddress(int i) {
     return Multiaddr.parse("/ip4/127.0.0.1/tcp/" + ports.get(i)[0] + "/p2p/" + id(i));
   }
 
@@ -157,14 +170,14 @@ final class LocalCluster implements AutoCloseable {
    * Creates a new peer (identity, ports, fake IPFS, config folder with no peers) and starts it with
    * {@code --bootstrap} to peer {@code via}; returns its index once it has joined.
    */
-  int join(int via) {
+  public int join(int via) {
     int i = addPeerFolder();
     startPeer(i, new Daemon.Options(false, java.util.Optional.of(raftAddress(via)), false));
     return i;
   }
 
   /** Creates a new peer's folder (no init_peerset, empty peerstore) without starting it. */
-  int addPeerFolder() {
+  public int addPeerFolder() {
     identities.add(Identity.generate());
     ports.add(new int[] {freePort(), freePort(), freePort()});
     kubos.add(new FakeKubo());
@@ -207,7 +220,9 @@ final class LocalCluster implements AutoCloseable {
     ((ObjectNode) json.get("api").get("restapi"))
         .put("http_listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[2]);
     ObjectNode ipfs = (ObjectNode) json.get("ipfs_connector").get("ipfshttp");
-    ipfs.put("node_multiaddress", kubos.get(i).apiMultiaddr().toString());
+    ipfs.put(
+        "node_multiaddress",
+        i < realIpfs.size() ? realIpfs.get(i).toString() : kubos.get(i).apiMultiaddr().toString());
     ipfs.put("connect_swarms_delay", "0s");
     ipfs.put("ipfs_request_timeout", "5s");
     ipfs.put("pin_timeout", "10s");
@@ -230,6 +245,6 @@ final class LocalCluster implements AutoCloseable {
     for (int i = 0; i < size(); i++) {
       stopPeer(i);
     }
-    kubos.forEach(FakeKubo::close);
+    kubos.stream().filter(java.util.Objects::nonNull).forEach(FakeKubo::close);
   }
 }

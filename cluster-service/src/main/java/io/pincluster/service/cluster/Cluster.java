@@ -10,6 +10,7 @@ import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerRpcService;
 import io.pincluster.core.PinTracker;
 import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.IpfsId;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PeerRecord;
@@ -19,6 +20,8 @@ import io.pincluster.core.api.PinInfoShort;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.api.PinRequest;
 import io.pincluster.core.api.PinResult;
+import io.pincluster.core.api.RepoGc;
+import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
@@ -60,6 +63,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
   private final PeerRpc rpc;
   private final ExecutorService fanOut;
   private final Duration rpcTimeout;
+  private final Duration longCallTimeout;
   private final InstantSource clock;
   private final IpfsIdCache ipfsId;
   private final FreeSpaceCache freeSpace;
@@ -74,6 +78,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
    * @param fanOut a bounded, named executor for calls to several peers at once (owned by the
    *     caller)
    * @param rpcTimeout how long to wait for one peer's answer
+   * @param longCallTimeout how long to wait for a peer's recover, sync or garbage collection
    */
   public Cluster(
       PeerId self,
@@ -85,6 +90,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
       PeerRpc rpc,
       ExecutorService fanOut,
       Duration rpcTimeout,
+      Duration longCallTimeout,
       InstantSource clock) {
     this.self = self;
     this.config = config;
@@ -95,6 +101,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     this.rpc = rpc;
     this.fanOut = fanOut;
     this.rpcTimeout = rpcTimeout;
+    this.longCallTimeout = longCallTimeout;
     this.clock = clock;
     this.ipfsId = new IpfsIdCache(ipfs, clock);
     this.freeSpace = new FreeSpaceCache(this::freeSpaceOfMembers, FREE_SPACE_TTL, clock);
@@ -213,13 +220,63 @@ public final class Cluster implements ClusterApi, PeerRpcService {
 
   @Override
   public GlobalPinInfo status(Cid cid, boolean local) {
+    return global(cid, local, this::localStatus, rpc::status, rpcTimeout);
+  }
+
+  @Override
+  public GlobalPinInfo recover(Cid cid, boolean local) {
+    return global(cid, local, this::localRecover, rpc::recover, longCallTimeout);
+  }
+
+  @Override
+  public GlobalPinInfo sync(Cid cid, boolean local) {
+    return global(cid, local, this::localSync, rpc::sync, longCallTimeout);
+  }
+
+  @Override
+  public CloseableIterator<GlobalPinInfo> recoverAll(boolean local) {
+    return union(local, this::localRecoverAll, rpc::recoverAll);
+  }
+
+  @Override
+  public CloseableIterator<GlobalPinInfo> syncAll(boolean local) {
+    return union(local, this::localSyncAll, rpc::syncAll);
+  }
+
+  @Override
+  public GlobalRepoGc ipfsGc(boolean local) {
+    Map<PeerId, CompletableFuture<RepoGc>> calls = new LinkedHashMap<>();
+    for (PeerId m : local ? List.of(self) : consensus.members()) {
+      calls.put(m, m.equals(self) ? async(this::localRepoGc) : async(() -> rpc.repoGc(m)));
+    }
+    Map<String, RepoGc> peerMap = new LinkedHashMap<>();
+    calls.forEach(
+        (peer, call) -> {
+          RepoGc gc;
+          try {
+            gc = await(call, longCallTimeout);
+          } catch (ClusterException e) {
+            gc = new RepoGc(peer, peername(peer), List.of(), e.getMessage());
+          }
+          peerMap.put(peer.toString(), gc);
+        });
+    return new GlobalRepoGc(peerMap);
+  }
+
+  /** A per-CID operation run on this peer or on every member, as a GlobalPinInfo. */
+  private GlobalPinInfo global(
+      Cid cid,
+      boolean local,
+      java.util.function.Function<Cid, PinInfo> mine,
+      java.util.function.BiFunction<PeerId, Cid, PinInfo> theirs,
+      Duration timeout) {
     if (local) {
-      return GlobalPinInfo.ofLocal(localStatus(cid));
+      return GlobalPinInfo.ofLocal(mine.apply(cid));
     }
     Optional<Pin> pin = consensus.state().get(cid);
     Map<String, CompletableFuture<PinInfoShort>> calls = new LinkedHashMap<>();
     for (PeerId m : consensus.members()) {
-      calls.put(m.toString(), statusOn(m, cid, pin.orElse(null)));
+      calls.put(m.toString(), onPeer(m, cid, pin.orElse(null), mine, theirs, timeout));
     }
     Map<String, PinInfoShort> peerMap = new LinkedHashMap<>();
     calls.forEach((peer, call) -> peerMap.put(peer, call.join()));
@@ -232,6 +289,22 @@ public final class Cluster implements ClusterApi, PeerRpcService {
         p == null ? null : p.timestamp(),
         p == null ? Map.of() : p.metadata(),
         peerMap);
+  }
+
+  /** Every member's (or this peer's) stream of acted-on CIDs, merged by CID. */
+  private CloseableIterator<GlobalPinInfo> union(
+      boolean local,
+      java.util.function.Supplier<CloseableIterator<PinInfo>> mine,
+      java.util.function.Function<PeerId, CloseableIterator<PinInfo>> theirs) {
+    Map<String, CloseableIterator<PinInfo>> streams = new LinkedHashMap<>();
+    for (PeerId m : local ? List.of(self) : consensus.members()) {
+      try {
+        streams.put(m.toString(), m.equals(self) ? mine.get() : theirs.apply(m));
+      } catch (ClusterException e) {
+        log.warn("peer {} did not answer: {}", m, e.getMessage());
+      }
+    }
+    return new UnionByCid(streams);
   }
 
   @Override
@@ -288,6 +361,42 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     return ipfs.repoStat();
   }
 
+  @Override
+  public PinInfo localRecover(Cid cid) {
+    return withIpfs(tracker.recover(cid));
+  }
+
+  @Override
+  public CloseableIterator<PinInfo> localRecoverAll() {
+    return tracker.recoverAll().map(this::withIpfs);
+  }
+
+  @Override
+  public PinInfo localSync(Cid cid) {
+    return withIpfs(tracker.sync(cid));
+  }
+
+  @Override
+  public CloseableIterator<PinInfo> localSyncAll() {
+    return tracker.syncAll().map(this::withIpfs);
+  }
+
+  @Override
+  public RepoGc localRepoGc() {
+    List<RepoGcKey> keys = new ArrayList<>();
+    try (CloseableIterator<RepoGcKey> gc = ipfs.repoGc()) {
+      gc.forEachRemaining(keys::add);
+      return new RepoGc(self, config.peername(), keys, "");
+    } catch (ClusterException e) {
+      return new RepoGc(self, config.peername(), keys, e.getMessage());
+    }
+  }
+
+  private PinInfo withIpfs(PinInfo info) {
+    IpfsId node = ipfsId.get();
+    return info.withIpfs(node.id(), node.addresses());
+  }
+
   // ---- internals ----
 
   /** Applies defaults, validates, allocates and stamps a pin; nothing is committed here. */
@@ -301,6 +410,10 @@ public final class Cluster implements ClusterApi, PeerRpcService {
             ? config.replicationFactorMax()
             : options.replicationFactorMax();
     checkReplication(min, max);
+    if (!options.expireAt().equals(Pin.ZERO_TIME) && !options.expireAt().isAfter(clock.instant())) {
+      throw new IllegalArgumentException(
+          "expire_at " + options.expireAt() + " is in the past: the pin would expire at once");
+    }
     Pin pin = Pin.of(cid, options).withReplication(min, max);
     Optional<Pin> existing = consensus.state().get(cid);
     List<PeerId> allocations = List.of();
@@ -347,7 +460,13 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     return out;
   }
 
-  private CompletableFuture<PinInfoShort> statusOn(PeerId peer, Cid cid, Pin pin) {
+  private CompletableFuture<PinInfoShort> onPeer(
+      PeerId peer,
+      Cid cid,
+      Pin pin,
+      java.util.function.Function<Cid, PinInfo> mine,
+      java.util.function.BiFunction<PeerId, Cid, PinInfo> theirs,
+      Duration timeout) {
     String name = peername(peer);
     if (pin == null) {
       return CompletableFuture.completedFuture(
@@ -360,8 +479,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
               name, "", List.of(), TrackerStatus.REMOTE, clock.instant(), "", 0, false));
     }
     CompletableFuture<PinInfo> call =
-        peer.equals(self) ? async(() -> localStatus(cid)) : async(() -> rpc.status(peer, cid));
-    return call.orTimeout(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        peer.equals(self) ? async(() -> mine.apply(cid)) : async(() -> theirs.apply(peer, cid));
+    return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .thenApply(PinInfo::toShort)
         .exceptionally(
             e ->
@@ -388,11 +507,15 @@ public final class Cluster implements ClusterApi, PeerRpcService {
   }
 
   private <T> T await(CompletableFuture<T> call) {
+    return await(call, rpcTimeout);
+  }
+
+  private <T> T await(CompletableFuture<T> call, Duration timeout) {
     try {
-      return call.get(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       call.cancel(true);
-      throw new ClusterException("no answer within " + rpcTimeout.toMillis() + "ms");
+      throw new ClusterException("no answer within " + timeout.toMillis() + "ms");
     } catch (ExecutionException e) {
       throw e.getCause() instanceof ClusterException ce
           ? ce
