@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
       PeersCommand.class,
       PinCommand.class,
       StatusCommand.class,
+      RecoverCommand.class,
+      SyncCommand.class,
+      IpfsCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

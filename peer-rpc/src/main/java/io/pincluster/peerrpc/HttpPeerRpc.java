@@ -9,6 +9,7 @@ import io.pincluster.core.api.ApiError;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PeerRecord;
 import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.RepoGc;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.config.GoDuration;
@@ -31,45 +32,85 @@ import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
  * Calls other peers' {@link PeerRpcServer} over HTTP, signing every request with the cluster
  * secret. Peers are found in the peer table ({@link PeerRecord#rpcAddress()}).
  *
- * <p>Every call is bounded by {@code timeout}: connecting, each read and write, and (except for
- * {@link #statusAll}, which may stream for longer) the whole call. Any failure — the peer is not in
- * the table, cannot be reached, times out, answers a non-2xx status or invalid JSON — is a {@link
- * PeerUnreachableException} naming the peer and the cause.
+ * <p>Two bounds apply. {@code timeout} bounds connecting to a peer, and for the quick calls ({@link
+ * #id}, {@link #status}, {@link #repoStat}) each read and write and the whole call; {@link
+ * #statusAll} may stream for longer, but each read is bounded by it. {@code longCallTimeout} bounds
+ * the calls that wait for IPFS work on the peer: {@link #recover} of one CID (the peer waits for
+ * the re-queued pin, up to its pin timeout), {@link #sync} of one CID and {@link #repoGc} (whole
+ * call and each read), and each read of the {@link #recoverAll} and {@link #syncAll} streams (a
+ * peer may scan long between two items). Callers usually pass twice the pin timeout.
+ *
+ * <p>Any failure — the peer is not in the table, cannot be reached, times out, answers a non-2xx
+ * status or invalid JSON — is a {@link PeerUnreachableException} naming the peer and the cause. A
+ * timeout of {@link #recover}, {@link #sync} or {@link #repoGc} is indeterminate: the peer may have
+ * done the work; all three are safe to repeat.
  *
  * <p>Thread-safe. Uses OkHttp's connection pool (its own {@code OkHttp} threads); {@link #close()}
  * releases it.
  */
 public final class HttpPeerRpc implements PeerRpc {
   private static final int MAX_ERROR_BODY = 4096;
+  private static final byte[] NO_BODY = new byte[0];
 
   private final RequestSigner signer;
   private final PeerTableView peers;
   private final Duration timeout;
+  private final Duration longCallTimeout;
   private final OkHttpClient client;
+  private final OkHttpClient longClient;
+
+  /** A client with the system clock whose long calls are bounded by {@code timeout} too. */
+  public HttpPeerRpc(byte[] secret, PeerTableView peers, Duration timeout) {
+    this(secret, peers, timeout, timeout, InstantSource.system());
+  }
+
+  /** A client whose long calls are bounded by {@code timeout} too. */
+  public HttpPeerRpc(byte[] secret, PeerTableView peers, Duration timeout, InstantSource clock) {
+    this(secret, peers, timeout, timeout, clock);
+  }
 
   /** A client with the system clock. */
-  public HttpPeerRpc(byte[] secret, PeerTableView peers, Duration timeout) {
-    this(secret, peers, timeout, InstantSource.system());
+  public HttpPeerRpc(
+      byte[] secret, PeerTableView peers, Duration timeout, Duration longCallTimeout) {
+    this(secret, peers, timeout, longCallTimeout, InstantSource.system());
   }
 
   /**
    * @param secret the cluster secret (copied); must not be empty
-   * @param timeout bound of each call; must be positive
+   * @param timeout bound of connecting and of each quick call; must be positive
+   * @param longCallTimeout bound of the calls that wait for IPFS work (see the class comment); must
+   *     be at least {@code timeout}
    * @param clock stamps requests (peers refuse stamps more than 30 s off their clock)
+   * @throws IllegalArgumentException naming the bad timeout
    */
-  public HttpPeerRpc(byte[] secret, PeerTableView peers, Duration timeout, InstantSource clock) {
+  public HttpPeerRpc(
+      byte[] secret,
+      PeerTableView peers,
+      Duration timeout,
+      Duration longCallTimeout,
+      InstantSource clock) {
     this.signer = new RequestSigner(secret, clock);
     this.peers = Objects.requireNonNull(peers, "peers");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.longCallTimeout = Objects.requireNonNull(longCallTimeout, "longCallTimeout");
     if (timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException(
           "peer RPC timeout (" + GoDuration.format(timeout) + ") must be > 0");
+    }
+    if (longCallTimeout.compareTo(timeout) < 0) {
+      throw new IllegalArgumentException(
+          "peer RPC long call timeout ("
+              + GoDuration.format(longCallTimeout)
+              + ") must be >= the timeout ("
+              + GoDuration.format(timeout)
+              + ")");
     }
     this.client =
         new OkHttpClient.Builder()
@@ -78,6 +119,8 @@ public final class HttpPeerRpc implements PeerRpc {
             .writeTimeout(timeout)
             .followRedirects(false)
             .build();
+    this.longClient =
+        client.newBuilder().readTimeout(longCallTimeout).writeTimeout(longCallTimeout).build();
   }
 
   /** Where one peer is reached. */
@@ -87,30 +130,74 @@ public final class HttpPeerRpc implements PeerRpc {
     }
   }
 
+  /** One kind of call: its method, how long it may take, and on which client. */
+  private enum Kind {
+    QUICK("GET"),
+    ACT("POST");
+
+    final String method;
+
+    Kind(String method) {
+      this.method = method;
+    }
+  }
+
   @Override
   public PeerInfo id(PeerId peer) {
-    return call(peer, RpcPaths.ID, PeerInfo.class);
+    return call(peer, Kind.QUICK, RpcPaths.ID, PeerInfo.class);
   }
 
   @Override
   public PinInfo status(PeerId peer, Cid cid) {
-    return call(peer, RpcPaths.STATUS + "/" + cid, PinInfo.class);
+    return call(peer, Kind.QUICK, RpcPaths.STATUS + "/" + cid, PinInfo.class);
   }
 
   @Override
   public RepoStat repoStat(PeerId peer) {
-    return call(peer, RpcPaths.REPOSTAT, RepoStat.class);
+    return call(peer, Kind.QUICK, RpcPaths.REPOSTAT, RepoStat.class);
   }
 
   /** Streams the peer's answer line by line; the caller closes the iterator. */
   @Override
   public CloseableIterator<PinInfo> statusAll(PeerId peer) {
+    return stream(peer, Kind.QUICK, RpcPaths.STATUS, "status");
+  }
+
+  /** Bounded by the long call timeout: the peer waits for the re-queued operation. */
+  @Override
+  public PinInfo recover(PeerId peer, Cid cid) {
+    return call(peer, Kind.ACT, RpcPaths.RECOVER + "/" + cid, PinInfo.class);
+  }
+
+  /** Streams the status of each CID the peer re-queued; the caller closes the iterator. */
+  @Override
+  public CloseableIterator<PinInfo> recoverAll(PeerId peer) {
+    return stream(peer, Kind.ACT, RpcPaths.RECOVER, "recover");
+  }
+
+  @Override
+  public PinInfo sync(PeerId peer, Cid cid) {
+    return call(peer, Kind.ACT, RpcPaths.SYNC + "/" + cid, PinInfo.class);
+  }
+
+  /** Streams the statuses that changed or are in error; the caller closes the iterator. */
+  @Override
+  public CloseableIterator<PinInfo> syncAll(PeerId peer) {
+    return stream(peer, Kind.ACT, RpcPaths.SYNC, "sync");
+  }
+
+  @Override
+  public RepoGc repoGc(PeerId peer) {
+    return call(peer, Kind.ACT, RpcPaths.REPOGC, RepoGc.class);
+  }
+
+  private CloseableIterator<PinInfo> stream(PeerId peer, Kind kind, String path, String what) {
     Target t = target(peer);
     Response r;
     try {
-      r = client.newCall(request(t, RpcPaths.STATUS)).execute();
+      r = clientFor(kind).newCall(request(t, kind, path)).execute();
     } catch (IOException e) {
-      throw unreachable(t, e);
+      throw unreachable(t, kind, e);
     }
     if (!r.isSuccessful() || !sameProtocol(r)) {
       try (r) {
@@ -121,13 +208,13 @@ public final class HttpPeerRpc implements PeerRpc {
       r.close();
       return CloseableIterator.of(List.of());
     }
-    return new NdjsonIterator<>(r, PinInfo.class, t.describe());
+    return new NdjsonIterator<>(r, PinInfo.class, t.describe(), what);
   }
 
-  private <T> T call(PeerId peer, String path, Class<T> type) {
+  private <T> T call(PeerId peer, Kind kind, String path, Class<T> type) {
     Target t = target(peer);
-    Call call = client.newCall(request(t, path));
-    call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Call call = clientFor(kind).newCall(request(t, kind, path));
+    call.timeout().timeout(boundOf(kind).toMillis(), TimeUnit.MILLISECONDS);
     try (Response r = call.execute()) {
       if (!r.isSuccessful() || !sameProtocol(r)) {
         throw failed(t, r);
@@ -140,8 +227,16 @@ public final class HttpPeerRpc implements PeerRpc {
             t.describe() + " sent an invalid " + type.getSimpleName() + ": " + e.getMessage(), e);
       }
     } catch (IOException e) {
-      throw unreachable(t, e);
+      throw unreachable(t, kind, e);
     }
+  }
+
+  private OkHttpClient clientFor(Kind kind) {
+    return kind == Kind.ACT ? longClient : client;
+  }
+
+  private Duration boundOf(Kind kind) {
+    return kind == Kind.ACT ? longCallTimeout : timeout;
   }
 
   private Target target(PeerId peer) {
@@ -165,13 +260,14 @@ public final class HttpPeerRpc implements PeerRpc {
     }
   }
 
-  private Request request(Target t, String path) {
+  private Request request(Target t, Kind kind, String path) {
     HttpUrl url = t.base().newBuilder().encodedPath(path).build();
     String target =
         url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery());
-    RequestSigner.SignedHeaders h = signer.sign("GET", target, new byte[0]);
+    RequestSigner.SignedHeaders h = signer.sign(kind.method, target, NO_BODY);
     return new Request.Builder()
         .url(url)
+        .method(kind.method, kind == Kind.ACT ? RequestBody.create(NO_BODY) : null)
         .header(Hmac.TIMESTAMP_HEADER, h.timestamp())
         .header(Hmac.NONCE_HEADER, h.nonce())
         .header(Hmac.SIGNATURE_HEADER, h.signature())
@@ -179,10 +275,10 @@ public final class HttpPeerRpc implements PeerRpc {
         .build();
   }
 
-  private PeerUnreachableException unreachable(Target t, IOException e) {
+  private PeerUnreachableException unreachable(Target t, Kind kind, IOException e) {
     String why =
         e instanceof InterruptedIOException
-            ? "timed out after " + GoDuration.format(timeout) + " (" + e.getMessage() + ")"
+            ? "timed out after " + GoDuration.format(boundOf(kind)) + " (" + e.getMessage() + ")"
             : e.toString();
     return new PeerUnreachableException(t.describe() + " is unreachable: " + why, e);
   }
@@ -219,6 +315,7 @@ public final class HttpPeerRpc implements PeerRpc {
   @Override
   public void close() {
     client.dispatcher().executorService().shutdown();
+    longClient.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
   }
 }

@@ -2,6 +2,7 @@ package io.pincluster.peerrpc;
 
 import io.pincluster.core.BuildInfo;
 import io.pincluster.core.PeerRpcService;
+import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.http.BindAddresses;
@@ -32,8 +33,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /rpc/v1/status/{cid}} → {@code PinInfo};
  *   <li>{@code GET /rpc/v1/status} → NDJSON stream of {@code PinInfo} in CID order (trailer {@code
  *       X-Stream-Error} on late failure);
- *   <li>{@code GET /rpc/v1/repostat} → {@code RepoStat}.
+ *   <li>{@code GET /rpc/v1/repostat} → {@code RepoStat};
+ *   <li>{@code POST /rpc/v1/recover/{cid}} → {@code PinInfo} (waits for the re-queued operation, up
+ *       to the pin timeout);
+ *   <li>{@code POST /rpc/v1/recover} → NDJSON stream of the {@code PinInfo} of each CID re-queued;
+ *   <li>{@code POST /rpc/v1/sync/{cid}} → {@code PinInfo}; {@code POST /rpc/v1/sync} → NDJSON
+ *       stream of the {@code PinInfo}s that changed or are in error (the Raft-era sync);
+ *   <li>{@code POST /rpc/v1/repogc} → {@code RepoGc}.
  * </ul>
+ *
+ * <p>Errors are {@code {"code","message"}} bodies: 400 for a malformed CID, 404 with IPFS Cluster's
+ * {@code pin is not part of the pinset} for a CID the service does not know, 500 for any other
+ * failure of the service.
  *
  * <p>Every request must be signed with the cluster secret (see {@link RequestVerifier}); a request
  * that is not gets 401 with a JSON error and never reaches the service.
@@ -80,6 +91,12 @@ public final class PeerRpcServer implements AutoCloseable {
             .get(RpcPaths.STATUS + "/{cid}", req -> Response.ok(service.localStatus(cid(req))))
             .get(RpcPaths.STATUS, req -> Response.stream(service.localStatusAll()))
             .get(RpcPaths.REPOSTAT, req -> Response.ok(service.localRepoStat()))
+            .post(RpcPaths.RECOVER + "/{cid}", req -> Response.ok(service.localRecover(cid(req))))
+            .post(RpcPaths.RECOVER, req -> Response.stream(service.localRecoverAll()))
+            .post(RpcPaths.SYNC + "/{cid}", req -> Response.ok(service.localSync(cid(req))))
+            .post(RpcPaths.SYNC, req -> Response.stream(service.localSyncAll()))
+            .post(RpcPaths.REPOGC, req -> Response.ok(service.localRepoGc()))
+            .errorMapper(PeerRpcServer::mapError)
             .build();
     this.server = new HttpServer(options, router);
   }
@@ -116,6 +133,14 @@ public final class PeerRpcServer implements AutoCloseable {
       }
       return next.handle(req).withHeader(Hmac.PROTOCOL_HEADER, BuildInfo.RPC_PROTOCOL);
     };
+  }
+
+  /** The pinset's not-found error is 404; everything else falls through (500 or its status). */
+  private static Response mapError(Throwable t) {
+    if (t instanceof PinNotFoundException) {
+      return Response.error(404, PinNotFoundException.MESSAGE);
+    }
+    return null;
   }
 
   private static Cid cid(Request req) {

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API ({@code api.restapi}), wire-compatible with IPFS Cluster v1: {@code /id}, {@code
  * /version}, {@code /peers} (GET, POST, DELETE {@code /peers/{peer}}), {@code /pins[/{cid}]},
- * {@code /allocations[/{cid}]}, {@code /health}; plus the bulk ingest endpoint {@code POST /pins}
- * (NDJSON in, NDJSON {@code PinResult}s out, both streamed; see {@link Routes}).
+ * {@code POST /pins[/{cid}]/recover}, {@code POST /ipfs/gc}, {@code /allocations[/{cid}]}, {@code
+ * /health}, the Raft-era {@code POST /pins[/{cid}]/sync}; plus the bulk ingest endpoint {@code POST
+ * /pins} (NDJSON in, NDJSON {@code PinResult}s out, both streamed; see {@link Routes}).
  *
  * <p>Request handling order (as IPFS Cluster): request log → basic auth (except {@code OPTIONS} and
  * {@code /health}) → CORS → trailing-slash 307 redirect → route.

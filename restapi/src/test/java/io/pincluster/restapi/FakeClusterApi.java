@@ -4,6 +4,7 @@ import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterApi;
 import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.IpfsId;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
@@ -11,6 +12,8 @@ import io.pincluster.core.api.PinInfoShort;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.api.PinRequest;
 import io.pincluster.core.api.PinResult;
+import io.pincluster.core.api.RepoGc;
+import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
@@ -58,6 +61,12 @@ final class FakeClusterApi implements ClusterApi {
 
   /** Bulk: items with this CID fail with this message. */
   volatile Cid refusedCid;
+
+  /** Recover, sync and GC: what was asked, in order ({@code recover <cid> local=false}, …). */
+  final List<String> acted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Recover, sync and GC: thrown instead of answering. */
+  volatile RuntimeException actFailure;
 
   final AtomicReference<Multiaddr> lastPeerAdd = new AtomicReference<>();
   final AtomicReference<PeerId> lastPeerRemove = new AtomicReference<>();
@@ -253,6 +262,90 @@ final class FakeClusterApi implements ClusterApi {
       return CompletableFuture.failedFuture(peerFailure);
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Recover of a pinned CID: this peer re-queued it ({@code pin_queued}, 3 attempts) and the other
+   * is pinned; a CID outside the pinset fails as the pinset does.
+   */
+  @Override
+  public GlobalPinInfo recover(Cid cid, boolean local) {
+    act("recover " + cid, local);
+    return acted(cid, local, TrackerStatus.PIN_QUEUED, "");
+  }
+
+  /** Every pin, as re-queued on this peer. */
+  @Override
+  public CloseableIterator<GlobalPinInfo> recoverAll(boolean local) {
+    act("recoverAll", local);
+    List<GlobalPinInfo> out = new ArrayList<>();
+    for (Cid c : pins.keySet()) {
+      out.add(acted(c, local, TrackerStatus.PIN_QUEUED, ""));
+    }
+    return tracked("recoverAll", out);
+  }
+
+  /** Sync of a pinned CID: IPFS lost it on this peer. */
+  @Override
+  public GlobalPinInfo sync(Cid cid, boolean local) {
+    act("sync " + cid, local);
+    return acted(cid, local, TrackerStatus.UNEXPECTEDLY_UNPINNED, UNEXPECTEDLY_UNPINNED);
+  }
+
+  @Override
+  public CloseableIterator<GlobalPinInfo> syncAll(boolean local) {
+    act("syncAll", local);
+    List<GlobalPinInfo> out = new ArrayList<>();
+    for (Cid c : pins.keySet()) {
+      out.add(acted(c, local, TrackerStatus.UNEXPECTEDLY_UNPINNED, UNEXPECTEDLY_UNPINNED));
+    }
+    return tracked("syncAll", out);
+  }
+
+  static final String UNEXPECTEDLY_UNPINNED = "the item should be pinned but it is not";
+
+  /** This peer removed two blocks; the other (unless local) could not reach its IPFS. */
+  RepoGc ipfsGcOf(PeerId peer) {
+    return peer.equals(SELF)
+        ? new RepoGc(
+            SELF, "self", List.of(new RepoGcKey(cid("gc1"), ""), new RepoGcKey(cid("gc2"), "")), "")
+        : new RepoGc(OTHER, "other", List.of(), "cannot reach IPFS at 127.0.0.1:5001");
+  }
+
+  @Override
+  public GlobalRepoGc ipfsGc(boolean local) {
+    act("ipfsGc", local);
+    Map<String, RepoGc> peers = new TreeMap<>();
+    peers.put(SELF.toString(), ipfsGcOf(SELF));
+    if (!local) {
+      peers.put(OTHER.toString(), ipfsGcOf(OTHER));
+    }
+    return new GlobalRepoGc(peers);
+  }
+
+  private void act(String what, boolean local) {
+    lastLocal.set(local);
+    acted.add(what + " local=" + local);
+    RuntimeException failure = actFailure;
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private GlobalPinInfo acted(Cid cid, boolean local, TrackerStatus here, String error) {
+    Pin pin = pins.get(cid);
+    if (pin == null) {
+      throw new PinNotFoundException(cid);
+    }
+    Map<String, PinInfoShort> peerMap = new TreeMap<>();
+    peerMap.put(SELF.toString(), new PinInfoShort("self", "", List.of(), here, T, error, 3, false));
+    if (!local) {
+      peerMap.put(
+          OTHER.toString(),
+          new PinInfoShort("other", "", List.of(), TrackerStatus.PINNED, T, "", 1, false));
+    }
+    return new GlobalPinInfo(
+        cid, pin.name(), pin.allocations(), List.of(), pin.timestamp(), pin.metadata(), peerMap);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.pincluster.core.BuildInfo;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.api.ApiError;
 import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
@@ -256,6 +257,59 @@ public final class RestClient implements AutoCloseable {
     return stream(get(url.build()), GlobalPinInfo.class);
   }
 
+  /**
+   * {@code POST /pins/{cid}/recover}: re-queues {@code cid} where it is in error (on every peer, or
+   * on the contacted one with {@code local}) and answers its resulting status. The server waits for
+   * the operations (up to its pin timeout), so this may take long.
+   */
+  public GlobalPinInfo recover(Cid cid, boolean local) {
+    return patient()
+        .getOne(post(local(url("pins", cid.toString(), "recover"), local)), GlobalPinInfo.class);
+  }
+
+  /** {@code POST /pins/recover}, streamed: the status of each CID in error that was re-queued. */
+  public CloseableIterator<GlobalPinInfo> recoverAll(boolean local) {
+    return stream(post(local(url("pins", "recover"), local)), GlobalPinInfo.class);
+  }
+
+  /**
+   * {@code POST /pins/{cid}/sync} (Raft era): checks {@code cid} against IPFS now and answers its
+   * status.
+   */
+  public GlobalPinInfo sync(Cid cid, boolean local) {
+    return patient()
+        .getOne(post(local(url("pins", cid.toString(), "sync"), local)), GlobalPinInfo.class);
+  }
+
+  /**
+   * {@code POST /pins/sync} (Raft era), streamed: the statuses that changed or are in error after
+   * checking every pin against IPFS.
+   */
+  public CloseableIterator<GlobalPinInfo> syncAll(boolean local) {
+    return stream(post(local(url("pins", "sync"), local)), GlobalPinInfo.class);
+  }
+
+  /**
+   * {@code POST /ipfs/gc}: runs IPFS garbage collection on every peer (or the contacted one); the
+   * answer is awaited as for {@link #recover}.
+   */
+  public GlobalRepoGc ipfsGc(boolean local) {
+    return patient().getOne(post(local(url("ipfs", "gc"), local)), GlobalRepoGc.class);
+  }
+
+  /**
+   * This client, with the read timeout of the calls that wait for IPFS work on the server; shares
+   * this one's connections.
+   */
+  private RestClient patient() {
+    Duration wait = RestClientConfig.WAITING_CALL_READ_TIMEOUT;
+    if (config.readTimeout().compareTo(wait) >= 0) {
+      return this;
+    }
+    return new RestClient(
+        config.withReadTimeout(wait), http.newBuilder().readTimeout(wait).build());
+  }
+
   /** Releases idle connections. Idempotent. */
   @Override
   public void close() {
@@ -328,6 +382,16 @@ public final class RestClient implements AutoCloseable {
 
   private Request get(HttpUrl url) {
     return request(url).get().build();
+  }
+
+  /** A {@code POST} with an empty body. */
+  private Request post(HttpUrl url) {
+    return request(url).post(RequestBody.create(new byte[0])).build();
+  }
+
+  /** {@code url} with {@code local=true} when {@code local}. */
+  private static HttpUrl local(HttpUrl url, boolean local) {
+    return local ? url.newBuilder().addQueryParameter("local", "true").build() : url;
   }
 
   private Response execute(Request request) {

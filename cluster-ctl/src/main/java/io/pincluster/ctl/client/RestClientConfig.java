@@ -38,6 +38,14 @@ public record RestClientConfig(
    */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(10);
 
+  /**
+   * The read timeout of the calls whose answer waits for IPFS work on the server (recover and sync
+   * of one CID, IPFS garbage collection): the server bounds them by its own timeouts ({@code
+   * pin_timeout}, {@code unpin_timeout}, {@code repogc_timeout}, 24h by default), so the client
+   * only guards against a connection that died silently. {@code --timeout} still bounds them.
+   */
+  public static final Duration WAITING_CALL_READ_TIMEOUT = Duration.ofHours(25);
+
   public RestClientConfig {
     Objects.requireNonNull(baseUrl, "baseUrl");
     String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
@@ -69,6 +77,18 @@ public record RestClientConfig(
         newTimeout,
         connectTimeout,
         readTimeout,
+        username,
+        password,
+        skipCertificateCheck,
+        debug);
+  }
+
+  public RestClientConfig withReadTimeout(Duration newReadTimeout) {
+    return new RestClientConfig(
+        baseUrl,
+        timeout,
+        connectTimeout,
+        newReadTimeout,
         username,
         password,
         skipCertificateCheck,

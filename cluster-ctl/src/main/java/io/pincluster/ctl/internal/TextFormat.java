@@ -2,16 +2,20 @@ package io.pincluster.ctl.internal;
 
 import io.pincluster.core.api.ApiError;
 import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinInfoShort;
 import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.RepoGc;
+import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.api.Version;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +41,9 @@ public final class TextFormat {
     }
     if (value instanceof ApiError e) {
       return error(e);
+    }
+    if (value instanceof GlobalRepoGc gc) {
+      return repoGc(gc);
     }
     throw new IllegalArgumentException(
         "no text format for " + (value == null ? "null" : value.getClass().getSimpleName()));
@@ -125,6 +132,33 @@ public final class TextFormat {
     sb.append(" | Added: ")
         .append(p.timestamp().equals(Pin.ZERO_TIME) ? "unknown" : GoTime.dateTime(p.timestamp()));
     return sb.append('\n').toString();
+  }
+
+  /**
+   * As {@code ipfs-cluster-ctl ipfs gc} prints it, per peer sorted by peer ID: {@code <peername or
+   * ID padded to 15>[ | ERROR: <error>]}, then {@code > CIDs:} and one {@code - <cid>} (or {@code -
+   * ERROR: <error>}) per block removed.
+   */
+  public static String repoGc(GlobalRepoGc gc) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, RepoGc> e : new TreeMap<>(gc.peerMap()).entrySet()) {
+      RepoGc item = e.getValue();
+      String who = item.peername().isEmpty() ? e.getKey() : item.peername();
+      if (item.error().isEmpty()) {
+        sb.append(String.format(Locale.ROOT, "%-15s\n", who));
+      } else {
+        sb.append(String.format(Locale.ROOT, "%-15s | ERROR: %s\n", who, item.error()));
+      }
+      sb.append("  > CIDs:\n");
+      for (RepoGcKey key : item.keys()) {
+        if (!key.error().isEmpty()) {
+          sb.append("    - ERROR: ").append(key.error()).append('\n');
+        } else {
+          sb.append("    - ").append(key.key()).append('\n');
+        }
+      }
+    }
+    return sb.toString();
   }
 
   /** {@code An error occurred:\n Code: N\n Message: …}. */

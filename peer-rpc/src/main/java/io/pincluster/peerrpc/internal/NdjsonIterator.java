@@ -22,6 +22,7 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
   private final BufferedSource source;
   private final Class<T> type;
   private final String peer;
+  private final String what;
   private T next;
   private boolean done;
   private boolean closed;
@@ -30,10 +31,18 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
    * @param peer how messages name the peer ({@code peer 12D3… at /ip4/…})
    */
   public NdjsonIterator(Response response, Class<T> type, String peer) {
+    this(response, type, peer, "status");
+  }
+
+  /**
+   * @param what how messages name the stream's operation ({@code status}, {@code recover}, …)
+   */
+  public NdjsonIterator(Response response, Class<T> type, String peer, String what) {
     this.response = response;
     this.source = response.body().source();
     this.type = type;
     this.peer = peer;
+    this.what = what;
   }
 
   @Override
@@ -51,7 +60,7 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
         String error = trailerError();
         close();
         if (!error.isEmpty()) {
-          throw new PeerUnreachableException(peer + ": status stream failed: " + error);
+          throw new PeerUnreachableException(peer + ": " + what + " stream failed: " + error);
         }
         return false;
       }
@@ -59,7 +68,7 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
       return true;
     } catch (IOException e) {
       close();
-      throw new PeerUnreachableException(peer + ": status stream broke: " + e, e);
+      throw new PeerUnreachableException(peer + ": " + what + " stream broke: " + e, e);
     } catch (IllegalArgumentException e) {
       close();
       throw new PeerUnreachableException(

@@ -25,6 +25,13 @@ import java.util.Set;
  * still arriving). Handlers run on the HTTP server's workers; pin, unpin and peer add/remove answer
  * from the API's futures without blocking a worker.
  *
+ * <p>Recover ({@code POST /pins/{cid}/recover}, {@code POST /pins/recover}), the Raft-era sync
+ * ({@code POST /pins/{cid}/sync}, {@code POST /pins/sync}) and {@code POST /ipfs/gc} all take
+ * {@code local=true} to act on this peer only. One CID answers a {@code GlobalPinInfo}; every pin
+ * answers an NDJSON stream of {@code GlobalPinInfo} (204 when there is nothing); GC answers a
+ * {@code GlobalRepoGc}. These calls block a worker while the cluster works (recover of one CID up
+ * to the pin timeout, GC up to the repo GC timeout).
+ *
  * <p>Errors: the pinset's not-found error is 404, {@link NoLeaderException} 503, parse problems
  * 400, every other failure 500 with its message.
  */
@@ -50,6 +57,11 @@ public final class Routes {
         .delete("/pins/{cid}", req -> Response.async(api.unpin(cid(req))))
         .get("/pins/{cid}", req -> Response.ok(api.status(cid(req), PinQuery.local(req))))
         .get("/pins", this::statusAll)
+        .post("/pins/{cid}/recover", req -> Response.ok(api.recover(cid(req), local(req))))
+        .post("/pins/recover", req -> Response.stream(api.recoverAll(local(req))))
+        .post("/pins/{cid}/sync", req -> Response.ok(api.sync(cid(req), local(req))))
+        .post("/pins/sync", req -> Response.stream(api.syncAll(local(req))))
+        .post("/ipfs/gc", req -> Response.ok(api.ipfsGc(local(req))))
         .get("/allocations", this::allocations)
         .get("/allocations/{cid}", this::allocation)
         .get("/health", req -> Response.noContent())
@@ -58,6 +70,10 @@ public final class Routes {
 
   private static Cid cid(Request req) {
     return PinQuery.cid(req.pathParam("cid"));
+  }
+
+  private static boolean local(Request req) {
+    return PinQuery.local(req);
   }
 
   private Response pin(Request req) {
