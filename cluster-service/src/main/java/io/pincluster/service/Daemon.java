@@ -141,7 +141,10 @@ public final class Daemon implements AutoCloseable {
 
     HttpPeerRpc rpc =
         new HttpPeerRpc(
-            config.cluster().secretBytes(), consensus.peerTable(), config.raft().networkTimeout());
+            config.cluster().secretBytes(),
+            consensus.peerTable(),
+            config.raft().networkTimeout(),
+            config.ipfsHttp().pinTimeout().multipliedBy(2));
     remember("peer RPC client", rpc);
     ExecutorService fanOut = Threads.bounded("cluster-fanout", 16, 1024);
     remember("fan-out pool", fanOut::shutdownNow);
