@@ -1,9 +1,12 @@
 package io.pincluster.testing;
 
+import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.IpfsException;
 import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.IpfsPin;
 import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
@@ -15,11 +18,15 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,14 +34,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * An in-memory {@link IpfsConnector} for unit tests of components that drive IPFS (the pin tracker,
  * informers), with injectable failures, latency and a gate that holds a pin in flight.
  *
- * <p>Thread-safe: all state is guarded by one lock; calls that wait (latency, gated pins) wait on
- * its condition, so {@link #releasePin}, {@link #close} and thread interruption wake them. Pins are
- * compared by multihash, as IPFS does: pinning a CIDv0 and asking for its CIDv1 finds it.
+ * <p>Thread-safe: all state is guarded by one lock (the pinset is also a concurrent map, so that
+ * {@link #pinLs()} streams it without holding the lock); calls that wait (latency, gated pins) wait
+ * on its condition, so {@link #releasePin}, {@link #close} and thread interruption wake them. Pins
+ * are compared by multihash, as IPFS does: pinning a CIDv0 and asking for its CIDv1 finds it.
  *
- * <p>Failures: {@link #failPins}/{@link #failUnpins} make every pin/unpin fail until turned off;
- * {@link #failNext(int)} fails only the next n pin or unpin calls; {@link #failNext(Op, int)} the
- * next n calls of one operation; {@link #setUnreachable} fails every call as if the daemon were
- * down. Injected failures are {@link IpfsException}s, like the real connector's.
+ * <p>Failures: {@link #failPins}/{@link #failUnpins} make every pin (and pin update) or unpin fail
+ * until turned off; {@link #failNext(int)} fails only the next n pin, pin update or unpin calls;
+ * {@link #failNext(Op, int)} the next n calls of one operation; {@link #setUnreachable} fails every
+ * call as if the daemon were down (and breaks listings in progress); {@link #breakPinLsAfter}
+ * breaks the next listing part-way. Injected failures are {@link IpfsException}s, like the real
+ * connector's.
  */
 public final class FakeIpfsConnector implements IpfsConnector {
   /** The connector's operations, for counters and targeted failures. */
@@ -44,8 +54,14 @@ public final class FakeIpfsConnector implements IpfsConnector {
     UNPIN,
     PIN_STATUS,
     PIN_LS,
+    PIN_UPDATE,
     REPO_STAT,
-    SWARM_CONNECT
+    REPO_GC,
+    SWARM_CONNECT,
+    SWARM_PEERS,
+    BLOCK_PUT,
+    RESOLVE,
+    VERSION
   }
 
   private static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofMinutes(5);
@@ -53,8 +69,13 @@ public final class FakeIpfsConnector implements IpfsConnector {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
 
+  // Written under lock; pinLs() reads it without the lock (weakly consistent, like a live node).
+  private final Map<Multihash, Map.Entry<Cid, PinMode>> pins = new ConcurrentHashMap<>();
+
   // All guarded by lock.
-  private final Map<Multihash, Map.Entry<Cid, PinMode>> pins = new LinkedHashMap<>();
+  private final Map<Multihash, Cid> blocks = new LinkedHashMap<>();
+  private final Map<String, Cid> paths = new HashMap<>();
+  private final List<String> extraSwarmPeers = new ArrayList<>();
   private final Map<Op, Long> calls = new EnumMap<>(Op.class);
   private final Map<Op, Integer> failNextByOp = new EnumMap<>(Op.class);
   private final Map<Cid, Integer> pinAttempts = new HashMap<>();
@@ -71,6 +92,8 @@ public final class FakeIpfsConnector implements IpfsConnector {
   private Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
   private RepoStat repoStat = new RepoStat(0, 10L * 1024 * 1024 * 1024);
   private IpfsId id;
+  private String version = "0.30.0-fake";
+  private long pinLsBreakAfter = -1;
 
   /** A fake with a random peer ID and one swarm address. */
   public FakeIpfsConnector() {
@@ -146,14 +169,141 @@ public final class FakeIpfsConnector implements IpfsConnector {
   }
 
   /**
-   * Every pin on the fake node (not part of {@link IpfsConnector} yet; mirrors {@code pin/ls}).
-   * Counted and failed as {@link Op#PIN_LS}.
+   * Every pin, streamed from the live pinset (weakly consistent: pins changed while the listing
+   * runs may or may not show, as with a real node). Counted and failed as {@link Op#PIN_LS}; the
+   * iterator fails mid-stream when the fake becomes unreachable or closes, or after {@link
+   * #breakPinLsAfter} items.
    */
-  public Map<Cid, PinMode> pinLs() {
+  @Override
+  public CloseableIterator<IpfsPin> pinLs() {
+    long breakAfter;
     lock.lock();
     try {
       enter(Op.PIN_LS);
-      return snapshot();
+      breakAfter = pinLsBreakAfter;
+      pinLsBreakAfter = -1;
+    } finally {
+      lock.unlock();
+    }
+    return new PinListing(pins.values().iterator(), breakAfter);
+  }
+
+  /**
+   * Pins {@code to} recursively ({@code from} stays pinned), as a pin of {@code to}: counted in
+   * {@link #pinAttempts}, failed by {@link #failPins} and {@link #failNext(int)}, held by a gate on
+   * {@code to}. Counted as {@link Op#PIN_UPDATE}.
+   */
+  @Override
+  public void pinUpdate(Cid from, Cid to) {
+    lock.lock();
+    try {
+      pinAttempts.merge(to, 1, Integer::sum);
+      enter(Op.PIN_UPDATE);
+      if (failPins || consumeWriteFailure()) {
+        throw new IpfsException("fake IPFS refused pin/update: " + failureMessage);
+      }
+      waitAtGate(to);
+      pins.put(to.multihash(), Map.entry(to, PinMode.RECURSIVE));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes every stored block ({@link #blockPut}) that is not pinned; lists them. */
+  @Override
+  public CloseableIterator<RepoGcKey> repoGc() {
+    lock.lock();
+    try {
+      enter(Op.REPO_GC);
+      List<RepoGcKey> removed = new ArrayList<>();
+      blocks
+          .entrySet()
+          .removeIf(
+              e -> {
+                boolean garbage = !pins.containsKey(e.getKey());
+                if (garbage) {
+                  removed.add(new RepoGcKey(e.getValue(), ""));
+                }
+                return garbage;
+              });
+      return CloseableIterator.of(removed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The peer IDs of every {@code …/p2p/<id>} address connected to, then {@link #addSwarmPeer}s. */
+  @Override
+  public List<String> swarmPeers() {
+    lock.lock();
+    try {
+      enter(Op.SWARM_PEERS);
+      Set<String> out = new LinkedHashSet<>();
+      swarmConnects.forEach(a -> a.peerId().ifPresent(p -> out.add(p.toString())));
+      out.addAll(extraSwarmPeers);
+      return List.copyOf(out);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stores a block; {@code format} {@code raw} (default), {@code v0}/{@code protobuf}, {@code
+   * dag-pb} or {@code cbor}/{@code dag-cbor} chooses the CID, as Kubo does.
+   */
+  @Override
+  public Cid blockPut(byte[] data, String format) {
+    lock.lock();
+    try {
+      enter(Op.BLOCK_PUT);
+      Multihash mh = Multihash.of(Multihash.SHA2_256, Cids.sha256(data));
+      String f = format == null || format.isBlank() ? "raw" : format;
+      Cid cid =
+          switch (f) {
+            case "raw" -> Cid.v1(Cid.RAW, mh);
+            case "v0", "protobuf" -> Cid.v0(mh);
+            case "dag-pb" -> Cid.v1(Cid.DAG_PB, mh);
+            case "cbor", "dag-cbor" -> Cid.v1(0x71, mh);
+            default -> throw new IpfsException("fake IPFS refused block/put: unknown format " + f);
+          };
+      blocks.put(mh, cid);
+      return cid;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@code /ipfs/<cid>} (or a bare CID) resolves to itself; other paths, {@code /ipns/} names
+   * included, resolve only as set with {@link #setPath} or {@link #setIpns}.
+   */
+  @Override
+  public Cid resolve(String path) {
+    lock.lock();
+    try {
+      enter(Op.RESOLVE);
+      Cid mapped = paths.get(path);
+      if (mapped != null) {
+        return mapped;
+      }
+      String p = path.startsWith("/ipfs/") ? path.substring("/ipfs/".length()) : path;
+      try {
+        return Cid.parse(p);
+      } catch (IllegalArgumentException e) {
+        throw new IpfsException("fake IPFS refused resolve: could not resolve " + path);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String version() {
+    lock.lock();
+    try {
+      enter(Op.VERSION);
+      return version;
     } finally {
       lock.unlock();
     }
@@ -253,6 +403,14 @@ public final class FakeIpfsConnector implements IpfsConnector {
     return set(() -> gates.remove(cid.multihash()));
   }
 
+  /** The next {@link #pinLs()} listing fails after {@code items} items. Returns this. */
+  public FakeIpfsConnector breakPinLsAfter(long items) {
+    if (items < 0) {
+      throw new IllegalArgumentException("items cannot be negative: " + items);
+    }
+    return set(() -> pinLsBreakAfter = items);
+  }
+
   /** Removes every gate. */
   public FakeIpfsConnector releaseAll() {
     return set(gates::clear);
@@ -260,7 +418,7 @@ public final class FakeIpfsConnector implements IpfsConnector {
 
   // ---- test hooks: state ----
 
-  /** A snapshot of the pins, in the CID text each was pinned with. */
+  /** A snapshot of the pins (in no particular order), keyed by the CID each was pinned with. */
   public Map<Cid, PinMode> pinned() {
     lock.lock();
     try {
@@ -332,6 +490,35 @@ public final class FakeIpfsConnector implements IpfsConnector {
 
   public FakeIpfsConnector setRepoStat(long repoSize, long storageMax) {
     return set(() -> repoStat = new RepoStat(repoSize, storageMax));
+  }
+
+  /** {@link #resolve} of exactly {@code path} answers {@code target}. Returns this. */
+  public FakeIpfsConnector setPath(String path, Cid target) {
+    return set(() -> paths.put(path, target));
+  }
+
+  /** {@link #resolve} of {@code /ipns/<name>} answers {@code target}. Returns this. */
+  public FakeIpfsConnector setIpns(String name, Cid target) {
+    return setPath("/ipns/" + name, target);
+  }
+
+  /** {@link #swarmPeers} also lists {@code peerId}. Returns this. */
+  public FakeIpfsConnector addSwarmPeer(String peerId) {
+    return set(() -> extraSwarmPeers.add(peerId));
+  }
+
+  public FakeIpfsConnector setVersion(String text) {
+    return set(() -> version = text);
+  }
+
+  /** Whether a block of {@code cid}'s multihash is stored ({@link #blockPut}, not yet GCed). */
+  public boolean hasBlock(Cid cid) {
+    lock.lock();
+    try {
+      return blocks.containsKey(cid.multihash());
+    } finally {
+      lock.unlock();
+    }
   }
 
   public FakeIpfsConnector setId(IpfsId newId) {
@@ -429,6 +616,54 @@ public final class FakeIpfsConnector implements IpfsConnector {
       return this;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** A live listing of the pins: fails once the fake is unreachable or closed, or after a limit. */
+  private final class PinListing implements CloseableIterator<IpfsPin> {
+    private final Iterator<Map.Entry<Cid, PinMode>> it;
+    private final long breakAfter;
+    private long served;
+    private boolean done;
+
+    PinListing(Iterator<Map.Entry<Cid, PinMode>> it, long breakAfter) {
+      this.it = it;
+      this.breakAfter = breakAfter;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (done) {
+        return false;
+      }
+      lock.lock();
+      try {
+        if (closed || unreachable || (breakAfter >= 0 && served >= breakAfter)) {
+          done = true;
+          throw new IpfsException("fake IPFS broke off pin/ls after " + served + " pins");
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (!it.hasNext()) {
+        done = true;
+      }
+      return !done;
+    }
+
+    @Override
+    public IpfsPin next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Map.Entry<Cid, PinMode> e = it.next();
+      served++;
+      return new IpfsPin(e.getKey(), e.getValue());
+    }
+
+    @Override
+    public void close() {
+      done = true;
     }
   }
 

@@ -21,14 +21,21 @@ import java.util.concurrent.CountDownLatch;
  * <p>Commands: {@code id}, {@code version}, {@code pin/add} (recursive or direct, {@code
  * progress=true} streams {@link #setPinProgressSteps} progress lines), {@code pin/rm}, {@code
  * pin/ls} (one or more {@code arg}s, or the whole pinset; {@code type}; {@code stream=true} for
- * NDJSON), {@code pin/update}, {@code refs} (every block is a leaf, so no lines), {@code
- * repo/stat}, {@code repo/gc}, {@code swarm/connect}, {@code swarm/peers}, {@code block/put}
- * (multipart; raw sha2-256 CIDv1), {@code block/get}. Failures use Kubo's shape: HTTP 500 {@code
- * {"Message":…,"Code":0,"Type":"error"}} (400 and code 1 for missing arguments). GET is refused
- * with 405, like Kubo. Pins are compared by multihash.
+ * NDJSON), {@code pin/update}, {@code refs} (the links added with {@link #addLink}; other blocks
+ * are leaves), {@code repo/stat}, {@code repo/gc} (drops blocks neither pinned nor linked below a
+ * recursive pin), {@code swarm/connect}, {@code swarm/peers}, {@code block/put} (multipart; {@code
+ * format} or {@code cid-codec}: raw by default), {@code block/get}, {@code resolve} and {@code
+ * dag/resolve} ({@code /ipfs/<cid>[/link…]}, {@code /ipns/<name>} from {@link #setIpns}). Failures
+ * use Kubo's shape: HTTP 500 {@code {"Message":…,"Code":0,"Type":"error"}} (400 and code 1 for
+ * missing arguments). GET is refused with 405, like Kubo. Pins are compared by multihash. {@link
+ * #emulateJsIpfs} switches to js-ipfs's shapes.
+ *
+ * <p>Test hooks: pins and unpins behind the clients' backs, gated pins, injected failures, latency,
+ * and {@link #stop()}/{@link #restart()} on the same port to simulate the daemon going down and
+ * coming back.
  *
  * <p>Threads: {@code fakekubo-<port>-accept} and up to 128 {@code fakekubo-<port>-conn-N}, one per
- * open connection (daemon threads).
+ * open connection (daemon threads; {@code <port>} is the requested one, 0 until a restart).
  *
  * <p>Run standalone with {@code java -cp … io.pincluster.testing.FakeKubo [port [swarm-maddr…]]}:
  * it prints its API URL on one line and serves until killed.
@@ -38,7 +45,11 @@ public final class FakeKubo implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   private final KuboState state;
-  private final MiniHttpServer server;
+  private final KuboCommands commands;
+  private final int boundPort;
+  private volatile MiniHttpServer server;
+  private boolean stopped; // guarded by this
+  private boolean closed; // guarded by this
 
   /** Starts a fake on a free port with swarm address {@code /ip4/127.0.0.1/tcp/4001}. */
   public FakeKubo() {
@@ -58,9 +69,10 @@ public final class FakeKubo implements AutoCloseable {
    */
   public FakeKubo(int port, List<Multiaddr> swarmAddresses) {
     this.state = new KuboState(swarmAddresses);
-    KuboCommands commands = new KuboCommands(state);
+    this.commands = new KuboCommands(state);
     this.server =
         new MiniHttpServer("fakekubo-" + port, HOST, port, MAX_CONNECTIONS, commands::handle);
+    this.boundPort = server.port();
   }
 
   /** Runs one fake on {@code args[0]} (default 5001) until the process is killed. */
@@ -90,8 +102,9 @@ public final class FakeKubo implements AutoCloseable {
 
   // ---- addresses ----
 
+  /** The API port; stays the same across {@link #stop()} and {@link #restart()}. */
   public int port() {
-    return server.port();
+    return boundPort;
   }
 
   /** {@code http://127.0.0.1:<port>} */
@@ -180,6 +193,11 @@ public final class FakeKubo implements AutoCloseable {
     return this;
   }
 
+  /** {@code cid} as this node prints it (base58btc {@code zb2…} for CIDv1s in js-ipfs style). */
+  public String format(Cid cid) {
+    return state.format(cid);
+  }
+
   // ---- requests, failures, repo, swarm ----
 
   /** How many requests arrived for {@code cmd} (e.g. {@code "pin/add"}), failed ones included. */
@@ -189,7 +207,8 @@ public final class FakeKubo implements AutoCloseable {
 
   /**
    * The next {@code times} requests of {@code cmd} fail with {@code message}: a Kubo error (HTTP
-   * 500), or for {@code refs} an HTTP 200 stream with an {@code Err} line, as nodes do.
+   * 500), or for {@code refs} and {@code repo/gc} an HTTP 200 stream with an error line, as nodes
+   * do.
    */
   public FakeKubo failNext(String cmd, int times, String message) {
     state.failNext(cmd, times, message);
@@ -216,11 +235,113 @@ public final class FakeKubo implements AutoCloseable {
     return state.swarmConnects();
   }
 
+  /**
+   * Unpins behind the clients' backs, like {@link #removePin}, and also drops the block, so that
+   * the content is really gone from this node.
+   */
+  public FakeKubo removePinAndBlock(Cid cid) {
+    state.removePin(cid);
+    state.gc();
+    return this;
+  }
+
+  // ---- naming: links and IPNS ----
+
+  /**
+   * Links {@code child} below {@code parent} under {@code name}, as a directory entry: {@code
+   * resolve /ipfs/<parent>/<name>} finds {@code child}, {@code refs -r} of {@code parent} lists it
+   * and {@code repo/gc} keeps it while {@code parent} is pinned recursively.
+   */
+  public FakeKubo addLink(Cid parent, String name, Cid child) {
+    state.dag().addLink(parent, name, child);
+    return this;
+  }
+
+  /** Publishes the IPNS name {@code name} as {@code path} ({@code /ipfs/…} or {@code /ipns/…}). */
+  public FakeKubo setIpns(String name, String path) {
+    state.dag().setIpns(name, path);
+    return this;
+  }
+
+  public FakeKubo removeIpns(String name) {
+    state.dag().removeIpns(name);
+    return this;
+  }
+
+  // ---- flavour and timing ----
+
+  /**
+   * Answers as js-ipfs 0.66 does instead of Kubo: no {@code pin/update} (404 with a JSON body, as
+   * for every unknown command), no progress lines from {@code pin/add}, numbers as strings in
+   * {@code repo/stat}, {@code {"Peers":[]}} instead of {@code null}, CIDv1s in base58btc ({@code
+   * zb2…}), {@code Err} in {@code repo/gc} lines, {@code block/put} defaulting to CIDv0.
+   */
+  public FakeKubo emulateJsIpfs(boolean on) {
+    state.setJsIpfs(on);
+    state.setV1InBase58(on);
+    return this;
+  }
+
+  /** Every request waits this long before it is answered (default zero). */
+  public FakeKubo setLatency(java.time.Duration delay) {
+    state.setLatency(delay);
+    return this;
+  }
+
+  // ---- availability ----
+
+  /**
+   * Stops serving as if the daemon died: the port refuses connections, open connections are closed,
+   * and requests in flight (a gated or slow {@code pin/add}) end without effect. The pins, blocks
+   * and hooks are kept for {@link #restart()}. Idempotent.
+   */
+  public synchronized FakeKubo stop() {
+    if (!stopped && !closed) {
+      stopped = true;
+      server.close();
+    }
+    return this;
+  }
+
+  /**
+   * Serves again on the same port after {@link #stop()}; a no-op while running.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   * @throws java.io.UncheckedIOException when the port was taken in the meantime
+   */
+  public synchronized FakeKubo restart() {
+    if (closed) {
+      throw new IllegalStateException("FakeKubo on port " + boundPort + " is closed");
+    }
+    if (stopped) {
+      server =
+          new MiniHttpServer(
+              "fakekubo-" + boundPort, HOST, boundPort, MAX_CONNECTIONS, commands::handle);
+      stopped = false;
+    }
+    return this;
+  }
+
+  /** {@code true}: {@link #stop()} (connections refused); {@code false}: {@link #restart()}. */
+  public FakeKubo setUnavailable(boolean unavailable) {
+    return unavailable ? stop() : restart();
+  }
+
+  /** Whether the fake is serving (not stopped, not closed). */
+  public synchronized boolean isRunning() {
+    return !stopped && !closed;
+  }
+
   /** Idempotent: stops serving, ends hanging requests and closes every connection. */
   @Override
   public void close() {
+    MiniHttpServer s;
+    synchronized (this) {
+      closed = true;
+      s = server;
+    }
     state.close();
-    server.close();
+    s.close();
   }
 
   @Override

@@ -167,6 +167,126 @@ class FakeKuboTest {
     assertThat(pending).isCompletedExceptionally();
   }
 
+  @Test
+  void stopRefusesConnectionsAndRestartServesTheSamePinsOnTheSamePort() {
+    post("pin/add?arg=" + Cids.V0_1);
+    int port = kubo.port();
+    kubo.stop();
+    kubo.stop();
+    assertThat(kubo.isRunning()).isFalse();
+    assertThat(postAsync("id")).failsWithin(Duration.ofSeconds(10));
+    kubo.restart();
+    assertThat(kubo.port()).isEqualTo(port);
+    assertThat(kubo.isRunning()).isTrue();
+    assertThat(post("pin/ls?arg=" + Cids.V0_1).statusCode()).isEqualTo(200);
+    kubo.setUnavailable(true);
+    assertThat(postAsync("id")).failsWithin(Duration.ofSeconds(10));
+    kubo.setUnavailable(false);
+    assertThat(post("id").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void stopEndsAGatedPinWithoutPinningIt() {
+    Cid cid = Cids.random();
+    kubo.blockPin(cid);
+    CompletableFuture<HttpResponse<String>> pending = postAsync("pin/add?arg=" + cid);
+    await().atMost(Duration.ofSeconds(5)).until(() -> kubo.blockedPins().contains(cid));
+    kubo.stop();
+    await().atMost(Duration.ofSeconds(10)).until(pending::isDone);
+    assertThat(pending).isCompletedExceptionally();
+    kubo.releasePin(cid).restart();
+    assertThat(kubo.isPinned(cid)).isFalse();
+    assertThat(kubo.blockedPins()).isEmpty();
+  }
+
+  @Test
+  void latencyDelaysEveryAnswer() {
+    kubo.setLatency(Duration.ofMillis(300));
+    long start = System.nanoTime();
+    assertThat(post("version").statusCode()).isEqualTo(200);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void resolveFollowsLinksAndIpnsNamesAndRefsListsTheLinks() {
+    Cid dir = Cids.V0_1;
+    Cid sub = Cids.V0_2;
+    Cid file = Cids.V1_1;
+    kubo.addLink(dir, "sub", sub).addLink(sub, "file.txt", file);
+    kubo.setIpns("k51self", "/ipfs/" + dir).setIpns("alias", "/ipns/k51self/sub");
+    assertThat(json(post("resolve?arg=/ipfs/" + file)).get("Path").asText())
+        .isEqualTo("/ipfs/" + file);
+    assertThat(json(post("resolve?arg=/ipfs/" + dir + "/sub/file.txt")).get("Path").asText())
+        .isEqualTo("/ipfs/" + file);
+    assertThat(json(post("resolve?arg=/ipns/alias/file.txt&recursive=true")).get("Path").asText())
+        .isEqualTo("/ipfs/" + file);
+    JsonNode dag = json(post("dag/resolve?arg=/ipfs/" + dir + "/sub"));
+    assertThat(dag.get("Cid").get("/").asText()).isEqualTo(sub.toString());
+    HttpResponse<String> unknown = post("resolve?arg=/ipns/nobody");
+    assertThat(unknown.statusCode()).isEqualTo(500);
+    assertThat(json(unknown).get("Message").asText()).contains("could not resolve name");
+    assertThat(json(post("resolve?arg=/ipfs/" + dir + "/nope")).get("Message").asText())
+        .contains("no link named \"nope\"");
+
+    String refs = post("refs?recursive=true&arg=" + dir).body();
+    assertThat(refs.lines().map(l -> json(l).get("Ref").asText()))
+        .containsExactly(sub.toString(), file.toString());
+  }
+
+  @Test
+  void repoGcDropsBlocksNeitherPinnedNorLinkedBelowARecursivePin() {
+    Cid pinned = kubo.putBlock(bytes("pinned"));
+    Cid child = kubo.putBlock(bytes("child"));
+    Cid loose = kubo.putBlock(bytes("loose"));
+    kubo.addLink(pinned, "c", child).addPin(pinned, PinMode.RECURSIVE);
+    String body = post("repo/gc").body();
+    assertThat(body.lines().map(l -> json(l).get("Key").get("/").asText()))
+        .containsExactly(loose.toString());
+    assertThat(kubo.hasBlock(pinned)).isTrue();
+    assertThat(kubo.hasBlock(child)).isTrue();
+    assertThat(kubo.hasBlock(loose)).isFalse();
+    kubo.failNext("repo/gc", 1, "gc: repo locked");
+    HttpResponse<String> failed = post("repo/gc");
+    assertThat(failed.statusCode()).isEqualTo(200);
+    assertThat(json(failed).get("Error").asText()).isEqualTo("gc: repo locked");
+
+    kubo.removePinAndBlock(pinned);
+    assertThat(kubo.isPinned(pinned)).isFalse();
+    assertThat(kubo.hasBlock(pinned)).isFalse();
+    assertThat(kubo.hasBlock(child)).as("no longer linked below a pin").isFalse();
+  }
+
+  @Test
+  void blockPutHonoursFormatAndCidCodec() {
+    byte[] data = bytes("block");
+    assertThat(json(postMultipart("block/put?format=v0", data)).get("Key").asText())
+        .startsWith("Qm");
+    assertThat(json(postMultipart("block/put?cid-codec=dag-cbor", data)).get("Key").asText())
+        .startsWith("bafyrei");
+    assertThat(postMultipart("block/put?format=bogus", data).statusCode()).isEqualTo(500);
+  }
+
+  @Test
+  void jsIpfsFlavourAnswersInJsIpfsShapes() {
+    kubo.emulateJsIpfs(true).setPinProgressSteps(3);
+    HttpResponse<String> update = post("pin/update?arg=" + Cids.V0_1 + "&arg=" + Cids.V0_2);
+    assertThat(update.statusCode()).isEqualTo(404);
+    assertThat(json(update).get("Message").asText()).isEqualTo("Not Found");
+    assertThat(post("pin/add?arg=" + Cids.V1_1 + "&progress=true").body().lines())
+        .containsExactly("{\"Pins\":[\"" + kubo.format(Cids.V1_1) + "\"]}");
+    assertThat(kubo.format(Cids.V1_1)).startsWith("zb2");
+    JsonNode stat = json(post("repo/stat?size-only=true"));
+    assertThat(stat.get("RepoSize").isTextual()).isTrue();
+    assertThat(stat.get("StorageMax").isTextual()).isTrue();
+    assertThat(json(post("swarm/peers")).get("Peers")).isEmpty();
+    assertThat(json(post("swarm/peers")).get("Peers").isArray()).isTrue();
+    assertThat(json(post("version")).get("Version").asText()).isEqualTo("0.18.1");
+    assertThat(json(postMultipart("block/put", bytes("x"))).get("Key").asText()).startsWith("Qm");
+    kubo.failNext("repo/gc", 1, "boom");
+    assertThat(json(post("repo/gc")).get("Err").asText()).isEqualTo("boom");
+  }
+
   /** A second fake, only for its peer multiaddress. */
   private static final class FakeKuboPeer {
     String address() {
@@ -207,6 +327,10 @@ class FakeKuboTest {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).join();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] concat(byte[]... parts) {

@@ -5,26 +5,37 @@ import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.IpfsException;
 import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.IpfsPin;
 import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.config.IpfsHttpSection;
 import io.pincluster.core.config.PinMethod;
 import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.ipfs.internal.ConcatIterator;
 import io.pincluster.ipfs.internal.FailureBackoff;
+import io.pincluster.ipfs.internal.KuboAnswers;
 import io.pincluster.ipfs.internal.KuboClient;
 import io.pincluster.ipfs.internal.KuboJson;
-import io.pincluster.ipfs.internal.PinLsIterator;
+import io.pincluster.ipfs.internal.NdjsonIterator;
 import io.pincluster.ipfs.internal.PinStreams;
+import io.pincluster.ipfs.internal.SwarmConnects;
 import io.pincluster.ipfs.internal.Timeout;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
 import okhttp3.OkHttpClient;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
@@ -35,20 +46,27 @@ import okhttp3.Response;
  * {@code pin_method: refs} a recursive pin first fetches the DAG with {@code refs -r}, then {@code
  * pin/add?progress=true}. {@code pin_timeout} is counted from the last time the reported progress
  * grew (a new block fetched), or from the start when the node reports none (js-ipfs never does);
- * silence is bounded by the same value. {@code unpin_timeout} bounds {@code pin/rm} and {@code
- * ipfs_request_timeout} every other call. Answers are streamed, never buffered whole.
+ * silence is bounded by the same value ({@code pin/update} too). {@code unpin_timeout} bounds
+ * {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and {@code
+ * ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing, where it
+ * bounds silence only (a listing of millions of pins lasts as long as its reader needs). {@code
+ * connect_swarms_delay} is used by {@link #connectSwarmsAfterDelay}. Answers are streamed, never
+ * buffered whole.
  *
  * <p>Leniency: CIDs are compared by multihash (nodes answer in other bases and versions), numbers
  * may arrive as strings, unknown fields and {@code null} lists are accepted; "not pinned" refusals
  * count as success for unpin and as "not pinned" for {@link #pinStatus}.
  *
  * <p>After 10 consecutive failures to reach the node, requests are limited to one per second until
- * one reaches it. Thread-safe; interrupting a caller cancels its HTTP call. Threads: {@code
- * ipfs-http-N} (OkHttp's dispatcher, at most 64) plus OkHttp's shared {@code OkHttp TaskRunner}.
+ * one reaches it. Thread-safe; interrupting a caller cancels its HTTP call (but not the reading of
+ * an iterator it already holds, which is bounded by its timeout). Threads: {@code ipfs-http-N}
+ * (OkHttp's dispatcher, at most 64), OkHttp's shared {@code OkHttp TaskRunner}, and {@code
+ * ipfs-connect-swarms} (one, only once {@link #connectSwarmsAfterDelay} is used).
  */
 public final class IpfsHttpConnector implements IpfsConnector {
   private final IpfsHttpSection config;
   private final KuboClient client;
+  private final SwarmConnects swarms;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** A connector with its own OkHttp client, released by {@link #close()}. */
@@ -69,6 +87,7 @@ public final class IpfsHttpConnector implements IpfsConnector {
   IpfsHttpConnector(IpfsHttpSection config, KuboClient client) {
     this.config = config;
     this.client = client;
+    this.swarms = new SwarmConnects(this::swarmConnect, client.node());
   }
 
   /** The node's peer ID and swarm addresses ({@code id}). */
@@ -95,7 +114,8 @@ public final class IpfsHttpConnector implements IpfsConnector {
   }
 
   /**
-   * Pins {@code cid}; returns once the node confirms it. Idempotent.
+   * Pins {@code cid}; returns once the node confirms it. Idempotent: a CID already pinned in that
+   * mode ({@code pin/ls?arg=<cid>&type=<mode>}) is left alone.
    *
    * @throws IpfsException when refused, unreachable, or no progress for pin_timeout (the pin may
    *     then still complete in IPFS; retrying is safe)
@@ -103,7 +123,7 @@ public final class IpfsHttpConnector implements IpfsConnector {
   @Override
   public void pin(Cid cid, PinMode mode) {
     checkOpen();
-    if (pinStatus(cid).equals(Optional.of(mode))) {
+    if (pinnedAs(cid, mode)) {
       return;
     }
     if (config.pinMethod() == PinMethod.REFS && mode == PinMode.RECURSIVE) {
@@ -127,7 +147,7 @@ public final class IpfsHttpConnector implements IpfsConnector {
         r -> PinStreams.pinAdd(client, "pin/add", cid, r));
   }
 
-  /** Unpins {@code cid} ({@code pin/rm}); "not pinned" counts as success. */
+  /** Unpins {@code cid} ({@code pin/rm}, bounded by unpin_timeout); "not pinned" is success. */
   @Override
   public void unpin(Cid cid) {
     checkOpen();
@@ -142,64 +162,91 @@ public final class IpfsHttpConnector implements IpfsConnector {
         (status, message) -> PinStreams.isNotPinned(message) ? Boolean.TRUE : null);
   }
 
-  /** {@code pin/ls?arg=<cid>&type=all}: recursive, direct, or empty (indirect or not pinned). */
+  /**
+   * {@code pin/ls?arg=<cid>&type=recursive}, then {@code type=direct}: never {@code type=all},
+   * which makes the node walk every recursive pin to look for an indirect one.
+   */
   @Override
   public Optional<PinMode> pinStatus(Cid cid) {
     checkOpen();
-    return client.call(
-        "pin/ls",
-        client.url("pin/ls", "arg", cid.toString(), "type", "all"),
-        Timeout.REQUEST,
-        r -> PinStreams.pinStatus(cid, r),
-        (status, message) -> PinStreams.isNotPinned(message) ? Optional.empty() : null);
+    for (PinMode mode : PinMode.values()) {
+      if (pinnedAs(cid, mode)) {
+        return Optional.of(mode);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
-   * Every pin of one mode on the node ({@code pin/ls?type=<mode>&stream=true}), read lazily. Not
-   * part of {@link IpfsConnector} yet. The caller closes the iterator; the whole read is bounded by
-   * ipfs_request_timeout.
+   * Every recursive, then every direct pin ({@code pin/ls?type=recursive&stream=true}, then {@code
+   * type=direct}; the second request is sent once the first listing is read), never held in memory.
+   * Indirect pins are not listed: asking for them makes the node walk every DAG. The node may not
+   * stay silent longer than ipfs_request_timeout; the listing as a whole lasts as long as the
+   * caller reads. The caller closes the iterator.
    *
-   * @throws IpfsException when the node cannot be reached or refuses (also from the iterator)
+   * @throws IpfsException when the node cannot be reached or refuses (also from the iterator,
+   *     mid-stream)
    */
-  public CloseableIterator<Map.Entry<Cid, PinMode>> pinLs(PinMode mode) {
+  @Override
+  public CloseableIterator<IpfsPin> pinLs() {
+    checkOpen();
+    return new ConcatIterator<>(
+        List.of(() -> pinLs(PinMode.RECURSIVE), () -> pinLs(PinMode.DIRECT)));
+  }
+
+  /**
+   * The pins of one mode ({@code pin/ls?type=<mode>&stream=true}), read lazily like {@link
+   * #pinLs()}.
+   */
+  public CloseableIterator<IpfsPin> pinLs(PinMode mode) {
     checkOpen();
     return client.call(
         "pin/ls",
         client.url("pin/ls", "type", mode.wire(), "stream", "true"),
-        Timeout.REQUEST,
-        r -> new PinLsIterator(client, r));
+        Timeout.STREAM,
+        r -> new NdjsonIterator<>(client, "pin/ls", Timeout.STREAM, r, PinStreams::pinLsLine));
   }
 
   /**
-   * Moves a recursive pin from {@code from} to {@code to} ({@code pin/update}), keeping {@code
-   * from} unless {@code unpinFrom}. Nodes without {@code pin/update} (js-ipfs: HTTP 404) get a
-   * plain recursive pin of {@code to} (and an unpin of {@code from} when asked). Not part of {@link
-   * IpfsConnector} yet. Bounded like {@link #pin}.
+   * Pins {@code to} recursively by updating the pin of {@code from} ({@code
+   * pin/update?unpin=false}, which fetches only the difference); {@code from} stays pinned. A node
+   * without {@code pin/update} (js-ipfs: HTTP 404), or where {@code from} is not pinned
+   * recursively, gets a plain {@link #pin} of {@code to}. Idempotent; bounded like {@link #pin}.
    */
+  @Override
+  public void pinUpdate(Cid from, Cid to) {
+    pinUpdate(from, to, false);
+  }
+
+  /** {@link #pinUpdate(Cid, Cid)}, then unpins {@code from} when {@code unpinFrom}. */
   public void pinUpdate(Cid from, Cid to, boolean unpinFrom) {
     checkOpen();
-    Boolean updated =
-        client.call(
-            "pin/update",
-            client.url(
-                "pin/update",
-                "arg",
-                from.toString(),
-                "arg",
-                to.toString(),
-                "unpin",
-                String.valueOf(unpinFrom)),
-            Timeout.PIN,
-            r -> {
-              PinStreams.pinAdd(client, "pin/update", to, r);
-              return Boolean.TRUE;
-            },
-            (status, message) -> status == 404 ? Boolean.FALSE : null);
-    if (!updated) {
-      pin(to, PinMode.RECURSIVE);
-      if (unpinFrom) {
-        unpin(from);
+    boolean done = pinnedAs(to, PinMode.RECURSIVE);
+    if (!done) {
+      done =
+          client.call(
+              "pin/update",
+              client.url(
+                  "pin/update",
+                  "arg",
+                  from.toString(),
+                  "arg",
+                  to.toString(),
+                  "unpin",
+                  String.valueOf(unpinFrom)),
+              Timeout.PIN,
+              r -> {
+                PinStreams.pinAdd(client, "pin/update", to, r);
+                return Boolean.TRUE;
+              },
+              (status, message) -> PinStreams.cannotUpdate(status, message) ? Boolean.FALSE : null);
+      if (done) {
+        return;
       }
+      pin(to, PinMode.RECURSIVE);
+    }
+    if (unpinFrom && !from.multihash().equals(to.multihash())) {
+      unpin(from);
     }
   }
 
@@ -218,6 +265,21 @@ public final class IpfsHttpConnector implements IpfsConnector {
         });
   }
 
+  /**
+   * Runs the node's garbage collection ({@code repo/gc?stream-errors=true}): one entry per removed
+   * block or error, read lazily. The whole collection, reading included, is bounded by
+   * repogc_timeout. The caller closes the iterator.
+   */
+  @Override
+  public CloseableIterator<RepoGcKey> repoGc() {
+    checkOpen();
+    return client.call(
+        "repo/gc",
+        client.url("repo/gc", "stream-errors", "true"),
+        Timeout.REPOGC,
+        r -> new NdjsonIterator<>(client, "repo/gc", Timeout.REPOGC, r, KuboAnswers::gcLine));
+  }
+
   /** {@code swarm/connect?arg=<address>}. */
   @Override
   public void swarmConnect(Multiaddr address) {
@@ -232,10 +294,123 @@ public final class IpfsHttpConnector implements IpfsConnector {
         });
   }
 
+  /** {@code swarm/peers}: the peer IDs the node is connected to ({@code Peers} may be null). */
+  @Override
+  public List<String> swarmPeers() {
+    checkOpen();
+    return client.call(
+        "swarm/peers",
+        client.url("swarm/peers"),
+        Timeout.REQUEST,
+        r -> List.copyOf(KuboAnswers.swarmPeers(json(r))));
+  }
+
+  /**
+   * Stores one block ({@code block/put?format=<format>}, multipart) and returns the CID the node
+   * made of it. For {@code raw} also sends {@code cid-codec=raw}, which Kubo prefers; other formats
+   * are sent only as the legacy {@code format}, because Kubo refuses a non-raw {@code cid-codec}
+   * next to it.
+   */
+  @Override
+  public Cid blockPut(byte[] data, String format) {
+    checkOpen();
+    String f = format == null || format.isBlank() ? "raw" : format;
+    RequestBody body =
+        new MultipartBody.Builder()
+            .setType(MultipartBody.FORM)
+            .addFormDataPart(
+                "data", "data", RequestBody.create(data, MediaType.get("application/octet-stream")))
+            .build();
+    HttpUrl url =
+        f.equals("raw")
+            ? client.url("block/put", "format", f, "cid-codec", "raw", "mhtype", "sha2-256")
+            : client.url("block/put", "format", f, "mhtype", "sha2-256");
+    return client.call(
+        "block/put",
+        url,
+        body,
+        Timeout.REQUEST,
+        r ->
+            KuboAnswers.blockKey(json(r))
+                .orElseThrow(() -> client.refused("block/put", "the answer has no readable Key")),
+        (status, message) -> null);
+  }
+
+  /**
+   * Resolves an IPFS path to the CID it ends at. {@code /ipfs/<cid>} (or {@code /ipld/<cid>}, or a
+   * bare CID) is answered without asking the node; anything else goes to {@code
+   * resolve?recursive=true} ({@code /ipns/} names included), and when the answer still has a path
+   * inside a block ({@code /ipfs/<cid>/a/b} in a dag-cbor node), to {@code dag/resolve} for the
+   * last CID on the way.
+   */
+  @Override
+  public Cid resolve(String path) {
+    checkOpen();
+    Optional<Cid> direct = KuboAnswers.justACid(path);
+    if (direct.isPresent()) {
+      return direct.get();
+    }
+    String resolved =
+        client.call(
+            "resolve",
+            client.url("resolve", "arg", path, "recursive", "true"),
+            Timeout.REQUEST,
+            r -> KuboJson.text(json(r), "Path"));
+    Optional<Cid> cid = KuboAnswers.justACid(resolved);
+    if (cid.isPresent()) {
+      return cid.get();
+    }
+    if (!resolved.startsWith("/ipfs/") && !resolved.startsWith("/ipld/")) {
+      throw client.refused("resolve", "unexpected answer for " + path + ": \"" + resolved + "\"");
+    }
+    return client.call(
+        "dag/resolve",
+        client.url("dag/resolve", "arg", resolved),
+        Timeout.REQUEST,
+        r ->
+            KuboJson.cid(json(r).get("Cid"))
+                .orElseThrow(
+                    () ->
+                        client.refused(
+                            "dag/resolve", "the answer for " + resolved + " has no Cid")));
+  }
+
+  /** {@code version}: the node's {@code Version} text ({@code 0.30.0}, js-ipfs {@code 0.18.1}). */
+  @Override
+  public String version() {
+    checkOpen();
+    return client.call(
+        "version",
+        client.url("version"),
+        Timeout.REQUEST,
+        r -> {
+          String version = KuboJson.text(json(r), "Version");
+          if (version.isEmpty()) {
+            throw client.refused("version", "the answer has no Version");
+          }
+          return version;
+        });
+  }
+
+  /**
+   * Once {@code connect_swarms_delay} has passed, connects the node to every address {@code
+   * addresses} supplies then (typically the other cluster peers' IPFS nodes, {@code …/p2p/<id>}),
+   * one after the other, best effort: a failed connect is logged and skipped. Runs on this
+   * connector's {@code ipfs-connect-swarms} thread; {@link #close()} cancels it.
+   *
+   * @return how many connects succeeded
+   */
+  public CompletableFuture<Integer> connectSwarmsAfterDelay(
+      Supplier<? extends Collection<Multiaddr>> addresses) {
+    checkOpen();
+    return swarms.connectAfter(config.connectSwarmsDelay(), addresses);
+  }
+
   /** Idempotent; cancels calls in flight and releases the connections and threads it created. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      swarms.close();
       client.close();
     }
   }
@@ -249,6 +424,16 @@ public final class IpfsHttpConnector implements IpfsConnector {
     if (closed.get()) {
       throw new IpfsException("the connector to IPFS at " + client.node() + " is closed");
     }
+  }
+
+  /** Whether {@code pin/ls?arg=<cid>&type=<mode>} lists {@code cid}; "not pinned" is false. */
+  private boolean pinnedAs(Cid cid, PinMode mode) {
+    return client.call(
+        "pin/ls",
+        client.url("pin/ls", "arg", cid.toString(), "type", mode.wire()),
+        Timeout.REQUEST,
+        r -> PinStreams.pinStatus(cid, r).equals(Optional.of(mode)),
+        (status, message) -> PinStreams.isNotPinned(message) ? Boolean.FALSE : null);
   }
 
   private JsonNode json(Response r) throws IOException {

@@ -109,6 +109,7 @@ class IpfsHttpConnectorQuirksTest {
     notPinned("Error: " + Cids.V0_1 + " is not pinned");
     ipfs.unpin(Cids.V0_1);
     notPinned("path '" + Cids.V0_1 + "' is not pinned");
+    notPinned("path '" + Cids.V0_1 + "' is not pinned");
     assertThat(ipfs.pinStatus(Cids.V0_1)).isEmpty();
     enqueue(500, "{\"Message\":\"permission denied\",\"Code\":0,\"Type\":\"error\"}");
     assertThatThrownBy(() -> ipfs.unpin(Cids.V0_1))
@@ -119,7 +120,20 @@ class IpfsHttpConnectorQuirksTest {
   void indirectPinsDoNotCountAsPinned() {
     Cid cid = Cids.V1_1;
     enqueue(200, "{\"Keys\":{\"" + cid + "\":{\"Type\":\"indirect through QmX\"}}}");
+    enqueue(200, "{\"Keys\":{\"" + cid + "\":{\"Type\":\"indirect through QmX\"}}}");
     assertThat(ipfs.pinStatus(cid)).isEmpty();
+  }
+
+  @Test
+  void pinStatusNeverAsksForTypeAllWhichWalksEveryDag() throws Exception {
+    Cid cid = Cids.V1_1;
+    notPinned("path is not pinned");
+    enqueue(200, "{\"Cid\":\"" + cid + "\",\"Type\":\"direct\"}\n");
+    assertThat(ipfs.pinStatus(cid)).contains(PinMode.DIRECT);
+    assertThat(server.takeRequest().getTarget())
+        .isEqualTo("/api/v0/pin/ls?arg=" + cid + "&type=recursive");
+    assertThat(server.takeRequest().getTarget())
+        .isEqualTo("/api/v0/pin/ls?arg=" + cid + "&type=direct");
   }
 
   @Test

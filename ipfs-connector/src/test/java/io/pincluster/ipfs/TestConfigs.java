@@ -9,15 +9,31 @@ import java.time.Duration;
 final class TestConfigs {
   private TestConfigs() {}
 
-  static IpfsHttpSection config(int port, PinMethod method, Duration pinTimeout) {
+  static IpfsHttpSection config(
+      int port,
+      PinMethod method,
+      Duration pinTimeout,
+      Duration requestTimeout,
+      Duration repogcTimeout,
+      Duration connectSwarmsDelay) {
     return new IpfsHttpSection(
         Multiaddr.tcp("127.0.0.1", port),
-        Duration.ofSeconds(1),
+        connectSwarmsDelay,
+        requestTimeout,
+        pinTimeout,
         Duration.ofSeconds(5),
+        repogcTimeout,
+        method);
+  }
+
+  static IpfsHttpSection config(int port, PinMethod method, Duration pinTimeout) {
+    return config(
+        port,
+        method,
         pinTimeout,
         Duration.ofSeconds(5),
         Duration.ofMinutes(1),
-        method);
+        Duration.ofSeconds(1));
   }
 
   static IpfsHttpSection config(int port, PinMethod method) {

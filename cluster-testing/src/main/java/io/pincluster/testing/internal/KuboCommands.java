@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.InvalidCidException;
+import io.pincluster.core.cid.Multihash;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.testing.Cids;
@@ -25,6 +26,7 @@ import java.util.Optional;
 public final class KuboCommands {
   private static final String PREFIX = "/api/v0/";
   private static final String JSON = "application/json";
+  private static final long DAG_CBOR = 0x71;
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final KuboState state;
@@ -45,6 +47,10 @@ public final class KuboCommands {
     if (!call.method().equals("POST")) {
       call.respond(405, "text/plain", bytes("405 - Method Not Allowed"));
       return;
+    }
+    state.awaitLatency();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new UncheckedIOException(new java.io.IOException("fake stopped"));
     }
     try {
       Optional<String> failure = state.takeFailure(cmd);
@@ -77,15 +83,35 @@ public final class KuboCommands {
       case "swarm/peers" -> swarmPeers(call);
       case "block/put" -> blockPut(call);
       case "block/get" -> blockGet(call);
-      default -> call.respond(404, "text/plain", bytes("404 page not found"));
+      case "resolve" -> resolve(call);
+      case "dag/resolve" -> dagResolve(call);
+      default -> notFound(call);
     }
   }
 
-  /** {@code refs} fails the way nodes really do: HTTP 200 with an {@code Err} line. */
+  /** An unknown command: Kubo's plain-text 404, or js-ipfs's JSON one. */
+  private void notFound(HttpCall call) {
+    if (state.jsIpfs()) {
+      ObjectNode out = obj().put("Message", "Not Found").put("Code", 3).put("Type", "error");
+      call.respond(404, JSON, line(out));
+    } else {
+      call.respond(404, "text/plain", bytes("404 page not found"));
+    }
+  }
+
+  /**
+   * {@code refs} and {@code repo/gc} fail the way nodes really do: HTTP 200 with an {@code Err}
+   * line ({@code Error} for Kubo's repo/gc).
+   */
   private void injectFailure(HttpCall call, String cmd, String message) {
     if (cmd.equals("refs")) {
       call.startStream(200, JSON);
       call.chunk(line(obj().put("Ref", "").put("Err", message)));
+      return;
+    }
+    if (cmd.equals("repo/gc")) {
+      call.startStream(200, JSON);
+      call.chunk(line(obj().put(state.jsIpfs() ? "Err" : "Error", message)));
       return;
     }
     error(call, KuboError.of(message));
@@ -101,12 +127,17 @@ public final class KuboCommands {
       ArrayNode a = out.putArray("Addresses");
       addrs.forEach(m -> a.add(m.toString()));
     }
-    out.put("AgentVersion", "kubo/0.30.0/fake").put("ProtocolVersion", "ipfs/0.1.0");
+    String agent = state.jsIpfs() ? "js-ipfs/0.18.1" : "kubo/0.30.0/fake";
+    out.put("AgentVersion", agent).put("ProtocolVersion", "ipfs/0.1.0");
     out.putArray("Protocols");
     ok(call, out);
   }
 
   private void version(HttpCall call) {
+    if (state.jsIpfs()) {
+      ok(call, obj().put("Version", "0.18.1").put("Commit", "").put("Repo", "12"));
+      return;
+    }
     ok(
         call,
         obj()
@@ -129,7 +160,7 @@ public final class KuboCommands {
     ObjectNode result = obj();
     ArrayNode list = result.putArray("Pins");
     cids.forEach(c -> list.add(state.format(c)));
-    if (!call.flag("progress", false)) {
+    if (!call.flag("progress", false) || state.jsIpfs()) {
       ok(call, result);
       return;
     }
@@ -197,6 +228,10 @@ public final class KuboCommands {
   }
 
   private void pinUpdate(HttpCall call) {
+    if (state.jsIpfs()) {
+      notFound(call);
+      return;
+    }
     List<Cid> cids = cidArgs(call, "from-path");
     if (cids.size() != 2) {
       throw KuboError.client("argument \"to-path\" is required");
@@ -207,14 +242,30 @@ public final class KuboCommands {
     ok(call, out);
   }
 
-  /** The fake holds no DAGs: every block is a leaf, so refs lists nothing. */
+  /** Lists what is linked below each argument ({@code FakeKubo#addLink}); leaves list nothing. */
   private void refs(HttpCall call) {
-    cidArgs(call, "ipfs-path");
+    List<Cid> roots = cidArgs(call, "ipfs-path");
     call.startStream(200, JSON);
+    for (Cid root : roots) {
+      for (Cid ref : state.dag().refs(root)) {
+        call.chunk(line(obj().put("Ref", state.format(ref)).put("Err", "")));
+      }
+    }
   }
 
   private void repoStat(HttpCall call) {
     long[] stat = state.repoStat();
+    if (state.jsIpfs()) {
+      ok(
+          call,
+          obj()
+              .put("NumObjects", String.valueOf(stat[2]))
+              .put("RepoSize", String.valueOf(stat[0]))
+              .put("RepoPath", "/fake/js-ipfs")
+              .put("Version", "12")
+              .put("StorageMax", String.valueOf(stat[1])));
+      return;
+    }
     ObjectNode out = obj().put("RepoSize", stat[0]).put("StorageMax", stat[1]);
     if (!call.flag("size-only", false)) {
       out.put("NumObjects", stat[2]).put("RepoPath", "/fake/kubo").put("Version", "fs-repo@16");
@@ -257,7 +308,7 @@ public final class KuboCommands {
   private void swarmPeers(HttpCall call) {
     Map<PeerId, Multiaddr> peers = state.peers();
     ObjectNode out = obj();
-    if (peers.isEmpty()) {
+    if (peers.isEmpty() && !state.jsIpfs()) {
       out.putNull("Peers");
     } else {
       ArrayNode list = out.putArray("Peers");
@@ -277,15 +328,47 @@ public final class KuboCommands {
       throw KuboError.client("file argument 'data' is required");
     }
     boolean pin = call.flag("pin", false);
+    String format = call.param("format", call.param("cid-codec", state.jsIpfs() ? "v0" : "raw"));
     StringBuilder body = new StringBuilder();
     for (byte[] data : files) {
-      Cid cid = state.putBlock(Cids.rawOf(data), data);
+      Cid cid = state.putBlock(blockCid(format, data), data);
       if (pin) {
         state.addPin(cid, PinMode.RECURSIVE);
       }
       body.append(obj().put("Key", state.format(cid)).put("Size", data.length)).append('\n');
     }
     call.respond(200, JSON, bytes(body.toString()));
+  }
+
+  /** The CID block/put gives {@code data} for a legacy {@code format} or a {@code cid-codec}. */
+  private static Cid blockCid(String format, byte[] data) {
+    Multihash mh = Multihash.of(Multihash.SHA2_256, Cids.sha256(data));
+    return switch (format) {
+      case "raw" -> Cid.v1(Cid.RAW, mh);
+      case "v0", "protobuf" -> Cid.v0(mh);
+      case "dag-pb" -> Cid.v1(Cid.DAG_PB, mh);
+      case "cbor", "dag-cbor" -> Cid.v1(DAG_CBOR, mh);
+      default -> throw KuboError.of("unrecognized format: " + format);
+    };
+  }
+
+  private void resolve(HttpCall call) {
+    String path = call.param("arg", "");
+    if (path.isEmpty()) {
+      throw KuboError.client("argument \"name\" is required");
+    }
+    ok(call, obj().put("Path", "/ipfs/" + state.format(state.dag().resolve(path))));
+  }
+
+  private void dagResolve(HttpCall call) {
+    String path = call.param("arg", "");
+    if (path.isEmpty()) {
+      throw KuboError.client("argument \"ref\" is required");
+    }
+    ObjectNode out = obj();
+    out.putObject("Cid").put("/", state.format(state.dag().resolve(path)));
+    out.put("RemPath", "");
+    ok(call, out);
   }
 
   private void blockGet(HttpCall call) {

@@ -36,6 +36,7 @@ public final class KuboState {
   private record Failure(int remaining, String message) {}
 
   private final Identity identity = Identity.generate();
+  private final KuboDag dag = new KuboDag();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
 
@@ -53,6 +54,8 @@ public final class KuboState {
   private long storageMax = 10_000_000_000L;
   private int progressSteps;
   private boolean v1InBase58;
+  private boolean jsIpfs;
+  private Duration latency = Duration.ZERO;
   private boolean closed;
 
   public KuboState(List<Multiaddr> swarmAddresses) {
@@ -61,6 +64,11 @@ public final class KuboState {
 
   public Identity identity() {
     return identity;
+  }
+
+  /** Links between blocks and IPNS records. */
+  public KuboDag dag() {
+    return dag;
   }
 
   public PeerId peerId() {
@@ -194,7 +202,8 @@ public final class KuboState {
       while (true) {
         boolean gated = locked(() -> waitBriefly(cid));
         if (!gated) {
-          return !isClosed();
+          // A stop() interrupts the connection thread: the pin must not complete then.
+          return !isClosed() && !Thread.currentThread().isInterrupted();
         }
         if (clientGone.test(50)) {
           return false;
@@ -232,16 +241,23 @@ public final class KuboState {
     return locked(() -> Optional.ofNullable(blocks.get(cid.multihash())).map(byte[]::clone));
   }
 
-  /** Removes every block whose multihash is not pinned; returns the CIDs removed. */
+  /**
+   * Removes every block that is neither pinned nor linked below a recursive pin; returns the CIDs
+   * removed (raw CIDv1s: the fake keeps no codec per block).
+   */
   public List<Cid> gc() {
     return locked(
         () -> {
+          Set<Multihash> keep = new java.util.HashSet<>(pins.keySet());
+          pins.values().stream()
+              .filter(p -> p.mode() == PinMode.RECURSIVE)
+              .forEach(p -> dag.refs(p.cid()).forEach(c -> keep.add(c.multihash())));
           List<Cid> removed = new ArrayList<>();
           blocks
               .entrySet()
               .removeIf(
                   e -> {
-                    if (pins.containsKey(e.getKey())) {
+                    if (keep.contains(e.getKey())) {
                       return false;
                     }
                     removed.add(Cid.v1(Cid.RAW, e.getKey()));
@@ -313,6 +329,42 @@ public final class KuboState {
       return "z" + io.pincluster.core.cid.Base58.encode(cid.toBytes());
     }
     return cid.toString();
+  }
+
+  /** Whether the node answers as js-ipfs does (see {@code FakeKubo#emulateJsIpfs}). */
+  public boolean jsIpfs() {
+    return locked(() -> jsIpfs);
+  }
+
+  public void setJsIpfs(boolean on) {
+    run(() -> jsIpfs = on);
+  }
+
+  // ---- latency ----
+
+  public void setLatency(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("latency cannot be negative: " + delay);
+    }
+    run(() -> latency = delay);
+  }
+
+  /**
+   * Waits out the configured latency (at most {@link #MAX_GATE_WAIT}); ends early when the fake
+   * closes or the thread is interrupted (a stop).
+   */
+  public void awaitLatency() {
+    lock.lock();
+    try {
+      long left = Math.min(latency.toNanos(), MAX_GATE_WAIT.toNanos());
+      while (left > 0 && !closed) {
+        left = changed.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---- lifecycle ----

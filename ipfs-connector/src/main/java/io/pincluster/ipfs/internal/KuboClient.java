@@ -39,9 +39,10 @@ import okhttp3.Response;
  * socket read, deaf to interrupts). The answer is handled on the dispatcher thread ({@code
  * ipfs-http-N}, at most {@link #MAX_CONCURRENT}); a handler that keeps the response open (a lazy
  * pin listing) hands it over to the caller. Each {@link Timeout} kind gets its own derived client
- * sharing one dispatcher and connection pool: {@code REQUEST} and {@code UNPIN} bound the whole
- * call; {@code PIN} bounds silence (socket read timeout) and the stream handler bounds the time
- * since the last progress. Failures to reach the node feed {@link FailureBackoff}.
+ * sharing one dispatcher and connection pool: {@code REQUEST}, {@code UNPIN} and {@code REPOGC}
+ * bound the whole call (OkHttp's call timeout, body included); {@code PIN} and {@code STREAM} bound
+ * silence (socket read timeout), and for {@code PIN} the stream handler also bounds the time since
+ * the last progress. Failures to reach the node feed {@link FailureBackoff}.
  *
  * <p>Thread-safe.
  */
@@ -105,11 +106,7 @@ public final class KuboClient implements AutoCloseable {
     for (Timeout t : Timeout.values()) {
       OkHttpClient.Builder b = root.newBuilder().connectTimeout(connect);
       Duration d = t.value(config);
-      if (t == Timeout.PIN) {
-        b.callTimeout(Duration.ZERO).readTimeout(d);
-      } else {
-        b.callTimeout(d).readTimeout(d);
-      }
+      b.callTimeout(t.wholeCall() ? d : Duration.ZERO).readTimeout(d);
       clients.put(t, b.build());
     }
   }
@@ -141,21 +138,32 @@ public final class KuboClient implements AutoCloseable {
     return call(cmd, url, timeout, handler, (status, message) -> null);
   }
 
+  /** Sends {@code cmd} with an empty body; see {@link #call(String, HttpUrl, RequestBody, …)}. */
+  public <T> T call(
+      String cmd, HttpUrl url, Timeout timeout, Handler<T> handler, RefusalHandler<T> refusal) {
+    return call(cmd, url, RequestBody.EMPTY, timeout, handler, refusal);
+  }
+
   /**
-   * Sends {@code cmd} and waits for {@code handler}'s result.
+   * Sends {@code cmd} with {@code body} and waits for {@code handler}'s result.
    *
    * @throws IpfsException when the node cannot be reached, times out, refuses (and {@code refusal}
    *     returns null), or the caller is interrupted (the call is then cancelled)
    */
   public <T> T call(
-      String cmd, HttpUrl url, Timeout timeout, Handler<T> handler, RefusalHandler<T> refusal) {
+      String cmd,
+      HttpUrl url,
+      RequestBody body,
+      Timeout timeout,
+      Handler<T> handler,
+      RefusalHandler<T> refusal) {
     try {
       backoff.awaitTurn();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IpfsException("interrupted while waiting to send " + cmd + " to IPFS at " + node);
     }
-    Request request = new Request.Builder().url(url).post(RequestBody.EMPTY).build();
+    Request request = new Request.Builder().url(url).post(body).build();
     Call call = clients.get(timeout).newCall(request);
     CompletableFuture<T> result = new CompletableFuture<>();
     call.enqueue(new AnswerCallback<>(cmd, timeout, handler, refusal, result));
@@ -190,6 +198,14 @@ public final class KuboClient implements AutoCloseable {
             + " within "
             + Timeout.PIN.describe(config)
             + "; the pin may still complete in IPFS");
+  }
+
+  /**
+   * The failure of a streamed answer that the caller reads after {@link #call} returned (a lazy
+   * listing): named like the failures of {@link #call}.
+   */
+  public IpfsException streamFailure(String cmd, Timeout timeout, IOException cause) {
+    return translate(cmd, timeout, cause);
   }
 
   /** Releases the dispatcher threads and pooled connections of a client this built. */
@@ -297,9 +313,11 @@ public final class KuboClient implements AutoCloseable {
     }
     if (cause instanceof InterruptedIOException) {
       String what =
-          timeout == Timeout.PIN
-              ? "made no progress on " + cmd + " within " + timeout.describe(config)
-              : "did not answer " + cmd + " within " + timeout.describe(config);
+          switch (timeout) {
+            case PIN -> "made no progress on " + cmd + " within " + timeout.describe(config);
+            case STREAM -> "went silent on " + cmd + " for longer than " + timeout.describe(config);
+            default -> "did not finish " + cmd + " within " + timeout.describe(config);
+          };
       return new IpfsException("IPFS at " + node + " " + what + writeNote(cmd), cause);
     }
     if (cause instanceof IOException) {

@@ -3,10 +3,13 @@ package io.pincluster.ipfs.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.InvalidCidException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import okio.BufferedSource;
 
 /**
@@ -86,6 +89,25 @@ public final class KuboJson {
       return n.bitLength() < 64 ? n.longValue() : Long.MAX_VALUE;
     } catch (NumberFormatException | ArithmeticException e) {
       return fallback;
+    }
+  }
+
+  /**
+   * A CID sent as text ({@code "Qm…"}, {@code "/ipfs/Qm…"}) or as an IPLD link ({@code
+   * {"/":"bafy…"}}), in any base; empty when missing or unreadable.
+   */
+  public static Optional<Cid> cid(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    String text = (v.isObject() ? text(v, "/") : v.asText()).trim();
+    if (text.startsWith("/ipfs/")) {
+      text = text.substring("/ipfs/".length());
+    }
+    try {
+      return text.isEmpty() ? Optional.empty() : Optional.of(Cid.parse(text));
+    } catch (InvalidCidException e) {
+      return Optional.empty();
     }
   }
 

@@ -1,9 +1,9 @@
 package io.pincluster.ipfs.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pincluster.core.api.IpfsPin;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.cid.Cid;
-import io.pincluster.core.cid.InvalidCidException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,9 +98,31 @@ public final class PinStreams {
     return Optional.empty();
   }
 
+  /** Adds the recursive and direct pins of one streamed {@code pin/ls} line; skips the rest. */
+  public static void pinLsLine(JsonNode node, java.util.function.Consumer<IpfsPin> out) {
+    List<Map.Entry<Cid, String>> entries = new ArrayList<>();
+    parseEntries(node, entries);
+    for (Map.Entry<Cid, String> e : entries) {
+      mode(e.getValue()).ifPresent(m -> out.accept(new IpfsPin(e.getKey(), m)));
+    }
+  }
+
   /** Whether a refusal means "this CID is not pinned" (Kubo and js-ipfs wordings). */
   public static boolean isNotPinned(String message) {
     return message.toLowerCase(Locale.ROOT).contains("not pinned");
+  }
+
+  /**
+   * Whether a refusal of {@code pin/update} calls for a plain pin instead: the node lacks the
+   * command (js-ipfs: 404; some nodes: "unknown command"), or {@code from} is not pinned
+   * recursively there.
+   */
+  public static boolean cannotUpdate(int status, String message) {
+    String m = message.toLowerCase(Locale.ROOT);
+    return status == 404
+        || m.contains("unknown command")
+        || m.contains("not recursively pinned")
+        || isNotPinned(m);
   }
 
   /** {@code recursive} or {@code direct}; indirect pins and anything else are empty. */
@@ -121,22 +143,17 @@ public final class PinStreams {
             .ifPresent(c -> out.add(Map.entry(c, KuboJson.text(f.getValue(), "Type"))));
       }
     } else if (node.hasNonNull("Cid")) {
-      JsonNode cidNode = node.get("Cid");
-      String text = cidNode.isObject() ? KuboJson.text(cidNode, "/") : cidNode.asText();
-      parseCid(text).ifPresent(c -> out.add(Map.entry(c, KuboJson.text(node, "Type"))));
+      KuboJson.cid(node.get("Cid"))
+          .ifPresent(c -> out.add(Map.entry(c, KuboJson.text(node, "Type"))));
     }
   }
 
   private static Optional<Cid> parseCid(String text) {
-    try {
-      return Optional.of(Cid.parse(text));
-    } catch (InvalidCidException e) {
-      return Optional.empty();
-    }
+    return KuboJson.cid(com.fasterxml.jackson.databind.node.TextNode.valueOf(text));
   }
 
   /** Kubo reports errors that happen mid-stream in an {@code X-Stream-Error} trailer. */
-  private static void checkTrailer(KuboClient client, String cmd, Response response) {
+  static void checkTrailer(KuboClient client, String cmd, Response response) {
     Headers trailers;
     try {
       trailers = response.trailers();
