@@ -3,6 +3,7 @@ package io.pincluster.pintracker;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterException;
 import io.pincluster.core.IpfsConnector;
+import io.pincluster.core.IpfsException;
 import io.pincluster.core.PinStateView;
 import io.pincluster.core.PinTracker;
 import io.pincluster.core.api.Pin;
@@ -10,58 +11,134 @@ import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.core.config.ClusterSection;
 import io.pincluster.core.config.MapTrackerSection;
 import io.pincluster.core.peer.PeerId;
-import io.pincluster.pintracker.internal.Operation;
-import io.pincluster.pintracker.internal.Operation.Phase;
-import io.pincluster.pintracker.internal.Operation.Type;
+import io.pincluster.pintracker.Op.Phase;
+import io.pincluster.pintracker.Op.Type;
+import io.pincluster.pintracker.TrackerStore.Entry;
+import io.pincluster.pintracker.internal.PinQueue;
+import io.pincluster.pintracker.internal.Streams;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pin tracker: keeps this peer's IPFS node in line with what the pinset allocates to it.
+ * The pin tracker ({@code pin_tracker.maptracker}): keeps this peer's IPFS node in line with what
+ * the pinset allocates to it, and reports the local status of every CID.
  *
- * <p>Design notes. Operations live in a map keyed by CID (at most one per CID); the pin and unpin
- * queues only carry CIDs, so a newer operation simply replaces the older one in the map and the
- * worker that later takes the CID acts on whatever is current. A worker moves an operation to a new
- * phase with a compare-and-set on the map, so it never overwrites an operation that replaced it.
- * {@code concurrent_pins} workers take pins; one worker takes unpins. Both queues are bounded by
- * {@code max_pin_queue_size}; a CID that finds its queue full is marked with an error (it is
- * retried by recover/reconciliation, and nothing is lost from the pinset). A successful operation
- * is removed from the map: from then on the status is derived from the pinset and IPFS itself.
+ * <p>Design notes.
  *
- * <p>Threads: {@code pintracker-pin-N} ×concurrent_pins, {@code pintracker-unpin}.
+ * <ul>
+ *   <li><b>Desired state</b> is the pinset ({@link PinStateView}, streamed in CID order). <b>What
+ *       IPFS holds</b>, the <b>failures</b> and the pins found missing live in a local {@link
+ *       TrackerStore} (RocksDB in the daemon), never on the heap. The heap holds only the queued
+ *       and running operations, at most {@code max_pin_queue_size} per queue (plus the few a user
+ *       is waiting on through {@link #recover}). Statuses are derived from the three (see {@link
+ *       #status}); {@link #statusAll} streams the pinset and looks each CID up, with no IPFS call.
+ *   <li><b>A full queue is not an error.</b> {@link #track} offers the pin to a bounded queue; when
+ *       it is full the pin simply stays {@code pin_queued} (allocated here, not known pinned, no
+ *       failure) and the feeder thread, which turns over the pinset in CID order and waits for
+ *       room, queues it later; it leaves a tenth of the queue free, so pins committed now go ahead
+ *       of the backlog it pulls. The same holds for unpins (a pin the cluster made here that is no
+ *       longer wanted shows {@code unpin_queued} until its unpin runs).
+ *   <li><b>Ops.</b> At most one per CID, in {@link OpTable}; a CID's op and its store records
+ *       change together under the CID's stripe lock. An op of the other type cancels a queued op
+ *       and interrupts a running one (the connector then cancels its HTTP call); the new op waits
+ *       for the interrupted call to end before its own. A new pin of the same CID updates the op.
+ *       Success records what IPFS now holds and clears the failure; failure records a {@link
+ *       Failure} with the attempt count, carried over when the CID is tried again.
+ *   <li><b>Ownership.</b> A pin the cluster pinned, or that IPFS holds for a pin allocated here, is
+ *       <em>tracked</em>; only tracked pins are ever unpinned. A pin a user made by hand for a CID
+ *       the cluster does not allocate here is left alone.
+ *   <li><b>Reconciliation</b> (level-triggered, streaming): the state sync asks the feeders to turn
+ *       over the pinset (queue what is missing) and the tracked pins (unpin what is no longer
+ *       wanted here); the IPFS sync rebuilds the known-pinned view from {@code pin/ls} (a failure
+ *       mid-listing changes nothing), marks pins allocated here that IPFS lost as {@code
+ *       unexpectedly_unpinned} and clears failures IPFS resolved; recover requeues failures, which
+ *       then wait for room like any pin. Expiry is not the tracker's business (one peer unpins
+ *       expired pins through consensus).
+ * </ul>
+ *
+ * <p>Threads: {@code pintracker-pin-N} (×{@code concurrent_pins}, priority queue first), {@code
+ * pintracker-unpin}, {@code pintracker-feeder} (pinset and pin retries), {@code
+ * pintracker-unpin-feeder} (tracked pins and unpin retries), {@code pintracker-sync} (the three
+ * loops, one after another). {@link #close()} stops them in reverse order, bounded.
  */
 public final class MapPinTracker implements PinTracker {
   private static final Logger log = LoggerFactory.getLogger(MapPinTracker.class);
-  static final String QUEUE_FULL =
-      "pin/unpin operation queue is full. Try increasing max_pin_queue_size";
-  static final String NOT_PINNED = "the item should be pinned but it is not";
 
-  private final PeerId self;
-  private final String peername;
-  private final MapTrackerSection config;
-  private final PinStateView state;
-  private final IpfsConnector ipfs;
-  private final InstantSource clock;
-  private final Map<Cid, Operation> ops = new ConcurrentHashMap<>();
-  private final BlockingQueue<Cid> pinQueue;
-  private final BlockingQueue<Cid> unpinQueue;
+  /** The error text of a pin IPFS lost ("unexpectedly_unpinned"), as IPFS Cluster words it. */
+  public static final String NOT_PINNED = Core.NOT_PINNED;
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  private static final int RECOVER_NUDGE_EVERY = 256;
+
+  private final Core core;
+  private final Reconciler reconciler;
+  private final Pinner pinner;
+  private final Duration stateSyncInterval;
+  private final Duration ipfsSyncInterval;
+  private final Duration recoverInterval;
+  private final boolean scheduleLoops;
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile ScheduledExecutorService scheduler;
 
+  /**
+   * A tracker for peer {@code self}. Nothing runs until {@link #start()}.
+   *
+   * @param cluster gives the loop intervals: {@code state_sync_interval}, {@code
+   *     ipfs_sync_interval}, {@code pin_recover_interval}
+   * @param pinTimeout how long {@link #recover(Cid)} waits for the operation it queued, and an op
+   *     for an interrupted predecessor on its CID (the IPFS calls themselves are bounded by the
+   *     connector)
+   * @param store the local store (the daemon's RocksDB one, at {@code <data_folder>/tracker}); the
+   *     caller owns it and closes it after this tracker
+   */
+  public MapPinTracker(
+      PeerId self,
+      String peername,
+      MapTrackerSection config,
+      ClusterSection cluster,
+      Duration pinTimeout,
+      PinStateView state,
+      IpfsConnector ipfs,
+      TrackerStore store,
+      InstantSource clock) {
+    this(
+        self,
+        peername,
+        config,
+        cluster.stateSyncInterval(),
+        cluster.ipfsSyncInterval(),
+        cluster.pinRecoverInterval(),
+        pinTimeout,
+        state,
+        ipfs,
+        store,
+        clock,
+        true);
+  }
+
+  /**
+   * The issue-2 constructor, kept so the daemon builds until it is rewired: an in-memory store and
+   * the default intervals (10m, 2m10s, 12m) and a 2-minute pin timeout.
+   *
+   * @deprecated use the constructor with a {@link TrackerStore} and the cluster section
+   */
+  @Deprecated
   public MapPinTracker(
       PeerId self,
       String peername,
@@ -69,190 +146,550 @@ public final class MapPinTracker implements PinTracker {
       PinStateView state,
       IpfsConnector ipfs,
       InstantSource clock) {
-    this.self = self;
-    this.peername = peername;
-    this.config = config;
-    this.state = state;
-    this.ipfs = ipfs;
-    this.clock = clock;
-    this.pinQueue = new ArrayBlockingQueue<>(config.maxPinQueueSize());
-    this.unpinQueue = new ArrayBlockingQueue<>(config.maxPinQueueSize());
+    this(
+        self,
+        peername,
+        config,
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(130),
+        Duration.ofMinutes(12),
+        Duration.ofMinutes(2),
+        state,
+        ipfs,
+        new InMemoryTrackerStore(),
+        clock,
+        true);
   }
 
+  /** {@code scheduleLoops} false: {@link #start()} runs no loop; tests call the run methods. */
+  MapPinTracker(
+      PeerId self,
+      String peername,
+      MapTrackerSection config,
+      Duration stateSyncInterval,
+      Duration ipfsSyncInterval,
+      Duration recoverInterval,
+      Duration pinTimeout,
+      PinStateView state,
+      IpfsConnector ipfs,
+      TrackerStore store,
+      InstantSource clock,
+      boolean scheduleLoops) {
+    requirePositive("pin timeout", pinTimeout);
+    requirePositive("state_sync_interval", stateSyncInterval);
+    requirePositive("ipfs_sync_interval", ipfsSyncInterval);
+    requirePositive("pin_recover_interval", recoverInterval);
+    this.core =
+        new Core(
+            Objects.requireNonNull(self, "self"),
+            peername == null ? "" : peername,
+            Objects.requireNonNull(config, "config"),
+            pinTimeout,
+            Objects.requireNonNull(state, "state"),
+            Objects.requireNonNull(ipfs, "ipfs"),
+            Objects.requireNonNull(store, "store"),
+            Objects.requireNonNull(clock, "clock"));
+    this.reconciler = new Reconciler(core);
+    this.pinner = new Pinner(ipfs);
+    this.stateSyncInterval = stateSyncInterval;
+    this.ipfsSyncInterval = ipfsSyncInterval;
+    this.recoverInterval = recoverInterval;
+    this.scheduleLoops = scheduleLoops;
+  }
+
+  private static void requirePositive(String what, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be > 0: " + d);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
   /**
-   * Starts the workers and queues every pin of the pinset allocated here (a pin already in IPFS
-   * costs one {@code pin/ls}). Idempotent.
+   * Starts the workers and the feeders, then the loops: right away one IPFS sync, state sync and
+   * recover (in that order, so what IPFS already holds is known before anything is queued), then
+   * each on its own interval. Idempotent.
+   *
+   * @throws IllegalStateException after {@link #close()}
    */
   public void start() {
+    if (core.closed.get()) {
+      throw new IllegalStateException("the pin tracker is closed");
+    }
     if (!started.compareAndSet(false, true)) {
       return;
     }
-    for (int i = 0; i < config.concurrentPins(); i++) {
-      workers.add(startWorker("pintracker-pin-" + i, pinQueue));
+    for (int i = 0; i < core.config.concurrentPins(); i++) {
+      workers.add(startThread("pintracker-pin-" + i, core.table.pins));
     }
-    workers.add(startWorker("pintracker-unpin", unpinQueue));
-    try (CloseableIterator<Pin> pins = state.list()) {
-      while (pins.hasNext()) {
-        Pin pin = pins.next();
-        if (pin.isAllocatedTo(self)) {
-          enqueue(Type.PIN, pin);
-        }
-      }
-    }
-  }
-
-  @Override
-  public void track(Pin pin) {
-    if (pin.isAllocatedTo(self)) {
-      enqueue(Type.PIN, pin);
-    } else {
-      Operation op = ops.get(pin.cid());
-      if (op != null && op.type() == Type.PIN) {
-        // No longer ours: whatever was started locally is undone.
-        enqueue(Type.UNPIN, pin);
-      }
+    workers.add(startThread("pintracker-unpin", core.table.unpins));
+    core.pinFeeder.start();
+    core.unpinFeeder.start();
+    if (scheduleLoops) {
+      ScheduledExecutorService s =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "pintracker-sync");
+                t.setDaemon(true);
+                return t;
+              });
+      scheduler = s;
+      // Three tasks, not one: whatever one of them throws, the others still run.
+      s.execute(() -> loop("IPFS sync", this::runIpfsSync));
+      s.execute(() -> loop("state sync", this::runStateSync));
+      s.execute(() -> loop("recover", this::runRecover));
+      every(s, stateSyncInterval, "state sync", this::runStateSync);
+      every(s, ipfsSyncInterval, "IPFS sync", this::runIpfsSync);
+      every(s, recoverInterval, "recover", this::runRecover);
     }
   }
 
-  @Override
-  public void untrack(Pin pin) {
-    if (pin.isAllocatedTo(self) || ops.containsKey(pin.cid())) {
-      enqueue(Type.UNPIN, pin);
-    }
-  }
-
-  @Override
-  public PinInfo status(Cid cid) {
-    Operation op = ops.get(cid);
-    if (op != null) {
-      return info(cid, op.pin(), op.status(), op.timestamp(), op.error(), op.attempts());
-    }
-    Optional<Pin> pin = state.get(cid);
-    return pin.map(this::statusFromIpfs)
-        .orElseGet(() -> info(cid, null, TrackerStatus.UNPINNED, clock.instant(), "", 0));
-  }
-
-  @Override
-  public CloseableIterator<PinInfo> statusAll() {
-    return state.list().map(pin -> status(pin.cid()));
-  }
-
-  /** The number of operations queued, running or failed (for tests and metrics). */
-  public int operationCount() {
-    return ops.size();
-  }
-
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    workers.forEach(Thread::interrupt);
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    for (Thread t : workers) {
-      try {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      if (t.isAlive()) {
-        log.warn("pin tracker worker {} did not stop within 5s", t.getName());
-      }
-    }
-  }
-
-  private PinInfo statusFromIpfs(Pin pin) {
-    if (!pin.isAllocatedTo(self)) {
-      return info(pin.cid(), pin, TrackerStatus.REMOTE, clock.instant(), "", 0);
-    }
-    try {
-      Optional<PinMode> mode = ipfs.pinStatus(pin.cid());
-      boolean satisfied =
-          mode.isPresent() && (mode.get() == PinMode.RECURSIVE || pin.mode() == PinMode.DIRECT);
-      return satisfied
-          ? info(pin.cid(), pin, TrackerStatus.PINNED, clock.instant(), "", 0)
-          : info(
-              pin.cid(), pin, TrackerStatus.UNEXPECTEDLY_UNPINNED, clock.instant(), NOT_PINNED, 0);
-    } catch (ClusterException e) {
-      return info(pin.cid(), pin, TrackerStatus.CLUSTER_ERROR, clock.instant(), e.getMessage(), 0);
-    }
-  }
-
-  private PinInfo info(
-      Cid cid, Pin pin, TrackerStatus status, java.time.Instant ts, String error, int attempts) {
-    return PinInfo.of(cid, pin, self, peername, status, ts, error, attempts);
-  }
-
-  private void enqueue(Type type, Pin pin) {
-    Operation previous = ops.get(pin.cid());
-    int attempts = previous != null && previous.type() == type ? previous.attempts() : 0;
-    if (previous != null
-        && previous.type() == type
-        && previous.phase() != Phase.ERROR
-        && previous.pin().equals(pin)) {
-      return; // already queued or running with the same pin
-    }
-    Operation op = Operation.queued(type, pin, clock.instant(), attempts);
-    ops.put(pin.cid(), op);
-    BlockingQueue<Cid> queue = type == Type.PIN ? pinQueue : unpinQueue;
-    if (!queue.offer(pin.cid())) {
-      ops.replace(pin.cid(), op, op.failed(clock.instant(), QUEUE_FULL));
-      log.warn("{} queue full ({} items): {} marked {}", type, queue.size(), pin.cid(), QUEUE_FULL);
-    }
-  }
-
-  private Thread startWorker(String name, BlockingQueue<Cid> queue) {
-    Thread t = new Thread(() -> work(queue), name);
+  private Thread startThread(String name, PinQueue<Op> queue) {
+    Thread t = new Thread(new Worker(core, queue, pinner, reconciler), name);
     t.setDaemon(true);
     t.start();
     return t;
   }
 
-  private void work(BlockingQueue<Cid> queue) {
-    while (!closed.get()) {
-      Cid cid;
-      try {
-        cid = queue.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      Operation op = ops.get(cid);
-      if (op == null || op.phase() != Phase.QUEUED) {
-        continue;
-      }
-      boolean isPinQueue = queue == pinQueue;
-      if ((op.type() == Type.PIN) != isPinQueue) {
-        continue; // replaced by an operation of the other type; its own queue handles it
-      }
-      Operation running = op.inProgress(clock.instant());
-      if (!ops.replace(cid, op, running)) {
-        continue;
-      }
-      run(cid, running);
+  private static void every(
+      ScheduledExecutorService s, Duration interval, String what, Runnable task) {
+    long ms = interval.toMillis();
+    s.scheduleWithFixedDelay(() -> loop(what, task), ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private static void loop(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("pin tracker {} failed: {}", what, e.toString());
     }
   }
 
-  private void run(Cid cid, Operation op) {
-    try {
-      if (op.type() == Type.PIN) {
-        Optional<PinMode> current = ipfs.pinStatus(cid);
-        boolean done =
-            current.isPresent()
-                && (current.get() == PinMode.RECURSIVE || op.pin().mode() == PinMode.DIRECT);
-        if (!done) {
-          ipfs.pin(cid, op.pin().mode());
-        }
-      } else {
-        ipfs.unpin(cid);
-      }
-      ops.remove(cid, op);
-    } catch (ClusterException e) {
-      log.warn("{} of {} failed (attempt {}): {}", op.type(), cid, op.attempts(), e.getMessage());
-      ops.replace(cid, op, op.failed(clock.instant(), e.getMessage()));
-    } catch (RuntimeException e) {
-      log.error("{} of {} failed unexpectedly", op.type(), cid, e);
-      ops.replace(cid, op, op.failed(clock.instant(), String.valueOf(e)));
+  /**
+   * Stops the loops, the feeders and the workers (interrupting IPFS calls in flight, which are not
+   * recorded as errors), waiting at most 10 s in all and logging what did not stop. Wakes callers
+   * waiting in {@link #recover}. Does not close the store or the connector. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!core.closed.compareAndSet(false, true)) {
+      return;
     }
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    ScheduledExecutorService s = scheduler;
+    if (s != null) {
+      s.shutdownNow();
+    }
+    core.pinFeeder.close(remaining(deadline));
+    core.unpinFeeder.close(remaining(deadline));
+    workers.forEach(Thread::interrupt);
+    for (Thread t : workers) {
+      join(t, deadline);
+    }
+    if (s != null) {
+      try {
+        if (!s.awaitTermination(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS)) {
+          log.warn("pintracker-sync did not stop within {}", CLOSE_TIMEOUT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    core.table.settleAll();
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+  }
+
+  private static void join(Thread t, long deadline) {
+    try {
+      t.join(remaining(deadline).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      log.warn("pin tracker thread {} did not stop within {}", t.getName(), CLOSE_TIMEOUT);
+    }
+  }
+
+  // ---------------------------------------------------------------- track / untrack
+
+  /**
+   * {@code pin} was committed. Allocated here: queued for pinning (a same-CID unpin is cancelled; a
+   * queued or running pin is updated); when the queue is full it stays {@code pin_queued} and the
+   * feeder queues it later. Not allocated here: as {@link #untrack}. Never blocks, never throws.
+   */
+  @Override
+  public void track(Pin pin) {
+    if (core.closed.get()) {
+      return;
+    }
+    if (!core.isAllocatedHere(pin)) {
+      untrack(pin);
+      return;
+    }
+    boolean queued;
+    try {
+      synchronized (core.table.lock(pin.cid())) {
+        queued = trackLocked(pin);
+      }
+    } catch (RuntimeException e) {
+      log.error("cannot track {}: {}", pin.cid(), e.toString());
+      queued = false;
+    }
+    if (!queued) {
+      reconciler.requestPinsetPass();
+    }
+  }
+
+  /** Lock held. False when the queue was full. */
+  private boolean trackLocked(Pin pin) {
+    Op op = core.table.get(pin.cid());
+    if (op != null && op.type == Type.PIN) {
+      if (op.phase == Phase.RUNNING && op.differsForIpfs(pin)) {
+        op.rerun = true;
+      }
+      op.pin = pin;
+      return true;
+    }
+    if (op != null) {
+      core.table.cancel(op);
+    }
+    Entry entry = core.store.get(pin.cid());
+    if (core.queuePin(pin, Core.carriedAttempts(Type.PIN, entry), false) != null) {
+      return true;
+    }
+    // Committing a pin again retries it, whether it waits for room or had failed.
+    entry
+        .failure()
+        .filter(f -> f.kind().wantsPin() && !f.requeued())
+        .ifPresent(f -> core.store.putFailure(f.requeue()));
+    return false;
+  }
+
+  /**
+   * {@code pin} was removed from the pinset, or is no longer allocated here: a pin op of it is
+   * cancelled, its pin failures forgotten, and if the cluster pinned it here it is queued for
+   * unpinning (when the queue is full, the unpin feeder finds it later). Never blocks or throws.
+   */
+  @Override
+  public void untrack(Pin pin) {
+    if (core.closed.get()) {
+      return;
+    }
+    boolean queued;
+    try {
+      synchronized (core.table.lock(pin.cid())) {
+        queued = untrackLocked(pin);
+      }
+    } catch (RuntimeException e) {
+      log.error("cannot untrack {}: {}", pin.cid(), e.toString());
+      queued = false;
+    }
+    if (!queued) {
+      reconciler.requestTrackedPass();
+    }
+  }
+
+  /** Lock held. False when the queue was full. */
+  private boolean untrackLocked(Pin pin) {
+    Op op = core.table.get(pin.cid());
+    if (op != null && op.type == Type.UNPIN) {
+      op.pin = pin;
+      return true;
+    }
+    boolean wasRunning = op != null && op.phase == Phase.RUNNING;
+    if (op != null) {
+      core.table.cancel(op);
+    }
+    Entry entry = core.store.get(pin.cid());
+    if (entry.failure().filter(f -> f.kind().wantsPin()).isPresent()) {
+      core.store.removeFailure(pin.cid());
+    }
+    boolean tracked = entry.pinned().map(KnownPin::tracked).orElse(false);
+    if (!tracked && !wasRunning) {
+      return true;
+    }
+    return core.queueUnpin(pin, Core.carriedAttempts(Type.UNPIN, entry), false) != null;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /**
+   * The status of {@code cid}: its op if one is queued or running; else derived from the pinset and
+   * the store, and for a pin allocated here with no failure confirmed by a live {@code pin/ls}
+   * (known pinned but gone → unexpectedly_unpinned; not processed yet but already in IPFS →
+   * pinned). A store or IPFS failure is a cluster_error.
+   */
+  @Override
+  public PinInfo status(Cid cid) {
+    Op.View op = core.opView(cid);
+    if (op != null) {
+      return core.derive(cid, op, null, Entry.EMPTY);
+    }
+    Pin pin = null;
+    PinInfo derived;
+    try {
+      pin = core.state.get(cid).orElse(null);
+      derived = core.derive(cid, null, pin, core.store.get(cid));
+    } catch (RuntimeException e) {
+      return core.clusterError(cid, pin, e);
+    }
+    TrackerStatus s = derived.status();
+    if (!core.isAllocatedHere(pin)
+        || (s != TrackerStatus.PINNED && s != TrackerStatus.PIN_QUEUED)) {
+      return derived;
+    }
+    try {
+      Optional<PinMode> live = core.ipfs.pinStatus(cid);
+      if (live.isPresent() && new KnownPin(cid, live.get(), true).satisfies(pin.mode())) {
+        return core.info(cid, pin, TrackerStatus.PINNED, core.clock.instant(), "", 0, false);
+      }
+      if (s == TrackerStatus.PINNED) {
+        return core.info(
+            cid,
+            pin,
+            TrackerStatus.UNEXPECTEDLY_UNPINNED,
+            core.clock.instant(),
+            NOT_PINNED,
+            0,
+            false);
+      }
+      return derived;
+    } catch (ClusterException e) {
+      return core.clusterError(cid, pin, e);
+    }
+  }
+
+  /**
+   * The status of every pin in the pinset, in CID order, streamed from the pinset with one store
+   * lookup per pin and no IPFS call. The caller closes it.
+   */
+  @Override
+  public CloseableIterator<PinInfo> statusAll() {
+    return core.state.list().map(core::derive);
+  }
+
+  /** The status of {@code cid} from the pinset and the store only (no IPFS call). */
+  private PinInfo knownStatus(Cid cid) {
+    Op.View op = core.opView(cid);
+    if (op != null) {
+      return core.derive(cid, op, null, Entry.EMPTY);
+    }
+    Pin pin = null;
+    try {
+      pin = core.state.get(cid).orElse(null);
+      return core.derive(cid, null, pin, core.store.get(cid));
+    } catch (RuntimeException e) {
+      return core.clusterError(cid, pin, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- recover and sync
+
+  /**
+   * When {@code cid} is pin_error or unexpectedly_unpinned (still allocated here), or unpin_error,
+   * queues its operation at the head of its queue and waits up to the pin timeout for it; returns
+   * the resulting status (still pinning when it took longer). Other statuses are returned as they
+   * are.
+   */
+  @Override
+  public PinInfo recover(Cid cid) {
+    PinInfo current = status(cid);
+    TrackerStatus s = current.status();
+    boolean wantsPin = s == TrackerStatus.PIN_ERROR || s == TrackerStatus.UNEXPECTEDLY_UNPINNED;
+    if (!wantsPin && s != TrackerStatus.UNPIN_ERROR) {
+      return current;
+    }
+    Op op;
+    try {
+      synchronized (core.table.lock(cid)) {
+        op = core.table.get(cid);
+        if (op == null) {
+          op = wantsPin ? forcePin(cid) : forceUnpin(cid);
+        }
+      }
+    } catch (RuntimeException e) {
+      return core.clusterError(cid, null, e);
+    }
+    if (op == null) {
+      return status(cid);
+    }
+    try {
+      op.settled.get(core.opTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      log.info("recover {}: not done within {}", cid, core.opTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return status(cid);
+  }
+
+  /** Lock held. */
+  private Op forcePin(Cid cid) {
+    Optional<Pin> pin = core.state.get(cid);
+    if (pin.isEmpty() || !core.isAllocatedHere(pin.get())) {
+      return null;
+    }
+    Entry entry = core.store.get(cid);
+    return core.queuePin(pin.get(), Core.carriedAttempts(Type.PIN, entry), true);
+  }
+
+  /** Lock held. */
+  private Op forceUnpin(Cid cid) {
+    Optional<Pin> pin = core.state.get(cid);
+    if (pin.isPresent() && core.isAllocatedHere(pin.get())) {
+      return null;
+    }
+    Entry entry = core.store.get(cid);
+    Pin subject = pin.orElseGet(() -> Core.bare(cid));
+    return core.queueUnpin(subject, Core.carriedAttempts(Type.UNPIN, entry), true);
+  }
+
+  /**
+   * Requeues every failure still relevant (pin_error, unexpectedly_unpinned, unpin_error; stale
+   * ones are dropped), lazily as the stream is read; streams each one's new status (pin_queued or
+   * unpin_queued). The feeders queue them as room frees. The caller closes it.
+   */
+  @Override
+  public CloseableIterator<PinInfo> recoverAll() {
+    CloseableIterator<PinInfo> requeued =
+        core.store.failures(null).map(reconciler::requeue).filter(Objects::nonNull);
+    return Streams.onProgress(requeued, RECOVER_NUDGE_EVERY, reconciler::requestRetries);
+  }
+
+  /**
+   * Checks {@code cid} against IPFS now: pinned there → known pinned (a pin failure cleared); not
+   * pinned → forgotten as pinned (a pin allocated here that was known pinned becomes
+   * unexpectedly_unpinned; an unpin failure is cleared). Returns the resulting status; an IPFS
+   * failure is a cluster_error.
+   */
+  @Override
+  public PinInfo sync(Cid cid) {
+    Optional<PinMode> live;
+    try {
+      live = core.ipfs.pinStatus(cid);
+    } catch (ClusterException e) {
+      return core.clusterError(cid, core.state.get(cid).orElse(null), e);
+    }
+    try {
+      synchronized (core.table.lock(cid)) {
+        syncLocked(cid, live);
+      }
+    } catch (RuntimeException e) {
+      return core.clusterError(cid, null, e);
+    }
+    return knownStatus(cid);
+  }
+
+  /** Lock held. */
+  private void syncLocked(Cid cid, Optional<PinMode> live) {
+    Entry entry = core.store.get(cid);
+    Pin pin = core.state.get(cid).orElse(null);
+    boolean allocated = core.isAllocatedHere(pin);
+    KnownPin known = entry.pinned().orElse(null);
+    Failure failure = entry.failure().orElse(null);
+    boolean idle = core.table.get(cid) == null;
+    if (live.isPresent()) {
+      Cid name = allocated ? pin.cid() : known != null ? known.cid() : cid;
+      KnownPin now =
+          new KnownPin(name, live.get(), allocated || (known != null && known.tracked()));
+      core.store.putPinned(now);
+      boolean resolved = !allocated || now.satisfies(pin.mode());
+      if (idle && failure != null && failure.kind().wantsPin() && resolved) {
+        core.store.removeFailure(cid);
+      }
+      return;
+    }
+    if (known != null) {
+      core.store.removePinned(cid);
+    }
+    if (idle && failure != null && !failure.kind().wantsPin()) {
+      core.store.removeFailure(cid);
+    } else if (idle && allocated && known != null && failure == null) {
+      core.store.putFailure(
+          new Failure(
+              pin.cid(),
+              Failure.Kind.UNEXPECTEDLY_UNPINNED,
+              NOT_PINNED,
+              0,
+              core.clock.instant(),
+              false));
+    }
+  }
+
+  /**
+   * Runs an IPFS sync now (see {@link #runIpfsSync}); streams the statuses it cleared (at most
+   * 10,000 of them), then every CID still in error. The caller closes it.
+   *
+   * @throws IpfsException when IPFS failed mid-listing (nothing was changed)
+   */
+  @Override
+  public CloseableIterator<PinInfo> syncAll() {
+    List<Cid> cleared = new ArrayList<>();
+    IpfsSyncReport report = reconciler.ipfsSync(cleared);
+    if (!report.completed()) {
+      throw new IpfsException("IPFS sync failed, nothing was changed: " + report.error());
+    }
+    CloseableIterator<PinInfo> changed = CloseableIterator.of(cleared).map(this::knownStatus);
+    CloseableIterator<PinInfo> errors = core.store.failures(null).map(f -> knownStatus(f.cid()));
+    return Streams.concat(changed, errors);
+  }
+
+  // ---------------------------------------------------------------- loops
+
+  /**
+   * The state sync: asks the feeder to turn over the pinset (queue what is allocated here and not
+   * pinned) and the unpin feeder to turn over the tracked pins (unpin what is no longer in the
+   * pinset or no longer allocated here). Returns at once; the passes run on the feeder threads.
+   */
+  public void runStateSync() {
+    reconciler.requestPinsetPass();
+    reconciler.requestTrackedPass();
+  }
+
+  /**
+   * The IPFS sync, on the calling thread: streams {@code pin/ls} into a new known-pinned view; if
+   * IPFS fails mid-listing nothing changes; else the view replaces the old one, pins allocated here
+   * that IPFS lost become unexpectedly_unpinned, and failures IPFS resolved are cleared. Runs one
+   * at a time.
+   */
+  public IpfsSyncReport runIpfsSync() {
+    return reconciler.ipfsSync(null);
+  }
+
+  /**
+   * The recover loop: requeues every relevant failure (see {@link #recoverAll}); returns how many.
+   */
+  public long runRecover() {
+    long n = 0;
+    try (CloseableIterator<PinInfo> it = recoverAll()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    if (n > 0) {
+      log.info("recover: {} CIDs requeued", n);
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- introspection
+
+  /** The number of operations queued or running (for tests and metrics). */
+  public int operationCount() {
+    return core.table.size();
+  }
+
+  /** The number of pin operations waiting in the pin queues (for metrics). */
+  public int queuedPins() {
+    return core.table.pins.size();
+  }
+
+  /** True when neither feeder has a pass pending or running (for tests). */
+  boolean feedersIdle() {
+    return core.pinFeeder.idle() && core.unpinFeeder.idle();
   }
 }

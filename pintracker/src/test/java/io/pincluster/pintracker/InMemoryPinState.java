@@ -4,14 +4,15 @@ import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.PinStateView;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.cid.Cid;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A pinset in memory, ordered like the real one, for tracker tests. */
+/** A pinset in memory, ordered and streamed like the real one, for tracker tests. */
 final class InMemoryPinState implements PinStateView {
   private final ConcurrentSkipListMap<Cid, Pin> pins = new ConcurrentSkipListMap<>();
+  final AtomicLong openIterators = new AtomicLong();
 
   void put(Pin pin) {
     pins.put(pin.cid(), pin);
@@ -28,15 +29,35 @@ final class InMemoryPinState implements PinStateView {
 
   @Override
   public CloseableIterator<Pin> list() {
-    return CloseableIterator.of(new ArrayList<>(pins.values()));
+    return listFrom(null);
   }
 
   @Override
   public CloseableIterator<Pin> listFrom(Cid startAfter) {
-    return CloseableIterator.of(
-        startAfter == null
-            ? new ArrayList<>(pins.values())
-            : new ArrayList<>(pins.tailMap(startAfter, false).values()));
+    Iterator<Pin> it =
+        (startAfter == null ? pins : pins.tailMap(startAfter, false)).values().iterator();
+    openIterators.incrementAndGet();
+    return new CloseableIterator<>() {
+      private boolean closed;
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Pin next() {
+        return it.next();
+      }
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          openIterators.decrementAndGet();
+        }
+      }
+    };
   }
 
   @Override
@@ -47,9 +68,5 @@ final class InMemoryPinState implements PinStateView {
   @Override
   public void addListener(PinStateListener listener) {
     throw new UnsupportedOperationException("tests drive the tracker directly");
-  }
-
-  List<Pin> all() {
-    return List.copyOf(pins.values());
   }
 }

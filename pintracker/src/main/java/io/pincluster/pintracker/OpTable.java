@@ -1,0 +1,115 @@
+package io.pincluster.pintracker;
+
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.pintracker.Op.Phase;
+import io.pincluster.pintracker.Op.Type;
+import io.pincluster.pintracker.internal.PinQueue;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The operations queued or running (at most one per CID), their queues, and the stripe locks that
+ * make a CID's operation and its {@link TrackerStore} records change together.
+ *
+ * <p>Locking: {@link #lock(Cid)} returns the monitor of the CID's stripe (chosen by multihash, so a
+ * CIDv0 and its CIDv1 share it). Methods marked "lock held" must be called holding it. Lock order:
+ * a stripe, then the store's own locks; never two stripes.
+ */
+final class OpTable {
+  private static final int STRIPES = 256;
+
+  final PinQueue<Op> pins;
+  final PinQueue<Op> unpins;
+  private final Object[] stripes = new Object[STRIPES];
+  private final ConcurrentHashMap<Cid, Op> ops = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Cid, Op> cancelledRunning = new ConcurrentHashMap<>();
+
+  OpTable(int queueCapacity) {
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Object();
+    }
+    pins = new PinQueue<>(queueCapacity);
+    unpins = new PinQueue<>(queueCapacity);
+  }
+
+  Object lock(Cid cid) {
+    return stripes[Math.floorMod(cid.multihash().hashCode(), STRIPES)];
+  }
+
+  /** The op of {@code cid}; a racy read unless the lock is held. */
+  Op get(Cid cid) {
+    return ops.get(cid);
+  }
+
+  /** Lock held. True when {@code op} is still the CID's op and not cancelled. */
+  boolean isCurrent(Op op) {
+    return !op.cancelled && ops.get(op.cid) == op;
+  }
+
+  /**
+   * Lock held; the CID has no op. Creates an op and queues it ({@code force}: at the head, even
+   * when full). Returns it, or null when the queue is full or has no more than {@code reserve} free
+   * slots (then nothing changed).
+   */
+  Op queue(
+      Type type, Pin pin, int attempts, Instant now, boolean priority, boolean force, int reserve) {
+    Op op = new Op(type, pin, attempts, now, priority, cancelledRunning.get(pin.cid()));
+    ops.put(op.cid, op);
+    PinQueue<Op> queue = type == Type.PIN ? pins : unpins;
+    if (force) {
+      queue.force(op);
+    } else if (!queue.offer(op, priority, reserve)) {
+      ops.remove(op.cid, op);
+      return null;
+    }
+    return op;
+  }
+
+  /**
+   * Lock held. Removes {@code op}; a running one has its IPFS call interrupted (the connector then
+   * cancels it), and the next op of the CID waits for it to end.
+   */
+  void cancel(Op op) {
+    ops.remove(op.cid, op);
+    op.cancelled = true;
+    op.settled.complete(null);
+    if (op.phase == Phase.RUNNING) {
+      cancelledRunning.put(op.cid, op);
+      if (op.runner != null) {
+        op.runner.interrupt();
+      }
+    } else {
+      op.finished.complete(null);
+    }
+  }
+
+  /** Lock held. {@code op} is done or failed: it leaves the table. */
+  void settle(Op op) {
+    ops.remove(op.cid, op);
+    op.settled.complete(null);
+  }
+
+  /** Lock held, by the worker whose IPFS call for {@code op} ended. */
+  void finishRun(Op op) {
+    op.runner = null;
+    cancelledRunning.remove(op.cid, op);
+    op.finished.complete(null);
+  }
+
+  int size() {
+    return ops.size();
+  }
+
+  /** Completes every waiter (at close). */
+  void settleAll() {
+    List.copyOf(ops.values())
+        .forEach(
+            op -> {
+              op.settled.complete(null);
+              op.finished.complete(null);
+            });
+    cancelledRunning.values().forEach(op -> op.finished.complete(null));
+  }
+}

@@ -1,0 +1,77 @@
+package io.pincluster.pintracker;
+
+import io.pincluster.core.ClusterException;
+import io.pincluster.core.IpfsConnector;
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.peer.Multiaddr;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The IPFS side of one pin or unpin operation, as IPFS Cluster does it. Thread-safe. */
+final class Pinner {
+  private static final Logger log = LoggerFactory.getLogger(Pinner.class);
+
+  /** At most this many origins are connected to before pinning. */
+  static final int MAX_ORIGINS = 10;
+
+  private final IpfsConnector ipfs;
+
+  Pinner(IpfsConnector ipfs) {
+    this.ipfs = ipfs;
+  }
+
+  /**
+   * Makes IPFS hold {@code pin}: nothing when it already does in a mode that suffices; else
+   * connects to the pin's origins (failures only logged), then {@code pin/update} from the pin it
+   * replaces when that one is pinned recursively, else {@code pin/add}. Returns the mode IPFS now
+   * holds it in.
+   *
+   * @throws ClusterException from IPFS (also when the calling thread is interrupted)
+   */
+  PinMode pin(Pin pin) {
+    Cid cid = pin.cid();
+    Optional<PinMode> current = ipfs.pinStatus(cid);
+    if (current.isPresent() && new KnownPin(cid, current.get(), true).satisfies(pin.mode())) {
+      return current.get();
+    }
+    connectOrigins(pin);
+    Cid from = pin.pinUpdate();
+    if (from != null && pin.mode() == PinMode.RECURSIVE && isPinnedRecursively(from)) {
+      ipfs.pinUpdate(from, cid);
+      return PinMode.RECURSIVE;
+    }
+    ipfs.pin(cid, pin.mode());
+    return pin.mode();
+  }
+
+  /** Unpins {@code cid}; not pinned counts as success. */
+  void unpin(Cid cid) {
+    ipfs.unpin(cid);
+  }
+
+  private void connectOrigins(Pin pin) {
+    int n = 0;
+    for (Multiaddr origin : pin.origins()) {
+      if (n++ == MAX_ORIGINS || Thread.currentThread().isInterrupted()) {
+        return;
+      }
+      try {
+        ipfs.swarmConnect(origin);
+      } catch (ClusterException e) {
+        log.info("pinning {}: cannot connect to origin {}: {}", pin.cid(), origin, e.getMessage());
+      }
+    }
+  }
+
+  private boolean isPinnedRecursively(Cid from) {
+    try {
+      return ipfs.pinStatus(from).orElse(null) == PinMode.RECURSIVE;
+    } catch (ClusterException e) {
+      log.info("pin update from {}: cannot check it: {}", from, e.getMessage());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.pincluster.pintracker;
+
+import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.Multihash;
+import java.util.Optional;
+
+/**
+ * The pin tracker's local, non-replicated memory of this peer's IPFS node, kept off the heap so a
+ * peer with millions of pins needs no more memory than one with a few: what IPFS has pinned (the
+ * "known pinned" view), and the {@link Failure}s (failed operations, pins found missing).
+ *
+ * <p>Everything is keyed by multihash, as IPFS compares content: a CIDv0 and its CIDv1 are the same
+ * key, and each record carries the CID it was stored with. Iteration is in unsigned multihash byte
+ * order and streamed: iterators hold no native resources between calls, see writes made while they
+ * run or not, and never fail because of them.
+ *
+ * <p>The known-pinned view is rebuilt from IPFS's pin list by a {@link Rebuild}: the listing is
+ * written beside the current view, which readers keep seeing, and the new view replaces it
+ * atomically on {@link Rebuild#commit()}, so an IPFS failure mid-listing changes nothing. Writes
+ * made while a rebuild runs go to both views and win over what the listing says.
+ *
+ * <p>Thread-safe; every method may block briefly on disk I/O and fails with an unchecked {@link
+ * io.pincluster.core.ClusterException} subclass when the storage fails or the store is closed.
+ * Writes are durable enough for a cache of IPFS's state: the tracker rebuilds what it lost on its
+ * next IPFS sync. The owner (the daemon) closes it after the tracker.
+ */
+public interface TrackerStore extends AutoCloseable {
+  /** What the store holds for one multihash. */
+  record Entry(Optional<KnownPin> pinned, Optional<Failure> failure) {
+    public static final Entry EMPTY = new Entry(Optional.empty(), Optional.empty());
+
+    public Entry {
+      pinned = pinned == null ? Optional.empty() : pinned;
+      failure = failure == null ? Optional.empty() : failure;
+    }
+  }
+
+  /** The known pin and the failure for {@code cid}'s multihash. */
+  Entry get(Cid cid);
+
+  /** Records that IPFS holds {@code pin} (replacing what was known for its multihash). */
+  void putPinned(KnownPin pin);
+
+  /** Records that IPFS no longer holds {@code cid}'s multihash. Absent is fine. */
+  void removePinned(Cid cid);
+
+  /** The known pins after {@code startAfter} (exclusive; null = from the first). */
+  CloseableIterator<KnownPin> pinned(Multihash startAfter);
+
+  /** Records {@code failure}, replacing any failure of the same multihash. */
+  void putFailure(Failure failure);
+
+  /** Forgets the failure of {@code cid}'s multihash. Absent is fine. */
+  void removeFailure(Cid cid);
+
+  /** The failures after {@code startAfter} (exclusive; null = from the first). */
+  CloseableIterator<Failure> failures(Multihash startAfter);
+
+  /**
+   * Starts rebuilding the known-pinned view. The caller closes the result (which abandons it unless
+   * committed).
+   *
+   * @throws IllegalStateException when a rebuild is already open
+   */
+  Rebuild beginRebuild();
+
+  /** Closes the store; idempotent. Later calls fail. */
+  @Override
+  void close();
+
+  /**
+   * A new known-pinned view under construction. Used by one thread; the store's other methods stay
+   * usable (and thread-safe) meanwhile.
+   */
+  interface Rebuild extends AutoCloseable {
+    /**
+     * IPFS lists {@code cid} pinned in {@code mode}. The new view gets it with the CID and tracked
+     * flag of the current view's record for its multihash (untracked, with this CID, if none) —
+     * unless a {@link #putPinned}/{@link #removePinned} for that multihash happened since the
+     * rebuild began, which wins. Listed twice, recursive wins over direct.
+     */
+    void add(Cid cid, PinMode mode);
+
+    /** True when the new view has a say on {@code cid}'s multihash: listed, written or removed. */
+    boolean has(Cid cid);
+
+    /**
+     * The current view's records whose multihash the new view has no say on: pins IPFS no longer
+     * lists that nobody wrote or removed since the rebuild began. Streamed.
+     */
+    CloseableIterator<KnownPin> lost();
+
+    /** Makes the new view the current one, atomically for readers, and closes the rebuild. */
+    void commit();
+
+    /** Abandons the new view unless committed; idempotent. */
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,86 @@
+package io.pincluster.pintracker.internal;
+
+import io.pincluster.core.CloseableIterator;
+import java.util.NoSuchElementException;
+
+/** Small combinators for {@link CloseableIterator}s. */
+public final class Streams {
+  private Streams() {}
+
+  /** {@code first}'s items, then {@code second}'s; closing closes both. */
+  public static <T> CloseableIterator<T> concat(
+      CloseableIterator<T> first, CloseableIterator<T> second) {
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return first.hasNext() || second.hasNext();
+      }
+
+      @Override
+      public T next() {
+        if (first.hasNext()) {
+          return first.next();
+        }
+        return second.next();
+      }
+
+      @Override
+      public void close() {
+        try {
+          first.close();
+        } finally {
+          second.close();
+        }
+      }
+    };
+  }
+
+  /**
+   * A view of {@code items} that runs {@code whenDone} once: when it is exhausted or closed, and
+   * also every {@code every} items (so a long stream gets going before its end).
+   */
+  public static <T> CloseableIterator<T> onProgress(
+      CloseableIterator<T> items, int every, Runnable whenDone) {
+    return new CloseableIterator<>() {
+      private int count;
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        boolean more = items.hasNext();
+        if (!more) {
+          finish();
+        }
+        return more;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        T item = items.next();
+        if (++count % every == 0) {
+          whenDone.run();
+        }
+        return item;
+      }
+
+      @Override
+      public void close() {
+        try {
+          items.close();
+        } finally {
+          finish();
+        }
+      }
+
+      private void finish() {
+        if (!done) {
+          done = true;
+          whenDone.run();
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,8 @@
+package io.pincluster.pintracker;
+
+class InMemoryTrackerStoreTest extends TrackerStoreContract {
+  @Override
+  protected TrackerStore open() {
+    return new InMemoryTrackerStore();
+  }
+}

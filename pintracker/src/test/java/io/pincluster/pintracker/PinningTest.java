@@ -1,0 +1,88 @@
+package io.pincluster.pintracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.PinOptions;
+import io.pincluster.core.api.TrackerStatus;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.testing.Cids;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How one pin is carried out in IPFS. */
+class PinningTest extends TrackerTestBase {
+
+  Pin withOptions(Cid cid, PinOptions options) {
+    return Pin.of(cid, options).withAllocations(List.of(SELF)).withTimestamp(clock.instant());
+  }
+
+  @Test
+  void originsAreConnectedBeforePinningAtMostTen() {
+    start(100, 1);
+    List<Multiaddr> origins = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      origins.add(Multiaddr.parse("/ip4/10.0.0." + (i + 1) + "/tcp/4001"));
+    }
+    Cid cid = Cids.random();
+    PinOptions options =
+        new PinOptions(0, 0, "", PinMode.RECURSIVE, null, null, null, null, origins);
+    commit(withOptions(cid, options));
+    awaitStatus(cid, TrackerStatus.PINNED);
+
+    List<String> expected = new ArrayList<>();
+    origins.subList(0, 10).forEach(o -> expected.add("connect " + o));
+    expected.add("PIN " + cid);
+    assertThat(ipfs.log()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aPinUpdateUsesIpfsPinUpdateFromTheOldRecursivePin() {
+    start(100, 1);
+    Cid old = Cids.random();
+    ipfs.putPin(old, PinMode.RECURSIVE);
+    Cid cid = Cids.random();
+    PinOptions options = new PinOptions(0, 0, "", PinMode.RECURSIVE, null, null, null, old, null);
+    commit(withOptions(cid, options));
+    awaitStatus(cid, TrackerStatus.PINNED);
+    assertThat(ipfs.log()).containsExactly("PIN_UPDATE " + cid);
+    assertThat(ipfs.isPinned(old)).as("pin/update keeps the old pin").isTrue();
+  }
+
+  @Test
+  void aPinUpdateFromSomethingNotPinnedIsAPlainPin() {
+    start(100, 1);
+    Cid cid = Cids.random();
+    PinOptions options =
+        new PinOptions(0, 0, "", PinMode.RECURSIVE, null, null, null, Cids.random(), null);
+    commit(withOptions(cid, options));
+    awaitStatus(cid, TrackerStatus.PINNED);
+    assertThat(ipfs.log()).containsExactly("PIN " + cid);
+  }
+
+  @Test
+  void somethingAlreadyPinnedIsNotPinnedAgain() {
+    start(100, 1);
+    Cid cid = Cids.random();
+    ipfs.putPin(cid, PinMode.RECURSIVE);
+    commit(pin(cid, SELF));
+    awaitQuiet();
+    assertThat(status(cid)).isEqualTo(TrackerStatus.PINNED);
+    assertThat(ipfs.calls(TestIpfs.Call.PIN)).isZero();
+  }
+
+  @Test
+  void aCidPinnedAsV0IsTheSamePinAsItsV1() {
+    start(100, 1);
+    Cid v0 = Cids.V0_1;
+    ipfs.putPin(v0, PinMode.RECURSIVE);
+    tracker.runIpfsSync();
+    Pin p = commit(pin(v0.toV1(), SELF));
+    awaitQuiet();
+    assertThat(status(p.cid())).isEqualTo(TrackerStatus.PINNED);
+    assertThat(ipfs.calls(TestIpfs.Call.PIN)).isZero();
+  }
+}

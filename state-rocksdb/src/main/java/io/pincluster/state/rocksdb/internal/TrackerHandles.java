@@ -1,0 +1,121 @@
+package io.pincluster.state.rocksdb.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tracker store's RocksDB with its column families ({@code default} for meta keys, {@code
+ * pinned}, {@code failures}) and the native options it owns. The owner makes sure nobody uses it
+ * after {@link #close()}.
+ */
+public final class TrackerHandles implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrackerHandles.class);
+
+  public static final String PINNED_CF = "pinned";
+  public static final String FAILURES_CF = "failures";
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final RocksDB db;
+  private final List<ColumnFamilyHandle> handles;
+
+  private TrackerHandles(
+      Path dir,
+      DBOptions dbOptions,
+      ColumnFamilyOptions cfOptions,
+      RocksDB db,
+      List<ColumnFamilyHandle> handles) {
+    this.dir = dir;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.db = db;
+    this.handles = handles;
+  }
+
+  /**
+   * Opens, creating if needed, the database in {@code dir}.
+   *
+   * @throws Exception from RocksDB or the file system; nothing stays open then
+   */
+  public static TrackerHandles open(Path dir) throws Exception {
+    DBOptions dbOptions = null;
+    ColumnFamilyOptions cfOptions = null;
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db = null;
+    try {
+      Files.createDirectories(dir);
+      dbOptions =
+          new DBOptions()
+              .setCreateIfMissing(true)
+              .setCreateMissingColumnFamilies(true)
+              .setKeepLogFileNum(3)
+              .setMaxLogFileSize(8L << 20);
+      cfOptions = new ColumnFamilyOptions();
+      List<ColumnFamilyDescriptor> cfs =
+          List.of(
+              new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+              new ColumnFamilyDescriptor(PINNED_CF.getBytes(UTF_8), cfOptions),
+              new ColumnFamilyDescriptor(FAILURES_CF.getBytes(UTF_8), cfOptions));
+      db = RocksDB.open(dbOptions, dir.toString(), cfs, handles);
+      return new TrackerHandles(dir, dbOptions, cfOptions, db, handles);
+    } catch (Exception e) {
+      handles.forEach(ColumnFamilyHandle::close);
+      if (db != null) {
+        db.close();
+      }
+      if (cfOptions != null) {
+        cfOptions.close();
+      }
+      if (dbOptions != null) {
+        dbOptions.close();
+      }
+      throw e;
+    }
+  }
+
+  public RocksDB db() {
+    return db;
+  }
+
+  public ColumnFamilyHandle meta() {
+    return handles.get(0);
+  }
+
+  public ColumnFamilyHandle pinned() {
+    return handles.get(1);
+  }
+
+  public ColumnFamilyHandle failures() {
+    return handles.get(2);
+  }
+
+  /** Closes the column families, the database and the options. Call once. */
+  @Override
+  public void close() {
+    handles.forEach(ColumnFamilyHandle::close);
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      LOG.warn("closing RocksDB {} failed: {}", dir, e.getMessage());
+    }
+    cfOptions.close();
+    dbOptions.close();
+  }
+}
