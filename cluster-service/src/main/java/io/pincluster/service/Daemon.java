@@ -19,6 +19,7 @@ import io.pincluster.service.cluster.Cluster;
 import io.pincluster.service.cluster.SelfAddresses;
 import io.pincluster.service.config.ConfigFolder;
 import io.pincluster.service.config.Peerstore;
+import io.pincluster.state.rocksdb.RocksTrackerStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,9 +133,19 @@ public final class Daemon implements AutoCloseable {
     IpfsHttpConnector ipfs = new IpfsHttpConnector(config.ipfsHttp());
     remember("IPFS connector", ipfs);
 
+    RocksTrackerStore trackerStore = RocksTrackerStore.open(dataFolder.resolve("tracker"));
+    remember("tracker store", trackerStore);
     MapPinTracker tracker =
         new MapPinTracker(
-            self, config.cluster().peername(), config.mapTracker(), consensus.state(), ipfs, clock);
+            self,
+            config.cluster().peername(),
+            config.mapTracker(),
+            config.cluster(),
+            config.ipfsHttp().pinTimeout(),
+            consensus.state(),
+            ipfs,
+            trackerStore,
+            clock);
     consensus.state().addListener(trackerFeed(self, tracker));
     tracker.start();
     remember("pin tracker", tracker);

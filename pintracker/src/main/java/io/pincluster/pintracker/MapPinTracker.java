@@ -132,35 +132,6 @@ public final class MapPinTracker implements PinTracker {
         true);
   }
 
-  /**
-   * The issue-2 constructor, kept so the daemon builds until it is rewired: an in-memory store and
-   * the default intervals (10m, 2m10s, 12m) and a 2-minute pin timeout.
-   *
-   * @deprecated use the constructor with a {@link TrackerStore} and the cluster section
-   */
-  @Deprecated
-  public MapPinTracker(
-      PeerId self,
-      String peername,
-      MapTrackerSection config,
-      PinStateView state,
-      IpfsConnector ipfs,
-      InstantSource clock) {
-    this(
-        self,
-        peername,
-        config,
-        Duration.ofMinutes(10),
-        Duration.ofSeconds(130),
-        Duration.ofMinutes(12),
-        Duration.ofMinutes(2),
-        state,
-        ipfs,
-        new InMemoryTrackerStore(),
-        clock,
-        true);
-  }
-
   /** {@code scheduleLoops} false: {@link #start()} runs no loop; tests call the run methods. */
   MapPinTracker(
       PeerId self,
