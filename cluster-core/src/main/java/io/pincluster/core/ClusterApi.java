@@ -1,5 +1,7 @@
 package io.pincluster.core;
 
+import io.pincluster.core.api.AddOptions;
+import io.pincluster.core.api.AddedOutput;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.PeerInfo;
@@ -7,6 +9,7 @@ import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.api.PinRequest;
 import io.pincluster.core.api.PinResult;
+import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
 import java.util.Optional;
@@ -32,6 +35,27 @@ public interface ClusterApi {
    * happens afterwards). Fails with NotEnoughPeersException, NoLeaderException, ….
    */
   CompletableFuture<Pin> pin(Cid cid, PinOptions options);
+
+  /**
+   * Resolves an IPFS path ({@code /ipfs/…}, {@code /ipns/…}, {@code /ipld/…}) through this peer's
+   * IPFS node, then pins the CID it names as {@link #pin} does.
+   */
+  CompletableFuture<Pin> pinPath(String path, PinOptions options);
+
+  /** Resolves an IPFS path, then unpins the CID it names as {@link #unpin} does. */
+  CompletableFuture<Pin> unpinPath(String path);
+
+  /**
+   * Adds content to this peer's IPFS node (the multipart body as IPFS {@code add} takes it, or a
+   * CAR), then pins the root in the cluster unless {@code noPin}. Streams the IPFS output (added
+   * objects, progress) as it comes; the last item is the root, with its allocations when pinned.
+   * The body is read as the iterator is consumed; the caller closes the iterator.
+   */
+  CloseableIterator<AddedOutput> add(
+      java.io.InputStream body, String contentType, AddOptions options);
+
+  /** The IPFS repository size and limit, summed over every peer (or this peer's when local). */
+  RepoStat repoStat(boolean local);
 
   /** Removes a pin; fails with PinNotFoundException when it is not in the pinset. */
   CompletableFuture<Pin> unpin(Cid cid);

@@ -1,5 +1,6 @@
 package io.pincluster.core;
 
+import io.pincluster.core.api.IpfsAdded;
 import io.pincluster.core.api.IpfsId;
 import io.pincluster.core.api.IpfsPin;
 import io.pincluster.core.api.PinMode;
@@ -57,6 +58,20 @@ public interface IpfsConnector extends AutoCloseable {
 
   /** Resolves an IPFS path ({@code /ipfs/…}, {@code /ipns/…}, {@code /ipld/…}) to a CID. */
   Cid resolve(String path);
+
+  /**
+   * Adds content ({@code add}): the multipart body is streamed to the node as is, with {@code
+   * params} (Kubo's add options) and {@code pin=false}; the node's output lines are streamed back.
+   * Bounded by {@code ipfs_request_timeout} of silence. The caller closes the iterator.
+   */
+  CloseableIterator<IpfsAdded> add(
+      java.io.InputStream body, String contentType, java.util.Map<String, String> params);
+
+  /**
+   * Imports a CAR ({@code dag/import}, multipart body streamed as is, no pinning) and returns its
+   * root CIDs.
+   */
+  java.util.List<Cid> dagImport(java.io.InputStream body, String contentType);
 
   /** The node's version text. */
   String version();
