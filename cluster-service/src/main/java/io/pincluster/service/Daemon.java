@@ -5,12 +5,14 @@ import io.pincluster.consensus.raft.RaftSettings;
 import io.pincluster.core.PinStateView;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.config.ConfigException;
+import io.pincluster.core.config.IpfsProxySection;
 import io.pincluster.core.config.RestApiSection;
 import io.pincluster.core.config.ServiceConfig;
 import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.ipfs.IpfsHttpConnector;
+import io.pincluster.ipfsproxy.IpfsProxyServer;
 import io.pincluster.peerrpc.HttpPeerRpc;
 import io.pincluster.peerrpc.PeerRpcServer;
 import io.pincluster.pintracker.MapPinTracker;
@@ -59,6 +61,7 @@ public final class Daemon implements AutoCloseable {
   private Cluster cluster;
   private RaftConsensus consensus;
   private RestApiServer restApi;
+  private IpfsProxyServer ipfsProxy;
   private PeerRpcServer rpcServer;
 
   private Daemon() {}
@@ -204,12 +207,16 @@ public final class Daemon implements AutoCloseable {
     restApi = new RestApiServer(resolveFiles(config.restApi(), folder), cluster);
     restApi.start();
     remember("REST API", restApi);
+    ipfsProxy = new IpfsProxyServer(resolveFiles(config.ipfsProxy(), folder), cluster, clock);
+    ipfsProxy.start();
+    remember("IPFS proxy", ipfsProxy);
     log.info(
-        "pincluster {} peer {} ({}) ready: REST {} raft {} rpc {}",
+        "pincluster {} peer {} ({}) ready: REST {} IPFS proxy {} raft {} rpc {}",
         io.pincluster.core.BuildInfo.VERSION,
         self,
         config.cluster().peername(),
         restApi.addresses(),
+        ipfsProxy.addresses(),
         addresses.raft(),
         addresses.rpc());
   }
@@ -229,6 +236,11 @@ public final class Daemon implements AutoCloseable {
 
   public List<InetSocketAddress> restAddresses() {
     return restApi.addresses();
+  }
+
+  /** Where the IPFS proxy listens (its real ports when the config used port 0). */
+  public List<InetSocketAddress> ipfsProxyAddresses() {
+    return ipfsProxy.addresses();
   }
 
   /** True once the daemon has stopped. */
@@ -380,6 +392,19 @@ public final class Daemon implements AutoCloseable {
         c.corsExposedHeaders(),
         c.corsAllowCredentials(),
         c.corsMaxAge());
+  }
+
+  /** The proxy section with {@code log_file} resolved against the config folder. */
+  private static IpfsProxySection resolveFiles(IpfsProxySection c, ConfigFolder folder) {
+    return new IpfsProxySection(
+        c.listenMultiaddress(),
+        c.nodeMultiaddress(),
+        resolve(folder, c.logFile()),
+        c.readTimeout(),
+        c.readHeaderTimeout(),
+        c.writeTimeout(),
+        c.idleTimeout(),
+        c.maxHeaderBytes());
   }
 
   private static String resolve(ConfigFolder folder, String file) {

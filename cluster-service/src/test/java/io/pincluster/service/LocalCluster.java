@@ -220,9 +220,12 @@ public final class LocalCluster implements AutoCloseable {
     ((ObjectNode) json.get("api").get("restapi"))
         .put("http_listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[2]);
     ObjectNode ipfs = (ObjectNode) json.get("ipfs_connector").get("ipfshttp");
-    ipfs.put(
-        "node_multiaddress",
-        i < realIpfs.size() ? realIpfs.get(i).toString() : kubos.get(i).apiMultiaddr().toString());
+    String node =
+        i < realIpfs.size() ? realIpfs.get(i).toString() : kubos.get(i).apiMultiaddr().toString();
+    ipfs.put("node_multiaddress", node);
+    ((ObjectNode) json.get("api").get("ipfsproxy"))
+        .put("listen_multiaddress", "/ip4/127.0.0.1/tcp/0")
+        .put("node_multiaddress", node);
     ipfs.put("connect_swarms_delay", "0s");
     ipfs.put("ipfs_request_timeout", "5s");
     ipfs.put("pin_timeout", "10s");

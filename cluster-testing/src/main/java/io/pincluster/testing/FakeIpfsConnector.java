@@ -3,6 +3,7 @@ package io.pincluster.testing;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.IpfsException;
+import io.pincluster.core.api.IpfsAdded;
 import io.pincluster.core.api.IpfsId;
 import io.pincluster.core.api.IpfsPin;
 import io.pincluster.core.api.PinMode;
@@ -12,6 +13,11 @@ import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
 import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.testing.internal.KuboError;
+import io.pincluster.testing.internal.Multipart;
+import io.pincluster.testing.internal.UnixFsBuilder;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,8 +67,13 @@ public final class FakeIpfsConnector implements IpfsConnector {
     SWARM_PEERS,
     BLOCK_PUT,
     RESOLVE,
-    VERSION
+    VERSION,
+    ADD,
+    DAG_IMPORT
   }
+
+  /** The largest add or CAR body the fake reads. */
+  public static final int MAX_BODY = 64 * 1024 * 1024;
 
   private static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofMinutes(5);
 
@@ -94,6 +105,7 @@ public final class FakeIpfsConnector implements IpfsConnector {
   private IpfsId id;
   private String version = "0.30.0-fake";
   private long pinLsBreakAfter = -1;
+  private Map<String, String> lastAddParams = Map.of();
 
   /** A fake with a random peer ID and one swarm address. */
   public FakeIpfsConnector() {
@@ -295,6 +307,87 @@ public final class FakeIpfsConnector implements IpfsConnector {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Reads the whole multipart body (at most {@link #MAX_BODY} bytes), builds the UnixFS DAG of its
+   * files and directories as Kubo would ({@code cid-version}, {@code raw-leaves}, {@code
+   * chunker=size-N}, {@code hash}, {@code wrap-with-directory}, {@code progress}), stores the
+   * blocks (unpinned: {@link #repoGc} removes them unless pinned) and answers Kubo's output lines.
+   * Counted and failed as {@link Op#ADD}; the parameters are kept for {@link #lastAddParams}.
+   */
+  @Override
+  public CloseableIterator<IpfsAdded> add(
+      InputStream body, String contentType, Map<String, String> params) {
+    enterUnlocked(Op.ADD);
+    byte[] data = readBody("add", body);
+    UnixFsBuilder.Result result;
+    try {
+      List<Multipart.Part> parts = Multipart.parts(contentType, data);
+      result = UnixFsBuilder.build(parts, UnixFsBuilder.Options.fromParams(params::get));
+    } catch (KuboError e) {
+      throw new IpfsException("fake IPFS refused add: " + e.getMessage());
+    }
+    lock.lock();
+    try {
+      lastAddParams = Map.copyOf(params);
+      result.blocks().keySet().forEach(c -> blocks.put(c.multihash(), c));
+    } finally {
+      lock.unlock();
+    }
+    return CloseableIterator.of(
+        result.events().stream()
+            .map(e -> new IpfsAdded(e.name(), e.cid(), e.bytes(), e.size()))
+            .toList());
+  }
+
+  /**
+   * Reads the whole multipart body, stores the blocks of each CAR part and returns their roots
+   * (nothing is pinned). Counted and failed as {@link Op#DAG_IMPORT}.
+   */
+  @Override
+  public List<Cid> dagImport(InputStream body, String contentType) {
+    enterUnlocked(Op.DAG_IMPORT);
+    byte[] data = readBody("dag/import", body);
+    List<Cid> roots = new ArrayList<>();
+    List<Cid> stored = new ArrayList<>();
+    try {
+      for (Multipart.Part p : Multipart.parts(contentType, data)) {
+        CarFiles.Car car = CarFiles.read(p.content());
+        roots.addAll(car.roots());
+        stored.addAll(car.blocks().keySet());
+      }
+    } catch (KuboError | IllegalArgumentException e) {
+      throw new IpfsException("fake IPFS refused dag/import: " + e.getMessage());
+    }
+    lock.lock();
+    try {
+      stored.forEach(c -> blocks.put(c.multihash(), c));
+    } finally {
+      lock.unlock();
+    }
+    return List.copyOf(roots);
+  }
+
+  private void enterUnlocked(Op op) {
+    lock.lock();
+    try {
+      enter(op);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static byte[] readBody(String cmd, InputStream body) {
+    try (InputStream in = body) {
+      byte[] data = in.readNBytes(MAX_BODY + 1);
+      if (data.length > MAX_BODY) {
+        throw new IpfsException("fake IPFS refused " + cmd + ": body over " + MAX_BODY + " bytes");
+      }
+      return data;
+    } catch (IOException e) {
+      throw new IpfsException("fake IPFS: reading the " + cmd + " body failed: " + e, e);
     }
   }
 
@@ -523,6 +616,16 @@ public final class FakeIpfsConnector implements IpfsConnector {
 
   public FakeIpfsConnector setId(IpfsId newId) {
     return set(() -> id = newId);
+  }
+
+  /** The parameters of the latest {@link #add} (empty before any). */
+  public Map<String, String> lastAddParams() {
+    lock.lock();
+    try {
+      return lastAddParams;
+    } finally {
+      lock.unlock();
+    }
   }
 
   public boolean isClosed() {

@@ -25,10 +25,14 @@ import java.util.concurrent.CountDownLatch;
  * are leaves), {@code repo/stat}, {@code repo/gc} (drops blocks neither pinned nor linked below a
  * recursive pin), {@code swarm/connect}, {@code swarm/peers}, {@code block/put} (multipart; {@code
  * format} or {@code cid-codec}: raw by default), {@code block/get}, {@code resolve} and {@code
- * dag/resolve} ({@code /ipfs/<cid>[/link…]}, {@code /ipns/<name>} from {@link #setIpns}). Failures
- * use Kubo's shape: HTTP 500 {@code {"Message":…,"Code":0,"Type":"error"}} (400 and code 1 for
- * missing arguments). GET is refused with 405, like Kubo. Pins are compared by multihash. {@link
- * #emulateJsIpfs} switches to js-ipfs's shapes.
+ * dag/resolve} ({@code /ipfs/<cid>[/link…]}, {@code /ipns/<name>} from {@link #setIpns}), {@code
+ * add} (multipart files and directories made into real UnixFS DAGs, see {@link #addedCid}: {@code
+ * cid-version}, {@code raw-leaves}, {@code chunker=size-N}, {@code hash}, {@code
+ * wrap-with-directory}, {@code progress}, {@code pin}, {@code only-hash}) and {@code dag/import}
+ * (CAR v1 parts, {@code pin-roots}; see {@link CarFiles}). Failures use Kubo's shape: HTTP 500
+ * {@code {"Message":…,"Code":0,"Type":"error"}} (400 and code 1 for missing arguments). GET is
+ * refused with 405, like Kubo. Pins are compared by multihash. {@link #emulateJsIpfs} switches to
+ * js-ipfs's shapes.
  *
  * <p>Test hooks: pins and unpins behind the clients' backs, gated pins, injected failures, latency,
  * and {@link #stop()}/{@link #restart()} on the same port to simulate the daemon going down and
@@ -228,6 +232,34 @@ public final class FakeKubo implements AutoCloseable {
 
   public boolean hasBlock(Cid cid) {
     return state.block(cid).isPresent();
+  }
+
+  /** The bytes of a stored block (compared by multihash), if stored. */
+  public Optional<byte[]> blockData(Cid cid) {
+    return state.block(cid);
+  }
+
+  /**
+   * The CID {@code add} gives one file of this content with these Kubo parameters (e.g. {@code
+   * Map.of("cid-version", "1")}), computed without adding it.
+   */
+  public static Cid addedCid(byte[] content, Map<String, String> params) {
+    return io.pincluster.testing.internal.UnixFsBuilder.fileCid(
+        content, io.pincluster.testing.internal.UnixFsBuilder.Options.fromParams(params::get));
+  }
+
+  /** The query parameters of the latest request of {@code cmd} (empty when none came). */
+  public Map<String, List<String>> lastParams(String cmd) {
+    return state.lastParams(cmd);
+  }
+
+  /**
+   * Makes the node answer {@code cmd} as a command it does not have (404, as Kubo or js-ipfs answer
+   * unknown commands), or restores it. Returns this.
+   */
+  public FakeKubo disableCommand(String cmd, boolean disabled) {
+    state.setDisabled(cmd, disabled);
+    return this;
   }
 
   /** The addresses passed to {@code swarm/connect}, in order. */

@@ -174,4 +174,46 @@ class FakeIpfsConnectorTest {
     assertThatThrownBy(ipfs::version).isInstanceOf(IpfsException.class);
     assertThat(ipfs.version()).isEqualTo("0.18.1");
   }
+
+  @Test
+  void addBuildsTheDagStoresItUnpinnedAndStreamsKubosOutput() {
+    AddBody body = AddBody.builder().file("a.txt", "A").file("b.txt", "B").build();
+    List<io.pincluster.core.api.IpfsAdded> out = new ArrayList<>();
+    try (CloseableIterator<io.pincluster.core.api.IpfsAdded> it =
+        ipfs.add(
+            body.stream(),
+            body.contentType(),
+            java.util.Map.of("wrap-with-directory", "true", "progress", "true"))) {
+      it.forEachRemaining(out::add);
+    }
+    assertThat(out.get(0).cid()).isNull();
+    assertThat(out.get(0).bytes()).isEqualTo(1);
+    io.pincluster.core.api.IpfsAdded root = out.get(out.size() - 1);
+    assertThat(root.name()).isEmpty();
+    assertThat(root.size()).isPositive();
+    assertThat(ipfs.hasBlock(root.cid())).isTrue();
+    assertThat(ipfs.isPinned(root.cid())).isFalse();
+    assertThat(ipfs.lastAddParams()).containsEntry("wrap-with-directory", "true");
+    ipfs.failNext(FakeIpfsConnector.Op.ADD, 1);
+    assertThatThrownBy(() -> ipfs.add(body.stream(), body.contentType(), java.util.Map.of()))
+        .isInstanceOf(IpfsException.class);
+    assertThatThrownBy(() -> ipfs.add(body.stream(), "text/plain", java.util.Map.of()))
+        .isInstanceOf(IpfsException.class)
+        .hasMessageContaining("multipart");
+  }
+
+  @Test
+  void dagImportStoresTheCarBlocksAndAnswersItsRoots() {
+    byte[] block = "car".getBytes(StandardCharsets.UTF_8);
+    Cid root = Cids.rawOf(block);
+    AddBody car =
+        AddBody.ofFile("x.car", CarFiles.write(List.of(root), java.util.Map.of(root, block)));
+    assertThat(ipfs.dagImport(car.stream(), car.contentType())).containsExactly(root);
+    assertThat(ipfs.hasBlock(root)).isTrue();
+    assertThat(ipfs.isPinned(root)).isFalse();
+    AddBody notCar = AddBody.ofFile("x.car", block);
+    assertThatThrownBy(() -> ipfs.dagImport(notCar.stream(), notCar.contentType()))
+        .isInstanceOf(IpfsException.class)
+        .hasMessageContaining("dag/import");
+  }
 }

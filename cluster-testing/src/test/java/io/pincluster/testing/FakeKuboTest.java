@@ -287,6 +287,82 @@ class FakeKuboTest {
     assertThat(json(post("repo/gc")).get("Err").asText()).isEqualTo("boom");
   }
 
+  @Test
+  void addBuildsUnixFsDagsStoresThemAndPinsUnlessAskedNotTo() {
+    AddBody body = AddBody.builder().directory("d").file("d/a.txt", "A").file("d/z", "Z").build();
+    HttpResponse<String> r = postBody("add?pin=false&progress=true", body);
+    assertThat(r.statusCode()).isEqualTo(200);
+    java.util.List<JsonNode> lines = r.body().lines().map(this::json).toList();
+    assertThat(lines.get(0).get("Bytes").asInt()).isEqualTo(1);
+    JsonNode root = lines.get(lines.size() - 1);
+    assertThat(root.get("Name").asText()).isEqualTo("d");
+    assertThat(root.get("Size").isTextual()).isTrue();
+    Cid dir = Cid.parse(root.get("Hash").asText());
+    assertThat(kubo.hasBlock(dir)).isTrue();
+    assertThat(kubo.isPinned(dir)).isFalse();
+    assertThat(kubo.lastParams("add")).containsEntry("pin", java.util.List.of("false"));
+    assertThat(json(post("resolve?arg=/ipfs/" + dir + "/a.txt")).get("Path").asText())
+        .isEqualTo("/ipfs/QmRy2a1t6YSCiqXbkUQ1xQtXUQzX4mXmdzjLGey6884Uhb");
+
+    HttpResponse<String> pinned = postBody("add?cid-version=1", AddBody.ofFile("f", bytes("x")));
+    Cid f = Cid.parse(json(pinned).get("Hash").asText());
+    assertThat(f.toString()).startsWith("bafkrei");
+    assertThat(f).isEqualTo(FakeKubo.addedCid(bytes("x"), java.util.Map.of("cid-version", "1")));
+    assertThat(kubo.isPinned(f)).isTrue();
+  }
+
+  @Test
+  void dagImportStoresTheBlocksAndReportsRootsOnlyWhenPinningThem() {
+    byte[] block = bytes("car block");
+    Cid root = Cids.rawOf(block);
+    AddBody car =
+        AddBody.ofFile(
+            "car", CarFiles.write(java.util.List.of(root), java.util.Map.of(root, block)));
+    HttpResponse<String> quiet = postBody("dag/import?pin-roots=false", car);
+    assertThat(quiet.statusCode()).isEqualTo(200);
+    assertThat(quiet.body()).isEmpty();
+    assertThat(kubo.hasBlock(root)).isTrue();
+    assertThat(kubo.isPinned(root)).isFalse();
+
+    JsonNode line = json(postBody("dag/import", car));
+    assertThat(line.get("Root").get("Cid").get("/").asText()).isEqualTo(root.toString());
+    assertThat(kubo.isPinned(root)).isTrue();
+    assertThat(postBody("dag/import", AddBody.ofFile("car", bytes("not a car"))).statusCode())
+        .isEqualTo(500);
+  }
+
+  @Test
+  void aDisabledCommandIsUnknownToTheNode() {
+    kubo.disableCommand("dag/import", true);
+    assertThat(post("dag/import").statusCode()).isEqualTo(404);
+    kubo.disableCommand("dag/import", false);
+    assertThat(post("dag/import").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void carFilesRoundTrip() {
+    byte[] a = bytes("a");
+    byte[] b = bytes("b");
+    Cid ca = Cids.rawOf(a);
+    Cid cb = Cids.rawOf(b);
+    java.util.Map<Cid, byte[]> blocks = new java.util.LinkedHashMap<>();
+    blocks.put(ca, a);
+    blocks.put(cb, b);
+    CarFiles.Car car = CarFiles.read(CarFiles.write(java.util.List.of(ca, Cids.V0_1), blocks));
+    assertThat(car.roots()).containsExactly(ca, Cids.V0_1);
+    assertThat(car.blocks().keySet()).containsExactly(ca, cb);
+    assertThat(car.blocks().get(cb)).isEqualTo(b);
+  }
+
+  private HttpResponse<String> postBody(String cmd, AddBody body) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(kubo.apiUrl() + "/api/v0/" + cmd))
+            .header("Content-Type", body.contentType())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).join();
+  }
+
   /** A second fake, only for its peer multiaddress. */
   private static final class FakeKuboPeer {
     String address() {

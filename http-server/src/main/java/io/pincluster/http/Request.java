@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * An HTTP request: method, raw target, decoded query, headers (case-insensitive names), the body
@@ -39,6 +40,7 @@ public final class Request {
   private final InputStream bodyStream;
   private final InetSocketAddress remoteAddress;
   private final Map<String, String> pathParams;
+  private final Consumer<Runnable> clientGoneHook;
 
   /**
    * @param uri the request target as sent: origin form ({@code /a/b?x=1}) or absolute form
@@ -95,9 +97,10 @@ public final class Request {
     this.bodyStream = bodyStream;
     this.remoteAddress = remoteAddress;
     this.pathParams = Map.of();
+    this.clientGoneHook = null;
   }
 
-  private Request(Request r, Map<String, String> pathParams) {
+  private Request(Request r, Map<String, String> pathParams, Consumer<Runnable> clientGoneHook) {
     this.method = r.method;
     this.uri = r.uri;
     this.protocol = r.protocol;
@@ -109,6 +112,7 @@ public final class Request {
     this.bodyStream = r.bodyStream;
     this.remoteAddress = r.remoteAddress;
     this.pathParams = Map.copyOf(pathParams);
+    this.clientGoneHook = clientGoneHook;
   }
 
   private static Map<String, List<String>> parseQuery(String rawQuery) {
@@ -128,7 +132,29 @@ public final class Request {
 
   /** This request with the path parameters of a matched route. */
   public Request withPathParams(Map<String, String> params) {
-    return new Request(this, params);
+    return new Request(this, params, clientGoneHook);
+  }
+
+  /**
+   * This request with the means behind {@link #onClientGone}: {@code hook} receives each action
+   * registered there. Set by the server that received the request.
+   */
+  public Request withClientGoneHook(Consumer<Runnable> hook) {
+    return new Request(this, pathParams, Objects.requireNonNull(hook, "hook"));
+  }
+
+  /**
+   * Runs {@code action} once if the client's connection closes (the client went away, a timeout
+   * expired, the server stopped) before the response to this request was completely written; never
+   * after that. It runs on an I/O thread, so it must not block: meant to cancel work done for the
+   * client, e.g. an upstream call. Thread-safe. Does nothing for a request that no server received
+   * (one built in a test).
+   */
+  public void onClientGone(Runnable action) {
+    Objects.requireNonNull(action, "action");
+    if (clientGoneHook != null) {
+      clientGoneHook.accept(action);
+    }
   }
 
   public String method() {

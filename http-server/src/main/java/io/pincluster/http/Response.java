@@ -12,9 +12,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * What a handler answers. Immutable; the factories serialize JSON bodies right away (on the calling
  * worker thread) with {@link Json}. Every response the server writes carries {@code Content-Type:
- * application/json} (unless set here) and the configured extra headers.
+ * application/json} (unless set here; not for raw responses) and the configured extra headers.
  *
- * <p>Three kinds:
+ * <p>Four kinds:
  *
  * <ul>
  *   <li>{@link Kind#BODY}: a status and a complete body (possibly empty);
@@ -25,7 +25,15 @@ import java.util.concurrent.CompletionStage;
  *       server always closes the iterator, also when the client goes away;
  *   <li>{@link Kind#ASYNC}: a future; on completion (on a worker thread) a {@code Response} value
  *       is sent as is, any other value as a 200 JSON body, a failure through the router's error
- *       mapping. Headers added to an async response are added to what it resolves to.
+ *       mapping. Headers added to an async response are added to what it resolves to;
+ *   <li>{@link Kind#RAW}: any status, the headers set here as they are (no default content type),
+ *       and a body pulled from a {@link BodySource} as the client accepts it: with its content
+ *       length when known, else chunked (HTTP/1.1, with the source's trailers) or delimited by
+ *       closing the connection (HTTP/1.0). The server frames the body itself: {@code
+ *       Content-Length}, {@code Transfer-Encoding} and {@code Connection} headers set here are
+ *       replaced (a {@code HEAD} answer keeps the {@code Content-Length} set here), and {@code
+ *       Trailer} is dropped when the response is not chunked. A source that fails mid-body makes
+ *       the server drop the connection. The server always closes the source. Meant for proxies.
  * </ul>
  */
 public final class Response {
@@ -35,7 +43,8 @@ public final class Response {
   public enum Kind {
     BODY,
     STREAM,
-    ASYNC
+    ASYNC,
+    RAW
   }
 
   private final Kind kind;
@@ -43,6 +52,8 @@ public final class Response {
   private final byte[] body;
   private final CloseableIterator<?> items;
   private final CompletionStage<?> future;
+  private final BodySource source;
+  private final long contentLength;
   private final List<Map.Entry<String, String>> headers;
 
   private Response(
@@ -52,11 +63,25 @@ public final class Response {
       CloseableIterator<?> items,
       CompletionStage<?> future,
       List<Map.Entry<String, String>> headers) {
+    this(kind, status, body, items, future, null, -1, headers);
+  }
+
+  private Response(
+      Kind kind,
+      int status,
+      byte[] body,
+      CloseableIterator<?> items,
+      CompletionStage<?> future,
+      BodySource source,
+      long contentLength,
+      List<Map.Entry<String, String>> headers) {
     this.kind = kind;
     this.status = status;
     this.body = body;
     this.items = items;
     this.future = future;
+    this.source = source;
+    this.contentLength = contentLength;
     this.headers = List.copyOf(headers);
   }
 
@@ -110,6 +135,37 @@ public final class Response {
         Kind.ASYNC, 200, null, null, Objects.requireNonNull(future, "future"), List.of());
   }
 
+  /**
+   * A raw response of unknown length (see {@link Kind#RAW}); the server takes ownership of {@code
+   * body} and closes it.
+   */
+  public static Response raw(int status, BodySource body) {
+    return raw(status, -1, body);
+  }
+
+  /**
+   * A raw response (see {@link Kind#RAW}); the server takes ownership of {@code body} and closes
+   * it.
+   *
+   * @param contentLength the exact number of bytes {@code body} yields, or -1 when unknown; a body
+   *     that yields another number of bytes makes the server drop the connection
+   */
+  public static Response raw(int status, long contentLength, BodySource body) {
+    checkStatus(status);
+    if (contentLength < -1) {
+      throw new IllegalArgumentException("content length " + contentLength + " is not >= -1");
+    }
+    return new Response(
+        Kind.RAW,
+        status,
+        null,
+        null,
+        null,
+        Objects.requireNonNull(body, "body"),
+        contentLength,
+        List.of());
+  }
+
   private static void checkStatus(int status) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status " + status + " is not an HTTP status");
@@ -120,7 +176,7 @@ public final class Response {
   public Response withHeader(String name, String value) {
     List<Map.Entry<String, String>> h = new ArrayList<>(headers);
     h.add(Map.entry(name, value));
-    return new Response(kind, status, body, items, future, h);
+    return new Response(kind, status, body, items, future, source, contentLength, h);
   }
 
   /** This response with the headers of {@code other} added after its own. */
@@ -130,14 +186,17 @@ public final class Response {
     }
     List<Map.Entry<String, String>> h = new ArrayList<>(headers);
     h.addAll(other.headers);
-    return new Response(kind, status, body, items, future, h);
+    return new Response(kind, status, body, items, future, source, contentLength, h);
   }
 
   public Kind kind() {
     return kind;
   }
 
-  /** The status of a body response; 200 for streams and futures (what they send when they work). */
+  /**
+   * The status of a body or raw response; 200 for streams and futures (what they send when they
+   * work).
+   */
   public int status() {
     return status;
   }
@@ -155,6 +214,16 @@ public final class Response {
   /** The future of an {@link Kind#ASYNC} response; null for the other kinds. */
   public CompletionStage<?> future() {
     return future;
+  }
+
+  /** The body of a {@link Kind#RAW} response; null for the other kinds. */
+  public BodySource bodySource() {
+    return source;
+  }
+
+  /** The content length of a {@link Kind#RAW} response, -1 when unknown (and for other kinds). */
+  public long contentLength() {
+    return contentLength;
   }
 
   /** Headers set by the handler and filters, in order; unmodifiable. */

@@ -19,10 +19,12 @@ import java.util.function.Function;
  *
  * <p>Order of work for one request: the filters (first added = outermost); then a path ending in
  * {@code /} (other than {@code /} itself) is answered with a 307 redirect to the path without it
- * (query kept); then the most specific matching template with the request's method runs (literal
- * segments beat {@code {param}}, which beats {@code {rest...}}). A path that matches only with
- * other methods gets 405 (with {@code Allow}); no match gets 404 {@code {"code":404,"message":"not
- * found"}}.
+ * (query kept), unless {@link Builder#ignoreTrailingSlash()} made it match as the path without its
+ * trailing slashes; then the most specific matching template with the request's method runs
+ * (literal segments beat {@code {param}}, which beats {@code {rest...}}). Without a match, the
+ * {@link Builder#fallback fallback handler} runs when there is one (whatever the method and path);
+ * otherwise a path that matches only with other methods gets 405 (with {@code Allow}) and no match
+ * gets 404 {@code {"code":404,"message":"not found"}}.
  *
  * <p>Exceptions thrown by handlers and filters, and failed {@link Response#async} futures, become
  * responses through the error mapper: the custom one first (when it returns non-null), then the
@@ -34,6 +36,9 @@ public final class Router {
 
   private final List<Route> routes;
   private final Function<Throwable, Response> errorMapper;
+  private final Handler fallback;
+  private final boolean fallbackStreamsBody;
+  private final boolean ignoreTrailingSlash;
   private final Handler chain;
 
   private Router(Builder b) {
@@ -41,6 +46,9 @@ public final class Router {
     sorted.sort((x, y) -> PathTemplate.MOST_SPECIFIC_FIRST.compare(x.template(), y.template()));
     this.routes = List.copyOf(sorted);
     this.errorMapper = b.errorMapper;
+    this.fallback = b.fallback;
+    this.fallbackStreamsBody = b.fallbackStreamsBody;
+    this.ignoreTrailingSlash = b.ignoreTrailingSlash;
     Handler h = this::routeGuarded;
     for (int i = b.filters.size() - 1; i >= 0; i--) {
       Filter f = b.filters.get(i);
@@ -95,26 +103,43 @@ public final class Router {
 
   /**
    * Whether a request with this method and raw path would be handled by a route added with {@link
-   * Builder#routeStreamingBody}: the server asks when the request's headers arrive, to decide
+   * Builder#routeStreamingBody} (or by a fallback added with {@link
+   * Builder#fallbackStreamingBody}): the server asks when the request's headers arrive, to decide
    * whether to aggregate the body or hand it over as a stream. False for paths that would be
    * redirected, are malformed, or match no such route.
    */
   public boolean streamsBody(String method, String rawPath) {
-    if (rawPath.length() > 1 && rawPath.endsWith("/")) {
+    if (isRedirected(rawPath)) {
       return false;
     }
     List<String> segments;
     try {
-      segments = PathCodec.segments(rawPath);
+      segments = PathCodec.segments(matchedPath(rawPath));
     } catch (HttpException malformed) {
-      return false;
+      return fallback != null && fallbackStreamsBody;
     }
     for (Route r : routes) {
       if (r.method().equals(method) && r.template().match(segments) != null) {
         return r.streamingBody();
       }
     }
-    return false;
+    return fallback != null && fallbackStreamsBody;
+  }
+
+  private boolean isRedirected(String rawPath) {
+    return !ignoreTrailingSlash && rawPath.length() > 1 && rawPath.endsWith("/");
+  }
+
+  /** The path the templates are matched against: without trailing slashes when they are ignored. */
+  private String matchedPath(String rawPath) {
+    if (!ignoreTrailingSlash) {
+      return rawPath;
+    }
+    int end = rawPath.length();
+    while (end > 1 && rawPath.charAt(end - 1) == '/') {
+      end--;
+    }
+    return rawPath.substring(0, end);
   }
 
   private Response routeGuarded(Request request) {
@@ -128,14 +153,22 @@ public final class Router {
 
   private Response route(Request request) throws Exception {
     String path = request.rawPath();
-    if (path.length() > 1 && path.endsWith("/")) {
+    if (isRedirected(path)) {
       String target = path.substring(0, path.length() - 1);
       if (!request.rawQuery().isEmpty()) {
         target = target + "?" + request.rawQuery();
       }
       return Response.redirect(307, target);
     }
-    List<String> segments = PathCodec.segments(path);
+    List<String> segments;
+    try {
+      segments = PathCodec.segments(matchedPath(path));
+    } catch (HttpException malformed) {
+      if (fallback != null) {
+        return fallback.handle(request);
+      }
+      throw malformed;
+    }
     Set<String> allowed = new TreeSet<>();
     for (Route r : routes) {
       Map<String, String> params = r.template().match(segments);
@@ -146,6 +179,9 @@ public final class Router {
         return r.handler().handle(request.withPathParams(params));
       }
       allowed.add(r.method());
+    }
+    if (fallback != null) {
+      return fallback.handle(request);
     }
     if (!allowed.isEmpty()) {
       return Response.error(405, "method not allowed")
@@ -159,8 +195,41 @@ public final class Router {
     private final List<Route> routes = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
     private Function<Throwable, Response> errorMapper;
+    private Handler fallback;
+    private boolean fallbackStreamsBody;
+    private boolean ignoreTrailingSlash;
 
     private Builder() {}
+
+    /**
+     * Handles every request that no route matches, whatever its method and path (instead of 404 and
+     * 405), with an aggregated body. Path parameters are empty. Replaces an earlier fallback.
+     */
+    public Builder fallback(Handler handler) {
+      this.fallback = Objects.requireNonNull(handler, "handler");
+      this.fallbackStreamsBody = false;
+      return this;
+    }
+
+    /**
+     * As {@link #fallback}, with the request body streamed as for {@link #routeStreamingBody}: for
+     * a proxy that passes unmatched requests on.
+     */
+    public Builder fallbackStreamingBody(Handler handler) {
+      fallback(handler);
+      this.fallbackStreamsBody = true;
+      return this;
+    }
+
+    /**
+     * Matches a path that ends in {@code /} as if it had no trailing slashes ({@code /a/b/} as
+     * {@code /a/b}, as Kubo's RPC API does) instead of redirecting it. {@link Request#rawPath()}
+     * keeps the slashes.
+     */
+    public Builder ignoreTrailingSlash() {
+      this.ignoreTrailingSlash = true;
+      return this;
+    }
 
     /**
      * Adds a route.

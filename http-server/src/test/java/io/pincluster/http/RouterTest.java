@@ -134,4 +134,29 @@ class RouterTest {
     assertThat(aggregated.hasStreamingBody()).isFalse();
     assertThat(aggregated.bodyStream().readAllBytes()).isEmpty();
   }
+
+  @Test
+  void fallbackTakesEveryUnmatchedMethodAndPathAndTrailingSlashesCanBeIgnored() {
+    Router r =
+        Router.builder()
+            .ignoreTrailingSlash()
+            .post("/api/v0/pin/add", req -> Response.ok("pin"))
+            .post("/api/v0/pin/add/{arg...}", req -> Response.ok("pin:" + req.pathParam("arg")))
+            .fallbackStreamingBody(req -> Response.ok("fallback:" + req.method() + req.rawPath()))
+            .build();
+    assertThat(body(r.handle(request("POST", "/api/v0/pin/add")))).isEqualTo("\"pin\"");
+    assertThat(body(r.handle(request("POST", "/api/v0/pin/add//")))).isEqualTo("\"pin\"");
+    assertThat(body(r.handle(request("POST", "/api/v0/pin/add/Qm1/")))).isEqualTo("\"pin:Qm1\"");
+    assertThat(body(r.handle(request("DELETE", "/api/v0/pin/add"))))
+        .as("another method on a known path")
+        .isEqualTo("\"fallback:DELETE/api/v0/pin/add\"");
+    assertThat(body(r.handle(request("POST", "/api/v0/id/"))))
+        .as("the raw path keeps its slash")
+        .isEqualTo("\"fallback:POST/api/v0/id/\"");
+    assertThat(body(r.handle(request("GET", "/x/%zz")))).isEqualTo("\"fallback:GET/x/%zz\"");
+    assertThat(r.streamsBody("POST", "/api/v0/pin/add/")).isFalse();
+    assertThat(r.streamsBody("PUT", "/api/v0/pin/add")).isTrue();
+    assertThat(r.streamsBody("POST", "/api/v0/cat")).isTrue();
+    assertThat(r.streamsBody("POST", "/%zz")).isTrue();
+  }
 }

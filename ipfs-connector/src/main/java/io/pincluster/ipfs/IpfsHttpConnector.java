@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.IpfsException;
+import io.pincluster.core.api.IpfsAdded;
 import io.pincluster.core.api.IpfsId;
 import io.pincluster.core.api.IpfsPin;
 import io.pincluster.core.api.PinMode;
@@ -13,6 +14,7 @@ import io.pincluster.core.cid.Cid;
 import io.pincluster.core.config.IpfsHttpSection;
 import io.pincluster.core.config.PinMethod;
 import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.ipfs.internal.CarRoots;
 import io.pincluster.ipfs.internal.ConcatIterator;
 import io.pincluster.ipfs.internal.FailureBackoff;
 import io.pincluster.ipfs.internal.KuboAnswers;
@@ -20,13 +22,17 @@ import io.pincluster.ipfs.internal.KuboClient;
 import io.pincluster.ipfs.internal.KuboJson;
 import io.pincluster.ipfs.internal.NdjsonIterator;
 import io.pincluster.ipfs.internal.PinStreams;
+import io.pincluster.ipfs.internal.StreamedBody;
 import io.pincluster.ipfs.internal.SwarmConnects;
 import io.pincluster.ipfs.internal.Timeout;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -64,6 +70,9 @@ import okhttp3.Response;
  * ipfs-connect-swarms} (one, only once {@link #connectSwarmsAfterDelay} is used).
  */
 public final class IpfsHttpConnector implements IpfsConnector {
+  /** The most roots one {@code dag/import} answer is read for. */
+  private static final int MAX_IMPORT_ROOTS = 100_000;
+
   private final IpfsHttpSection config;
   private final KuboClient client;
   private final SwarmConnects swarms;
@@ -373,6 +382,120 @@ public final class IpfsHttpConnector implements IpfsConnector {
                     () ->
                         client.refused(
                             "dag/resolve", "the answer for " + resolved + " has no Cid")));
+  }
+
+  /**
+   * Adds content ({@code add}): streams the multipart body to the node as it arrives (chunked,
+   * never held whole), with {@code params} (Kubo's names; {@code pin} and {@code stream-channels}
+   * are always {@code false} and {@code true}), and streams the node's output lines back as they
+   * come: added objects {@code {"Name","Hash","Size"}} and, with {@code progress=true}, progress
+   * {@code {"Name","Bytes"}} (numbers may be strings, as js-ipfs sends them). The node may stay
+   * silent (while reading the body, or between lines) at most ipfs_request_timeout; the whole add
+   * lasts as long as the upload and the reader need. The caller closes the iterator.
+   *
+   * <p>Like most HTTP/1.1 clients, OkHttp reads the answer only once the whole body is sent, while
+   * the node answers as it reads; what the node writes meanwhile (a line per file, a progress line
+   * per chunk) waits in the socket buffers, a few megabytes on a typical system.
+   *
+   * @throws IpfsException when the node cannot be reached or refuses (also from the iterator)
+   */
+  @Override
+  public CloseableIterator<IpfsAdded> add(
+      InputStream body, String contentType, Map<String, String> params) {
+    checkOpen();
+    List<String> query = new ArrayList<>();
+    new TreeMap<>(params)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("pin") && !k.equals("stream-channels") && !k.equals("arg")) {
+                query.add(k);
+                query.add(v);
+              }
+            });
+    query.addAll(List.of("pin", "false", "stream-channels", "true"));
+    return client.call(
+        "add",
+        client.url("add", query.toArray(new String[0])),
+        body(body, contentType),
+        Timeout.STREAM,
+        r -> new NdjsonIterator<>(client, "add", Timeout.STREAM, r, this::addLine),
+        (status, message) -> null);
+  }
+
+  private void addLine(JsonNode line, java.util.function.Consumer<IpfsAdded> out) {
+    try {
+      KuboAnswers.addLine(line, out);
+    } catch (IllegalArgumentException e) {
+      throw client.refused("add", e.getMessage());
+    }
+  }
+
+  /**
+   * Imports a CAR ({@code dag/import?pin-roots=false}): streams the multipart body to the node as
+   * it arrives and returns the CAR's roots. Nodes report roots only when they pin them, so the
+   * roots are read from the CAR header as it is sent (when the node does report some, those are
+   * used). Bounded like {@link #add}. A node without {@code dag/import} (HTTP 404) fails with a
+   * message saying so.
+   *
+   * @throws IpfsException when the node cannot be reached, refuses, or the CAR names no root
+   */
+  @Override
+  public List<Cid> dagImport(InputStream body, String contentType) {
+    checkOpen();
+    CarRoots watched = new CarRoots(body);
+    List<Cid> reported =
+        client.call(
+            "dag/import",
+            client.url("dag/import", "pin-roots", "false"),
+            body(watched, contentType),
+            Timeout.STREAM,
+            r -> importedRoots(r),
+            (status, message) -> {
+              if (status == 404) {
+                throw new IpfsException(
+                    "IPFS at "
+                        + client.node()
+                        + " does not support dag/import (HTTP 404), so CAR files cannot be"
+                        + " imported into it; add the content as files instead");
+              }
+              return null;
+            });
+    if (!reported.isEmpty()) {
+      return reported;
+    }
+    List<Cid> roots =
+        watched
+            .roots()
+            .orElseThrow(
+                () -> client.refused("dag/import", "the body does not start with a CAR v1 header"));
+    if (roots.isEmpty()) {
+      throw client.refused("dag/import", "the CAR has no root");
+    }
+    return roots;
+  }
+
+  private List<Cid> importedRoots(Response r) {
+    List<Cid> roots = new ArrayList<>();
+    try (NdjsonIterator<Cid> it =
+        new NdjsonIterator<>(
+            client,
+            "dag/import",
+            Timeout.STREAM,
+            r,
+            (line, out) -> KuboAnswers.importedRoot(line).ifPresent(out))) {
+      while (it.hasNext() && roots.size() < MAX_IMPORT_ROOTS) {
+        roots.add(it.next());
+      }
+    }
+    return List.copyOf(roots);
+  }
+
+  private static RequestBody body(InputStream in, String contentType) {
+    try {
+      return new StreamedBody(in, contentType);
+    } catch (IllegalArgumentException e) {
+      throw new IpfsException("cannot send the body to IPFS: " + e.getMessage(), e);
+    }
   }
 
   /** {@code version}: the node's {@code Version} text ({@code 0.30.0}, js-ipfs {@code 0.18.1}). */

@@ -199,6 +199,58 @@ class RealIpfsConnectorIT {
   }
 
   @Test
+  @Order(8)
+  void addGivesFakeKubosCidsAndImportsACarWithoutPinning() {
+    byte[] big = new byte[700_000];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 7 + (i >> 8));
+    }
+    io.pincluster.testing.AddBody body =
+        io.pincluster.testing.AddBody.builder()
+            .directory("dir")
+            .file("dir/small.txt", "hello\n")
+            .file("dir/big.bin", big)
+            .build();
+    List<io.pincluster.core.api.IpfsAdded> out = new ArrayList<>();
+    try (CloseableIterator<io.pincluster.core.api.IpfsAdded> it =
+        ipfs.add(body.stream(), body.contentType(), java.util.Map.of("progress", "true"))) {
+      it.forEachRemaining(out::add);
+    }
+    assertThat(out).anyMatch(a -> a.cid() == null && a.bytes() > 0);
+    List<io.pincluster.core.api.IpfsAdded> objects =
+        out.stream().filter(a -> a.cid() != null).toList();
+    assertThat(objects.get(objects.size() - 1).name()).isEqualTo("dir");
+    assertThat(objects)
+        .filteredOn(a -> a.name().equals("dir/small.txt"))
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(a.cid())
+                    .isEqualTo(Cid.parse("QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN")));
+    assertThat(objects)
+        .filteredOn(a -> a.name().equals("dir/big.bin"))
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(a.cid())
+                    .isEqualTo(io.pincluster.testing.FakeKubo.addedCid(big, java.util.Map.of())));
+    Cid root = objects.get(objects.size() - 1).cid();
+    assertThat(ipfs.pinStatus(root)).as("add never pins").isEmpty();
+
+    byte[] block = ("car " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    Cid carRoot = Cids.rawOf(block);
+    io.pincluster.testing.AddBody car =
+        io.pincluster.testing.AddBody.ofFile(
+            "x.car",
+            io.pincluster.testing.CarFiles.write(
+                List.of(carRoot), java.util.Map.of(carRoot, block)));
+    assertThat(ipfs.dagImport(car.stream(), car.contentType())).containsExactly(carRoot);
+    assertThat(ipfs.pinStatus(carRoot)).isEmpty();
+    ipfs.pin(carRoot, PinMode.RECURSIVE);
+    assertThat(ipfs.pinStatus(carRoot)).contains(PinMode.RECURSIVE);
+  }
+
+  @Test
   @Order(100)
   void aStoppedNodeIsReportedUnreachableAndWorksAgainOnceRestarted() throws Exception {
     Cid cid = ipfs.blockPut(bytes("survives " + UUID.randomUUID()), "raw");

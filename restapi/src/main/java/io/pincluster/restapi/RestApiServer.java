@@ -9,7 +9,7 @@ import io.pincluster.http.BindAddresses;
 import io.pincluster.http.HttpServer;
 import io.pincluster.http.HttpServerOptions;
 import io.pincluster.http.Router;
-import io.pincluster.restapi.internal.BasicAuth;
+import io.pincluster.restapi.internal.Auth;
 import io.pincluster.restapi.internal.CommonLog;
 import io.pincluster.restapi.internal.Cors;
 import io.pincluster.restapi.internal.RequestLog;
@@ -28,12 +28,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API ({@code api.restapi}), wire-compatible with IPFS Cluster v1: {@code /id}, {@code
  * /version}, {@code /peers} (GET, POST, DELETE {@code /peers/{peer}}), {@code /pins[/{cid}]},
- * {@code POST /pins[/{cid}]/recover}, {@code POST /ipfs/gc}, {@code /allocations[/{cid}]}, {@code
- * /health}, the Raft-era {@code POST /pins[/{cid}]/sync}; plus the bulk ingest endpoint {@code POST
- * /pins} (NDJSON in, NDJSON {@code PinResult}s out, both streamed; see {@link Routes}).
+ * {@code /pins/{ipfs|ipns|ipld}/{path...}} (POST, DELETE), {@code POST /pins[/{cid}]/recover},
+ * {@code POST /add} (multipart or CAR), {@code POST /ipfs/gc}, {@code /allocations[/{cid}]}, {@code
+ * POST /token}, {@code /health}, the Raft-era {@code POST /pins[/{cid}]/sync}; plus the bulk ingest
+ * endpoint {@code POST /pins} (NDJSON in, NDJSON {@code PinResult}s out, both streamed; see {@link
+ * Routes}). Not served: {@code /health/bandwidth}, the monitoring endpoints, sharding.
  *
- * <p>Request handling order (as IPFS Cluster): request log → basic auth (except {@code OPTIONS} and
- * {@code /health}) → CORS → trailing-slash 307 redirect → route.
+ * <p>Request handling order (as IPFS Cluster): request log → authentication, Basic or a Bearer JWT
+ * from {@code POST /token} (except {@code OPTIONS} and {@code /health}) → CORS → trailing-slash 307
+ * redirect → route.
  *
  * <p>Config keys honoured: {@code http_listen_multiaddress} (several; ip4/ip6/dns* + tcp only),
  * {@code ssl_cert_file}/{@code ssl_key_file} (PEM, PKCS#8 key; paths used as given), {@code
@@ -88,10 +91,13 @@ public final class RestApiServer implements AutoCloseable {
     this.options = options(config);
     Router.Builder b = Router.builder();
     if (config.basicAuthCredentials() != null) {
-      b.filter(new BasicAuth(config.basicAuthCredentials()));
+      b.filter(new Auth(config.basicAuthCredentials(), clock));
     }
     b.filter(new Cors(config));
-    this.router = new Routes(Objects.requireNonNull(api, "api"), clock).addTo(b).build();
+    this.router =
+        new Routes(Objects.requireNonNull(api, "api"), clock, config.basicAuthCredentials())
+            .addTo(b)
+            .build();
   }
 
   private static HttpServerOptions options(RestApiSection c) {

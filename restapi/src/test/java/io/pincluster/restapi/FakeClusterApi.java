@@ -3,6 +3,8 @@ package io.pincluster.restapi;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterApi;
 import io.pincluster.core.PinNotFoundException;
+import io.pincluster.core.api.AddOptions;
+import io.pincluster.core.api.AddedOutput;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.IpfsId;
@@ -14,6 +16,7 @@ import io.pincluster.core.api.PinRequest;
 import io.pincluster.core.api.PinResult;
 import io.pincluster.core.api.RepoGc;
 import io.pincluster.core.api.RepoGcKey;
+import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
@@ -128,6 +131,84 @@ final class FakeClusterApi implements ClusterApi {
     return CompletableFuture.supplyAsync(() -> pin);
   }
 
+  /** Paths pinned or unpinned, in order ({@code pin /ipfs/…}, {@code unpin /ipns/…}). */
+  final List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * What {@link #pinPath} and {@link #unpinPath} resolve a path to; /ipfs/<cid> resolves itself.
+   */
+  final Map<String, Cid> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Cid resolve(String path) {
+    Cid c = resolved.get(path);
+    if (c != null) {
+      return c;
+    }
+    String rest = path.startsWith("/ipfs/") || path.startsWith("/ipld/") ? path.substring(6) : null;
+    if (rest != null && !rest.contains("/")) {
+      return Cid.parse(rest);
+    }
+    throw new io.pincluster.core.IpfsException("could not resolve " + path);
+  }
+
+  @Override
+  public CompletableFuture<Pin> pinPath(String path, PinOptions options) {
+    paths.add("pin " + path);
+    try {
+      return pin(resolve(path), options);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Pin> unpinPath(String path) {
+    paths.add("unpin " + path);
+    try {
+      return unpin(resolve(path));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** What {@link #add} was given. */
+  final AtomicReference<AddOptions> lastAddOptions = new AtomicReference<>();
+
+  final AtomicReference<String> lastAddContentType = new AtomicReference<>();
+
+  /** The body bytes {@link #add} read (by the default answer). */
+  final AtomicReference<byte[]> lastAddBody = new AtomicReference<>();
+
+  /** Answers {@link #add}; by default reads the whole body and answers one root object. */
+  volatile java.util.function.Function<java.io.InputStream, CloseableIterator<AddedOutput>>
+      addAnswer =
+          body -> {
+            try {
+              byte[] data = body.readAllBytes();
+              lastAddBody.set(data);
+              Cid root = cid("added " + data.length);
+              return CloseableIterator.of(
+                  List.of(
+                      new AddedOutput("f", null, data.length, 0, List.of()),
+                      new AddedOutput("f", root, 0, data.length + 11, List.of(SELF))));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          };
+
+  @Override
+  public CloseableIterator<AddedOutput> add(
+      java.io.InputStream body, String contentType, AddOptions options) {
+    lastAddOptions.set(options);
+    lastAddContentType.set(contentType);
+    return addAnswer.apply(body);
+  }
+
+  @Override
+  public RepoStat repoStat(boolean local) {
+    return new RepoStat(local ? 10 : 20, 1000);
+  }
+
   @Override
   public CompletableFuture<Pin> unpin(Cid cid) {
     Pin removed = pins.remove(cid);
@@ -145,8 +226,8 @@ final class FakeClusterApi implements ClusterApi {
         SELF.toString(),
         new PinInfoShort(
             "self",
-            "",
-            List.of(),
+            "12D3KooWipfs",
+            List.of("/ip4/127.0.0.1/tcp/4001"),
             pin == null ? TrackerStatus.UNPINNED : TrackerStatus.PINNED,
             T,
             "",
@@ -348,8 +429,15 @@ final class FakeClusterApi implements ClusterApi {
         cid, pin.name(), pin.allocations(), List.of(), pin.timestamp(), pin.metadata(), peerMap);
   }
 
+  /** When set, {@link #allocations} answers this instead of the pins. */
+  volatile java.util.function.Supplier<CloseableIterator<Pin>> allocationsSource;
+
   @Override
   public CloseableIterator<Pin> allocations() {
+    java.util.function.Supplier<CloseableIterator<Pin>> source = allocationsSource;
+    if (source != null) {
+      return source.get();
+    }
     return tracked("allocations", new ArrayList<>(pins.values()));
   }
 

@@ -166,7 +166,7 @@ class RestApiServerTest {
       assertThat(r.code()).isEqualTo(200);
       JsonNode pin = json(r);
       assertThat(fields(pin))
-          .containsExactly(
+          .containsExactlyInAnyOrder(
               "cid",
               "type",
               "allocations",
@@ -181,7 +181,8 @@ class RestApiServerTest {
               "expire_at",
               "metadata",
               "pin_update",
-              "origins");
+              "origins",
+              "shard_size");
       assertThat(pin.get("cid").asText()).isEqualTo(A.toString());
       assertThat(pin.get("type").asText()).isEqualTo("pin");
       assertThat(pin.get("allocations").get(0).asText()).isEqualTo(SELF.toString());
@@ -432,8 +433,10 @@ class RestApiServerTest {
     start(s -> s.credentials = Map.of("alice", "secret"));
     try (Response r = call("GET", "/id")) {
       assertError(r, 401, "unauthorized: no auth provided");
-      assertThat(r.header("WWW-Authenticate"))
-          .isEqualTo("Basic realm=\"Restricted IPFS Cluster API\"");
+      assertThat(r.headers("WWW-Authenticate"))
+          .containsExactly(
+              "Bearer realm=\"Restricted IPFS Cluster API\"",
+              "Basic realm=\"Restricted IPFS Cluster API\"");
     }
     try (Response r = call("GET", "/id", b -> b.header("Authorization", basic("alice:wrong")))) {
       assertError(r, 401, "unauthorized: access denied");

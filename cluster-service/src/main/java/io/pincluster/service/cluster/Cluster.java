@@ -8,7 +8,10 @@ import io.pincluster.core.Consensus;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerRpcService;
+import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.PinTracker;
+import io.pincluster.core.api.AddOptions;
+import io.pincluster.core.api.AddedOutput;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.IpfsId;
@@ -213,6 +216,77 @@ public final class Cluster implements ClusterApi, PeerRpcService {
   }
 
   @Override
+  public CompletableFuture<Pin> pinPath(String path, PinOptions options) {
+    try {
+      return pin(ipfs.resolve(path), options);
+    } catch (ClusterException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Pin> unpinPath(String path) {
+    try {
+      return unpin(ipfs.resolve(path));
+    } catch (ClusterException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CloseableIterator<AddedOutput> add(
+      java.io.InputStream body, String contentType, AddOptions options) {
+    java.util.function.BiFunction<Cid, String, Pin> pinRoot =
+        (root, name) -> {
+          if (options.noPin()) {
+            return null;
+          }
+          PinOptions p = options.pin();
+          try {
+            return pin(root, p.name().isEmpty() ? p.withName(name) : p).join();
+          } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+          }
+        };
+    if (options.format().equals("car")) {
+      List<Cid> roots = ipfs.dagImport(body, contentType);
+      if (roots.size() != 1) {
+        throw new IllegalArgumentException(
+            "a CAR to add must have exactly one root, this one has " + roots.size());
+      }
+      Pin pin = pinRoot.apply(roots.get(0), "");
+      return CloseableIterator.of(
+          List.of(
+              new AddedOutput(
+                  "", roots.get(0), 0, 0, pin == null ? List.of() : pin.allocations())));
+    }
+    return new AddPipeline(ipfs.add(body, contentType, options.ipfsParams()), pinRoot);
+  }
+
+  @Override
+  public RepoStat repoStat(boolean local) {
+    if (local) {
+      return ipfs.repoStat();
+    }
+    Map<PeerId, CompletableFuture<RepoStat>> calls = new LinkedHashMap<>();
+    for (PeerId m : consensus.members()) {
+      calls.put(m, m.equals(self) ? async(ipfs::repoStat) : async(() -> rpc.repoStat(m)));
+    }
+    long size = 0;
+    long max = 0;
+    for (var e : calls.entrySet()) {
+      try {
+        RepoStat r = await(e.getValue());
+        size = saturatedAdd(size, r.repoSize());
+        max = saturatedAdd(max, r.storageMax());
+      } catch (ClusterException ex) {
+        log.info("peer {} left out of the summed repo stat: {}", e.getKey(), ex.getMessage());
+      }
+    }
+    return new RepoStat(size, max);
+  }
+
+  @Override
   public CompletableFuture<Pin> unpin(Cid cid) {
     // No local pre-check: this peer may lag; the applied result says whether the CID was there.
     return consensus.commitUnpin(cid);
@@ -401,6 +475,9 @@ public final class Cluster implements ClusterApi, PeerRpcService {
 
   /** Applies defaults, validates, allocates and stamps a pin; nothing is committed here. */
   Pin prepare(Cid cid, PinOptions options) {
+    if (options.pinUpdate() != null) {
+      return prepareUpdate(cid, options);
+    }
     int min =
         options.replicationFactorMin() == 0
             ? config.replicationFactorMin()
@@ -423,6 +500,39 @@ public final class Cluster implements ClusterApi, PeerRpcService {
           Allocations.allocate(min, max, current, freeSpace.get(), options.userAllocations());
     }
     return pin.withAllocations(allocations).withTimestamp(clock.instant());
+  }
+
+  /**
+   * A pin of {@code cid} that replaces {@code options.pinUpdate()}: it keeps the old pin's
+   * allocations and options (IPFS Cluster's pin update bypasses allocation), taking the name,
+   * expiry and metadata given; the trackers use IPFS {@code pin/update}.
+   */
+  private Pin prepareUpdate(Cid cid, PinOptions options) {
+    Pin from =
+        consensus
+            .state()
+            .get(options.pinUpdate())
+            .orElseThrow(() -> new PinNotFoundException(options.pinUpdate()));
+    Map<String, String> metadata = new java.util.TreeMap<>(from.metadata());
+    metadata.putAll(options.metadata());
+    PinOptions merged =
+        new PinOptions(
+            from.replicationFactorMin(),
+            from.replicationFactorMax(),
+            options.name().isEmpty() ? from.name() : options.name(),
+            from.mode(),
+            from.userAllocations(),
+            options.expireAt().equals(Pin.ZERO_TIME) ? from.expireAt() : options.expireAt(),
+            metadata,
+            options.pinUpdate(),
+            from.origins());
+    return Pin.of(cid, merged).withAllocations(from.allocations()).withTimestamp(clock.instant());
+  }
+
+  /** a + b, or Long.MAX_VALUE when that overflows (IPFS nodes report huge storage limits). */
+  static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   static void checkReplication(int min, int max) {

@@ -62,6 +62,11 @@ public final class HttpCall {
     return query.getOrDefault(name, List.of());
   }
 
+  /** Every query parameter, in order. */
+  public Map<String, List<String>> query() {
+    return query;
+  }
+
   /** The first value of a query parameter, or {@code fallback}. */
   public String param(String name, String fallback) {
     List<String> values = params(name);

@@ -44,6 +44,7 @@ public final class KuboCommands {
     String cmd = call.path().substring(PREFIX.length());
     cmd = cmd.endsWith("/") ? cmd.substring(0, cmd.length() - 1) : cmd;
     state.countRequest(cmd);
+    state.recordParams(cmd, call.query());
     if (!call.method().equals("POST")) {
       call.respond(405, "text/plain", bytes("405 - Method Not Allowed"));
       return;
@@ -56,6 +57,10 @@ public final class KuboCommands {
       Optional<String> failure = state.takeFailure(cmd);
       if (failure.isPresent()) {
         injectFailure(call, cmd, failure.get());
+        return;
+      }
+      if (state.isDisabled(cmd)) {
+        notFound(call);
         return;
       }
       dispatch(call, cmd);
@@ -85,6 +90,8 @@ public final class KuboCommands {
       case "block/get" -> blockGet(call);
       case "resolve" -> resolve(call);
       case "dag/resolve" -> dagResolve(call);
+      case "add" -> add(call);
+      case "dag/import" -> dagImport(call);
       default -> notFound(call);
     }
   }
@@ -369,6 +376,84 @@ public final class KuboCommands {
     out.putObject("Cid").put("/", state.format(state.dag().resolve(path)));
     out.put("RemPath", "");
     ok(call, out);
+  }
+
+  /**
+   * {@code add}: builds the UnixFS DAG of the multipart body ({@link UnixFsBuilder}), stores its
+   * blocks and links, pins the roots recursively unless {@code pin=false}, and streams Kubo's
+   * output lines: {@code {"Name","Bytes"}} progress with {@code progress=true}, then {@code
+   * {"Name","Hash","Size"}} per object (Size as a string, as Kubo sends it).
+   */
+  private void add(HttpCall call) {
+    List<Multipart.Part> parts = Multipart.parts(call.header("content-type"), call.body());
+    UnixFsBuilder.Options options =
+        UnixFsBuilder.Options.fromParams(n -> call.params(n).isEmpty() ? null : call.param(n, ""));
+    UnixFsBuilder.Result result = UnixFsBuilder.build(parts, options);
+    if (!call.flag("only-hash", false)) {
+      store(result);
+      if (call.flag("pin", true)) {
+        result.roots().forEach(r -> state.addPin(r, PinMode.RECURSIVE));
+      }
+    }
+    call.startStream(200, JSON);
+    for (UnixFsBuilder.Event e : result.events()) {
+      ObjectNode out = obj().put("Name", e.name());
+      if (e.cid() == null) {
+        out.put("Bytes", e.bytes());
+      } else {
+        out.put("Hash", state.format(e.cid())).put("Size", String.valueOf(e.size()));
+      }
+      call.chunk(line(out));
+    }
+    call.endStream(null);
+  }
+
+  private void store(UnixFsBuilder.Result result) {
+    result.blocks().forEach(state::putBlock);
+    for (UnixFsBuilder.Link l : result.links()) {
+      if (l.name().isEmpty()) {
+        state.dag().addUnnamedLink(l.parent(), l.child());
+      } else {
+        state.dag().addLink(l.parent(), l.name(), l.child());
+      }
+    }
+  }
+
+  /**
+   * {@code dag/import}: stores the blocks of every CAR part; with {@code pin-roots} (default true)
+   * pins the roots and, as Kubo, only then reports them ({@code {"Root":{"Cid":{"/":…},
+   * "PinErrorMsg":""}}}). A block linked from another one is not linked here (the fake does not
+   * decode dag-pb), so GC keeps imported blocks only while pinned.
+   */
+  private void dagImport(HttpCall call) {
+    List<Multipart.Part> parts = Multipart.parts(call.header("content-type"), call.body());
+    if (parts.isEmpty()) {
+      throw KuboError.client("file argument 'path' is required");
+    }
+    boolean pinRoots = call.flag("pin-roots", true);
+    List<Cid> roots = new ArrayList<>();
+    for (Multipart.Part p : parts) {
+      io.pincluster.testing.CarFiles.Car car;
+      try {
+        car = io.pincluster.testing.CarFiles.read(p.content());
+      } catch (IllegalArgumentException e) {
+        throw KuboError.of("failed to import CAR: " + e.getMessage());
+      }
+      car.blocks().forEach(state::putBlock);
+      roots.addAll(car.roots());
+    }
+    call.startStream(200, JSON);
+    if (pinRoots) {
+      for (Cid root : roots) {
+        state.addPin(root, PinMode.RECURSIVE);
+        ObjectNode out = obj();
+        ObjectNode r = out.putObject("Root");
+        r.putObject("Cid").put("/", state.format(root));
+        r.put("PinErrorMsg", "");
+        call.chunk(line(out));
+      }
+    }
+    call.endStream(null);
   }
 
   private void blockGet(HttpCall call) {

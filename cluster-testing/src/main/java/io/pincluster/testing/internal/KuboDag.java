@@ -35,6 +35,16 @@ public final class KuboDag {
     links.computeIfAbsent(parent.multihash(), k -> new LinkedHashMap<>()).put(name, child);
   }
 
+  /**
+   * Links {@code child} below {@code parent} without a name (a chunk of a file): {@code refs -r}
+   * lists it and {@code repo/gc} keeps it, but no path reaches it.
+   */
+  public synchronized void addUnnamedLink(Cid parent, Cid child) {
+    Map<String, Cid> children =
+        links.computeIfAbsent(parent.multihash(), k -> new LinkedHashMap<>());
+    children.put("\u0000" + children.size(), child);
+  }
+
   /** Publishes {@code name} (a peer ID or any text) as pointing to {@code path}. */
   public synchronized void setIpns(String name, String path) {
     ipns.put(name, path);

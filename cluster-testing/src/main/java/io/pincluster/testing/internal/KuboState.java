@@ -45,6 +45,8 @@ public final class KuboState {
   private final Map<Multihash, byte[]> blocks = new LinkedHashMap<>();
   private final Map<String, Long> requests = new HashMap<>();
   private final Map<String, Failure> failures = new HashMap<>();
+  private final Set<String> disabled = new java.util.HashSet<>();
+  private final Map<String, Map<String, List<String>>> lastParams = new HashMap<>();
   private final Set<Multihash> gates = new LinkedHashSet<>();
   private final Map<Cid, Integer> blocked = new LinkedHashMap<>();
   private final List<Multiaddr> swarmConnects = new ArrayList<>();
@@ -88,6 +90,31 @@ public final class KuboState {
 
   public void countRequest(String cmd) {
     run(() -> requests.merge(cmd, 1L, Long::sum));
+  }
+
+  /** Makes {@code cmd} unknown to the node (404, as for a command it does not have). */
+  public void setDisabled(String cmd, boolean off) {
+    run(
+        () -> {
+          if (off) {
+            disabled.add(cmd);
+          } else {
+            disabled.remove(cmd);
+          }
+        });
+  }
+
+  public boolean isDisabled(String cmd) {
+    return locked(() -> disabled.contains(cmd));
+  }
+
+  /** Remembers the query of the latest request of {@code cmd}. */
+  public void recordParams(String cmd, Map<String, List<String>> params) {
+    run(() -> lastParams.put(cmd, Map.copyOf(params)));
+  }
+
+  public Map<String, List<String>> lastParams(String cmd) {
+    return locked(() -> lastParams.getOrDefault(cmd, Map.of()));
   }
 
   public long requestCount(String cmd) {

@@ -1,10 +1,14 @@
 package io.pincluster.http.internal;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.pincluster.http.AccessLog;
 import io.pincluster.http.Request;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -39,6 +43,9 @@ final class Exchange {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean completed = new AtomicBoolean();
 
+  /** Listeners on the channel's close future for {@link Request#onClientGone}; guarded by this. */
+  private final List<GenericFutureListener<Future<? super Void>>> goneListeners = new ArrayList<>();
+
   Exchange(
       HttpConnection connection,
       String method,
@@ -67,10 +74,40 @@ final class Exchange {
 
   /** Builds the request; may throw an HttpException (400) for a malformed query. */
   Request toRequest() {
-    if (bodyStream != null) {
-      return Request.streaming(method, uri, protocol, headers, bodyStream, remoteAddress());
+    Request r =
+        bodyStream != null
+            ? Request.streaming(method, uri, protocol, headers, bodyStream, remoteAddress())
+            : new Request(method, uri, protocol, headers, body, remoteAddress());
+    return r.withClientGoneHook(this::onClientGone);
+  }
+
+  /** Runs {@code action} if the connection closes before this exchange completed. */
+  private void onClientGone(Runnable action) {
+    GenericFutureListener<Future<? super Void>> listener =
+        f -> {
+          if (!completed.get()) {
+            action.run();
+          }
+        };
+    synchronized (this) {
+      if (completed.get()) {
+        return;
+      }
+      goneListeners.add(listener);
+      connection.closeFuture().addListener(listener);
     }
-    return new Request(method, uri, protocol, headers, body, remoteAddress());
+  }
+
+  /** After completion: the close listeners are no longer needed (the connection may live on). */
+  void releaseGoneListeners() {
+    synchronized (this) {
+      if (goneListeners.isEmpty()) {
+        return;
+      }
+      ChannelFuture closeFuture = connection.closeFuture();
+      goneListeners.forEach(closeFuture::removeListener);
+      goneListeners.clear();
+    }
   }
 
   /** True for a streamed body that has not fully arrived. */

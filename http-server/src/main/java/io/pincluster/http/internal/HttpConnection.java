@@ -412,6 +412,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     if (!e.markCompleted()) {
       return;
     }
+    e.releaseGoneListeners();
     ConnectionTimers.cancel(e.writeTimer);
     server.log(e.logEntry(System.nanoTime()));
     if (active == e) {

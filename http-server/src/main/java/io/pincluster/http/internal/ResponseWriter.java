@@ -26,17 +26,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs handlers and writes their responses. {@link #answer} runs on a worker thread; {@link
- * #writeBody} may run on any thread (it only enqueues writes). Streams are written by the worker
- * that produced them: one item at a time, waiting for the channel to become writable before each,
- * so a slow client slows the iterator down instead of filling memory.
+ * #writeBody} may run on any thread (it only enqueues writes). Streams and raw bodies are written
+ * by the worker that produced them: one item (or one read of the body) at a time, waiting for the
+ * channel to become writable before each, so a slow client slows the producer down instead of
+ * filling memory. Raw bodies: see {@link RawBodyWriter}.
  */
 final class ResponseWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseWriter.class);
 
   private final ServerContext server;
+  private final RawBodyWriter raw;
 
   ResponseWriter(ServerContext server) {
     this.server = server;
+    this.raw = new RawBodyWriter(server, this);
   }
 
   /** On a worker: runs the router for {@code e} and writes what it answers. */
@@ -57,6 +60,7 @@ final class ResponseWriter {
         case BODY -> writeBody(e, r, false);
         case STREAM -> writeStream(e, r);
         case ASYNC -> writeWhenDone(e, r);
+        case RAW -> raw.write(e, r);
       }
     } catch (RuntimeException ex) {
       // A bug (e.g. an invalid header name): the response cannot be sent, drop the connection.
@@ -100,6 +104,9 @@ final class ResponseWriter {
               } catch (RejectedExecutionException rejected) {
                 if (value instanceof Response r && r.kind() == Response.Kind.STREAM) {
                   closeQuietly(e, r.items());
+                }
+                if (value instanceof Response r && r.kind() == Response.Kind.RAW) {
+                  r.bodySource().close();
                 }
                 writeBody(e, HttpConnection.busy().withHeadersOf(async), false);
               }
@@ -211,10 +218,12 @@ final class ResponseWriter {
         .withHeader(HttpHeaderNames.TRAILER.toString(), Response.STREAM_ERROR_TRAILER);
   }
 
-  private HttpHeaders headersFor(Exchange e, Response r, boolean close) {
+  /** The configured extra headers, the response's own, and the connection header. */
+  HttpHeaders headersFor(Exchange e, Response r, boolean close) {
     HttpHeaders h = new DefaultHttpHeaders();
     server.options.extraHeaders().forEach((k, vs) -> vs.forEach(v -> h.add(k, headerValue(v))));
-    if (r.header(HttpHeaderNames.CONTENT_TYPE.toString()).isEmpty()) {
+    if (r.kind() != Response.Kind.RAW
+        && r.header(HttpHeaderNames.CONTENT_TYPE.toString()).isEmpty()) {
       h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     }
     for (Map.Entry<String, String> entry : r.headers()) {

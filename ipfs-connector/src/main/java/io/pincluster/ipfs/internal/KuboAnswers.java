@@ -2,6 +2,7 @@ package io.pincluster.ipfs.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.pincluster.core.api.IpfsAdded;
 import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.cid.Cid;
 import java.util.ArrayList;
@@ -79,5 +80,34 @@ public final class KuboAnswers {
       return Optional.empty();
     }
     return KuboJson.cid(TextNode.valueOf(p));
+  }
+
+  /**
+   * One {@code add} output line: an added object {@code {"Name","Hash","Size"}} (Hash as text or
+   * link, Size as number or string) or a progress line {@code {"Name","Bytes"}}; other lines are
+   * skipped.
+   *
+   * @throws IllegalArgumentException when a line has a Hash that is not a CID
+   */
+  public static void addLine(JsonNode node, Consumer<IpfsAdded> out) {
+    String name = KuboJson.text(node, "Name");
+    JsonNode hash = node.get("Hash");
+    if (hash != null && (hash.isObject() || !hash.asText().isEmpty())) {
+      Cid cid =
+          KuboJson.cid(hash)
+              .orElseThrow(
+                  () -> new IllegalArgumentException("unreadable Hash in the add answer: " + hash));
+      out.accept(
+          new IpfsAdded(
+              name, cid, KuboJson.number(node, "Bytes", 0), KuboJson.number(node, "Size", 0)));
+    } else if (node.has("Bytes")) {
+      out.accept(new IpfsAdded(name, null, KuboJson.number(node, "Bytes", 0), 0));
+    }
+  }
+
+  /** The root of one {@code dag/import} line ({@code {"Root":{"Cid":{"/":…}}}}), if any. */
+  public static Optional<Cid> importedRoot(JsonNode node) {
+    JsonNode root = node.get("Root");
+    return root == null || root.isNull() ? Optional.empty() : KuboJson.cid(root.get("Cid"));
   }
 }

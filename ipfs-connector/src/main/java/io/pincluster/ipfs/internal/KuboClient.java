@@ -106,7 +106,7 @@ public final class KuboClient implements AutoCloseable {
     for (Timeout t : Timeout.values()) {
       OkHttpClient.Builder b = root.newBuilder().connectTimeout(connect);
       Duration d = t.value(config);
-      b.callTimeout(t.wholeCall() ? d : Duration.ZERO).readTimeout(d);
+      b.callTimeout(t.wholeCall() ? d : Duration.ZERO).readTimeout(d).writeTimeout(d);
       clients.put(t, b.build());
     }
   }

@@ -68,6 +68,7 @@ public final class PinQuery {
 
   /** The pin options of {@code POST /pins/{cid}}; {@code expire-in} counts from {@code clock}. */
   public static PinOptions options(Request req, InstantSource clock) {
+    nonEmpty(req, "shard-size").ifPresent(PinQuery::shardSize);
     int min;
     int max;
     Optional<String> replication = nonEmpty(req, "replication");
@@ -88,6 +89,15 @@ public final class PinQuery {
         metadata(req),
         pinUpdate(req),
         origins(req));
+  }
+
+  /** {@code shard-size} is accepted for compatibility (sharding is not supported) if valid. */
+  private static void shardSize(String v) {
+    try {
+      Long.parseUnsignedLong(v);
+    } catch (NumberFormatException e) {
+      throw new HttpException(400, "parameter shard_size is invalid");
+    }
   }
 
   private static Optional<String> nonEmpty(Request req, String name) {

@@ -4,6 +4,8 @@ import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterApi;
 import io.pincluster.core.NoLeaderException;
 import io.pincluster.core.PinNotFoundException;
+import io.pincluster.core.api.AddOptions;
+import io.pincluster.core.api.AddedOutput;
 import io.pincluster.core.api.PinType;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.api.Version;
@@ -16,14 +18,17 @@ import io.pincluster.http.Response;
 import io.pincluster.http.Router;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The IPFS Cluster v1 REST routes (reference §1.1–§1.3) over a {@link ClusterApi}, plus the bulk
- * ingest endpoint {@code POST /pins} (an NDJSON body, see {@link BulkPinParser}, answered with one
- * {@link io.pincluster.core.api.PinResult} per item as NDJSON, in input order, while the body is
- * still arriving). Handlers run on the HTTP server's workers; pin, unpin and peer add/remove answer
- * from the API's futures without blocking a worker.
+ * The IPFS Cluster v1 REST routes (reference §1.1–§1.3, §1.6) over a {@link ClusterApi}: pins by
+ * CID and by IPFS path ({@code /pins/{ipfs|ipns|ipld}/{path...}}, resolved by the cluster through
+ * IPFS), {@code POST /add} (multipart or CAR, streamed both ways), {@code POST /token}, plus the
+ * bulk ingest endpoint {@code POST /pins} (an NDJSON body, see {@link BulkPinParser}, answered with
+ * one {@link io.pincluster.core.api.PinResult} per item as NDJSON, in input order, while the body
+ * is still arriving). Handlers run on the HTTP server's workers; pin, unpin and peer add/remove
+ * answer from the API's futures without blocking a worker.
  *
  * <p>Recover ({@code POST /pins/{cid}/recover}, {@code POST /pins/recover}), the Raft-era sync
  * ({@code POST /pins/{cid}/sync}, {@code POST /pins/sync}) and {@code POST /ipfs/gc} all take
@@ -36,17 +41,32 @@ import java.util.Set;
  * 400, every other failure 500 with its message.
  */
 public final class Routes {
+  /** The IPFS path namespaces {@code /pins/{ns}/{path...}} accepts. */
+  static final List<String> PATH_KINDS = List.of("ipfs", "ipns", "ipld");
+
   private final ClusterApi api;
   private final InstantSource clock;
+  private final Map<String, String> credentials;
 
-  public Routes(ClusterApi api, InstantSource clock) {
+  /**
+   * @param credentials {@code basic_auth_credentials} (for {@code POST /token}), or null
+   */
+  public Routes(ClusterApi api, InstantSource clock, Map<String, String> credentials) {
     this.api = api;
     this.clock = clock;
+    this.credentials = credentials == null ? null : Map.copyOf(credentials);
   }
 
   /** Adds the routes and the error mapping to {@code router}. */
   public Router.Builder addTo(Router.Builder router) {
+    for (String kind : PATH_KINDS) {
+      router
+          .post("/pins/" + kind + "/{path...}", req -> pinPath(kind, req))
+          .delete("/pins/" + kind + "/{path...}", req -> unpinPath(kind, req));
+    }
     return router
+        .postStreamingBody("/add", this::add)
+        .post("/token", req -> Token.issue(req, credentials, clock))
         .get("/id", req -> Response.ok(api.id()))
         .get("/version", req -> Response.ok(new Version(api.version())))
         .get("/peers", req -> Response.stream(api.peers()))
@@ -54,7 +74,7 @@ public final class Routes {
         .delete("/peers/{peer}", this::peerRemove)
         .postStreamingBody("/pins", this::pinAll)
         .post("/pins/{cid}", this::pin)
-        .delete("/pins/{cid}", req -> Response.async(api.unpin(cid(req))))
+        .delete("/pins/{cid}", req -> Response.async(api.unpin(cid(req)).thenApply(WirePin::of)))
         .get("/pins/{cid}", req -> Response.ok(api.status(cid(req), PinQuery.local(req))))
         .get("/pins", this::statusAll)
         .post("/pins/{cid}/recover", req -> Response.ok(api.recover(cid(req), local(req))))
@@ -76,9 +96,45 @@ public final class Routes {
     return PinQuery.local(req);
   }
 
+  private Response pinPath(String kind, Request req) {
+    String path = IpfsPaths.parse(kind, req.pathParam("path"));
+    return Response.async(api.pinPath(path, PinQuery.options(req, clock)).thenApply(WirePin::of));
+  }
+
+  private Response unpinPath(String kind, Request req) {
+    return Response.async(
+        api.unpinPath(IpfsPaths.parse(kind, req.pathParam("path"))).thenApply(WirePin::of));
+  }
+
+  /**
+   * {@code POST /add}: the body is handed to the cluster as it arrives; the answer is NDJSON of
+   * {@code AddedOutput} (IPFS Cluster's headers: {@code X-Chunked-Output: 1}, {@code Cache-Control:
+   * no-cache}, {@code Connection: close}, the {@code X-Stream-Error} trailer), or with {@code
+   * stream-channels=false} one JSON array once everything is added.
+   */
+  private Response add(Request req) {
+    String type = req.header("Content-Type").orElse("");
+    if (!AddQuery.isMultipart(type)) {
+      throw new HttpException(400, "request Content-Type isn't multipart/form-data");
+    }
+    AddOptions options = AddQuery.parse(req, clock);
+    CloseableIterator<AddedOutput> out = api.add(req.bodyStream(), type, options);
+    Response r;
+    if (options.streamChannels()) {
+      r = Response.stream(out).withHeader("X-Chunked-Output", "1");
+    } else {
+      List<AddedOutput> all = new java.util.ArrayList<>();
+      try (out) {
+        out.forEachRemaining(all::add);
+      }
+      r = Response.ok(all);
+    }
+    return r.withHeader("Cache-Control", "no-cache").withHeader("Connection", "close");
+  }
+
   private Response pin(Request req) {
     Cid cid = cid(req);
-    return Response.async(api.pin(cid, PinQuery.options(req, clock)));
+    return Response.async(api.pin(cid, PinQuery.options(req, clock)).thenApply(WirePin::of));
   }
 
   /**
@@ -125,15 +181,16 @@ public final class Routes {
   private Response allocations(Request req) {
     Set<PinType> types = PinQuery.pinTypes(req.queryParam("filter", ""));
     if (types.size() == PinType.values().length) {
-      return Response.stream(api.allocations());
+      return Response.stream(api.allocations().map(WirePin::of));
     }
-    return Response.stream(api.allocations().filter(p -> types.contains(p.type())));
+    return Response.stream(
+        api.allocations().filter(p -> types.contains(p.type())).map(WirePin::of));
   }
 
   private Response allocation(Request req) {
     Cid cid = cid(req);
     return api.allocation(cid)
-        .map(Response::ok)
+        .map(p -> Response.ok(WirePin.of(p)))
         .orElseGet(() -> Response.error(404, PinNotFoundException.MESSAGE));
   }
 
