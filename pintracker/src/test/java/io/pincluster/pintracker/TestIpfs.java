@@ -190,6 +190,17 @@ public final class TestIpfs implements IpfsConnector {
   }
 
   @Override
+  public CloseableIterator<io.pincluster.core.api.IpfsAdded> add(
+      java.io.InputStream body, String contentType, java.util.Map<String, String> params) {
+    throw new UnsupportedOperationException("not needed by the tracker");
+  }
+
+  @Override
+  public List<Cid> dagImport(java.io.InputStream body, String contentType) {
+    throw new UnsupportedOperationException("not needed by the tracker");
+  }
+
+  @Override
   public Cid resolve(String path) {
     throw new UnsupportedOperationException("not needed by the tracker");
   }
