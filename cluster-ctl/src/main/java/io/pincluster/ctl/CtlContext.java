@@ -6,9 +6,11 @@ import io.pincluster.ctl.client.RestClientConfig;
 import io.pincluster.ctl.internal.CtlException;
 import io.pincluster.ctl.internal.Output;
 import io.pincluster.ctl.internal.StatusWaiter;
+import io.pincluster.ctl.internal.WaitProgress;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What every command of one run shares: the output streams, the settings, the parsed global
@@ -66,9 +68,11 @@ final class CtlContext implements AutoCloseable {
     return client;
   }
 
+  /** A waiter for {@code --wait} that shows its progress on stderr. */
   StatusWaiter waiter() {
+    WaitProgress progress = WaitProgress.to(err, settings.stderrIsTerminal().getAsBoolean());
     return new StatusWaiter(
-        client(), settings.sleeper(), settings.nanoTime(), settings.pollInterval());
+        client(), settings.sleeper(), settings.nanoTime(), settings.pollInterval(), progress);
   }
 
   private RestClientConfig clientConfig() {
@@ -83,23 +87,28 @@ final class CtlContext implements AutoCloseable {
     boolean withAuth = credentials != null && !credentials.isEmpty();
     // As ipfs-cluster-ctl: credentials imply https unless --force-http.
     boolean https = options.https || (withAuth && !options.forceHttp);
-    URI base;
+    List<URI> hosts;
     try {
-      base = HostAddress.parse(options.host, https);
+      hosts = HostAddress.parseList(options.host, https);
     } catch (IllegalArgumentException e) {
       throw CtlException.failure(e.getMessage());
     }
     RestClientConfig config =
-        RestClientConfig.of(base)
+        RestClientConfig.of(hosts)
             .withTimeout(Duration.ofSeconds(options.timeoutSeconds))
             .withSkipCertificateCheck(options.noCheckCertificate)
             .withDebug(options.debug ? err : null);
     if (withAuth) {
       config = withCredentials(config, credentials);
-      if (base.getScheme().equals("http") && !options.forceHttp) {
+      List<String> plain =
+          hosts.stream()
+              .filter(u -> u.getScheme().equals("http"))
+              .map(RestClientConfig::hostPort)
+              .toList();
+      if (!plain.isEmpty() && !options.forceHttp) {
         err.println(
             "warning: sending credentials over plain http to "
-                + config.hostPort()
+                + String.join(", ", plain)
                 + " (use --force-http to silence this warning)");
       }
     }

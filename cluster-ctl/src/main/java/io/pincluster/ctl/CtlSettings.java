@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * @param nanoTime a monotonic clock for {@code --wait-timeout}
  * @param env environment lookup ({@code CLUSTER_CREDENTIALS}); returns null when unset
  * @param stdin what {@code pin add --from-file -} reads
- * @param stderrIsTerminal whether stderr is a terminal (progress bars are drawn only there, unless
- *     asked for)
+ * @param stderrIsTerminal whether stderr is a terminal: the {@code --from-file} progress bar is
+ *     drawn only there (unless asked for), and the {@code --wait} progress is one line redrawn in
+ *     place there, a line per change elsewhere
  */
 record CtlSettings(
     Duration statusDelay,

@@ -13,7 +13,7 @@ import java.io.PrintStream;
  * ended with an error, 62 when a deadline passed, 125 when interrupted, 1 otherwise.
  */
 final class ErrorReporter {
-  static final int EXIT_API_ERROR = 2;
+  static final int EXIT_API_ERROR = CtlException.EXIT_API_ERROR;
 
   private ErrorReporter() {}
 

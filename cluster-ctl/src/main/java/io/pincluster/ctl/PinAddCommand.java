@@ -3,7 +3,6 @@ package io.pincluster.ctl;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.api.TrackerStatus;
-import io.pincluster.core.cid.Cid;
 import io.pincluster.ctl.internal.CtlException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -15,14 +14,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pin add <cid>}: {@code POST /pins/{cid}}, then the status (or the pin, or a wait). {@code
- * pin add --from-file F}: bulk ingest through {@code POST /pins} ({@link PinFromFile}).
+ * {@code pin add <cid|path>}: {@code POST /pins/{cid}} (or {@code /pins/ipfs/…}), then the status
+ * (or the pin, or a wait). {@code pin add --from-file F}: bulk ingest through {@code POST /pins}
+ * ({@link PinFromFile}).
  */
 @Command(
     name = "add",
     description = {
-      "Pin a CID in the cluster. Once the cluster has committed the pin, prints the status of the"
-          + " CID on every peer.",
+      "Pin a CID, or an IPFS path (/ipfs/…, /ipns/…, /ipld/…) that the cluster resolves, in the"
+          + " cluster. Once the cluster has committed the pin, prints the status of the CID on"
+          + " every peer.",
       "Replication factors: -1 pins everywhere, 0 (default) uses the cluster's configured"
           + " factor, N pins on N peers.",
       "With --from-file, pins every item of an NDJSON file instead: one pin object per line (as"
@@ -47,7 +48,11 @@ final class PinAddCommand implements Callable<Integer> {
 
   private final CtlContext ctx;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "<cid>", description = "The CID to pin.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "<cid|path>",
+      description = "The CID or IPFS path to pin.")
   String cid;
 
   @Option(
@@ -73,13 +78,6 @@ final class PinAddCommand implements Callable<Integer> {
   boolean progress;
 
   @Option(
-      names = {"-n", "--name"},
-      paramLabel = "<name>",
-      defaultValue = "",
-      description = "A name for the pin.")
-  String name;
-
-  @Option(
       names = {"-r", "--replication"},
       paramLabel = "<n>",
       defaultValue = "0",
@@ -87,18 +85,13 @@ final class PinAddCommand implements Callable<Integer> {
   int replication;
 
   @Option(
-      names = {"--replication-min", "--rmin"},
-      paramLabel = "<n>",
-      defaultValue = "0",
-      description = "The fewest peers that must pin it.")
-  int replicationMin;
+      names = "--mode",
+      paramLabel = "recursive|direct",
+      defaultValue = "recursive",
+      description = "Pin the whole DAG (recursive, default) or only the root block (direct).")
+  String mode;
 
-  @Option(
-      names = {"--replication-max", "--rmax"},
-      paramLabel = "<n>",
-      defaultValue = "0",
-      description = "The most peers that should pin it.")
-  int replicationMax;
+  @Mixin PinFlags pinFlags;
 
   @Mixin FollowOptions follow;
 
@@ -115,9 +108,11 @@ final class PinAddCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing required parameter: '<cid>' (or --from-file <file>)");
     }
-    Cid target = Args.cid(cid);
+    PinTarget target = PinTarget.parse(cid);
     Duration waitTimeout = follow.waitTimeout();
-    Pin pin = ctx.client().pin(target, options());
+    PinOptions options = options();
+    Duration expireIn = pinFlags.expireIn();
+    Pin pin = target.pin(ctx.client(), options, expireIn);
     return PinFollowUp.handle(ctx, pin, TrackerStatus.PINNED, follow, waitTimeout);
   }
 
@@ -131,12 +126,11 @@ final class PinAddCommand implements Callable<Integer> {
     if (batch < 1 || batch > MAX_BATCH) {
       throw CtlException.failure("--batch must be between 1 and " + MAX_BATCH + ": " + batch);
     }
-    return new PinFromFile(ctx, fromFile, options(), batch, progress).run();
+    PinOptions options = options();
+    return new PinFromFile(ctx, fromFile, options, pinFlags.expireIn(), batch, progress).run();
   }
 
   private PinOptions options() {
-    int min = replication != 0 ? replication : replicationMin;
-    int max = replication != 0 ? replication : replicationMax;
-    return PinOptions.DEFAULT.withReplication(min, max).withName(name);
+    return pinFlags.options(replication, PinFlags.mode(mode), null);
   }
 }

@@ -9,15 +9,15 @@ import java.util.Set;
 /**
  * Rewrites {@code pin <cid> …} into {@code pin add <cid> …}: IPFS Cluster's production guide
  * re-pins with {@code ipfs-cluster-ctl pin <cid>}. The rewrite applies when the word after {@code
- * pin} is not one of its subcommands and either looks like a CID or is an option other than {@code
- * --help}.
+ * pin} is not one of its subcommands and either looks like a CID or an IPFS path ({@code /ipfs/…})
+ * or is an option other than {@code --help}.
  */
 final class PinAlias {
   /** Global options that take a value in the next argument. */
   private static final Set<String> GLOBAL_WITH_VALUE =
       Set.of("-l", "--host", "--enc", "--encoding", "-t", "--timeout", "--basic-auth");
 
-  private static final Set<String> PIN_SUBCOMMANDS = Set.of("add", "rm", "ls", "help");
+  private static final Set<String> PIN_SUBCOMMANDS = Set.of("add", "rm", "update", "ls", "help");
   private static final Set<String> HELP = Set.of("-h", "--help");
 
   private PinAlias() {}
@@ -41,6 +41,9 @@ final class PinAlias {
     }
     if (next.startsWith("-")) {
       return !HELP.contains(next);
+    }
+    if (next.startsWith("/ipfs/") || next.startsWith("/ipns/") || next.startsWith("/ipld/")) {
+      return true;
     }
     return looksLikeCid(next);
   }

@@ -13,10 +13,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "pin",
     description = {
-      "Pin, unpin and list items of the cluster pinset.",
+      "Pin, unpin, update and list items of the cluster pinset.",
       "\"pin <cid> [options]\" is the same as \"pin add <cid> [options]\"."
     },
-    subcommands = {PinAddCommand.class, PinRmCommand.class, PinLsCommand.class})
+    subcommands = {
+      PinAddCommand.class,
+      PinRmCommand.class,
+      PinUpdateCommand.class,
+      PinLsCommand.class
+    })
 final class PinCommand implements Callable<Integer> {
   @Mixin HelpOption helpOption;
 

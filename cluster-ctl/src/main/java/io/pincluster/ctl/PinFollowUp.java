@@ -6,10 +6,10 @@ import io.pincluster.core.api.TrackerStatus;
 import java.time.Duration;
 
 /**
- * What {@code pin add} and {@code pin rm} do once the API accepted the request (IPFS Cluster's
- * {@code handlePinResponseFormatFlags}): optionally wait for the target status, then print the pin
- * ({@code --no-status}) or the cluster-wide status of the CID (after a short delay when it did not
- * wait, so the peers have started working).
+ * What {@code pin add}, {@code pin rm} and {@code pin update} do once the API accepted the request
+ * (IPFS Cluster's {@code handlePinResponseFormatFlags}): optionally wait for the target status,
+ * then print the pin ({@code --no-status}) or the cluster-wide status of the CID (after a short
+ * delay when it did not wait, so the peers have started working).
  */
 final class PinFollowUp {
   private PinFollowUp() {}
@@ -23,6 +23,9 @@ final class PinFollowUp {
     GlobalPinInfo status = null;
     if (follow.waitForStatus) {
       int limit = target == TrackerStatus.PINNED ? pin.replicationFactorMin() : 0;
+      if (follow.waitLimit > 0) {
+        limit = follow.waitLimit;
+      }
       status = ctx.waiter().waitFor(pin.cid(), target, limit, waitTimeout);
     }
     if (follow.noStatus) {

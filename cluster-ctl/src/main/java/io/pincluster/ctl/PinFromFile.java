@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * {@code pin add --from-file F}: sends the lines of F (or stdin) to {@code POST /pins} and reports
@@ -33,6 +34,7 @@ final class PinFromFile {
   private final CtlContext ctx;
   private final String file;
   private final PinOptions defaults;
+  private final Duration expireIn;
   private final int batch;
   private final boolean forceProgress;
   private long pinned;
@@ -42,13 +44,21 @@ final class PinFromFile {
   /**
    * @param file a path, or {@code -} for stdin
    * @param defaults options for the items that do not set them
+   * @param expireIn expiry for the items that do not set one, or null
    * @param batch lines per request
    * @param forceProgress draw the progress bar even when stderr is not a terminal
    */
-  PinFromFile(CtlContext ctx, String file, PinOptions defaults, int batch, boolean forceProgress) {
+  PinFromFile(
+      CtlContext ctx,
+      String file,
+      PinOptions defaults,
+      Duration expireIn,
+      int batch,
+      boolean forceProgress) {
     this.ctx = ctx;
     this.file = file;
     this.defaults = defaults;
+    this.expireIn = expireIn;
     this.batch = batch;
     this.forceProgress = forceProgress;
   }
@@ -75,7 +85,7 @@ final class PinFromFile {
       RestClient client, LineChunker chunker, Progress progress, Output.Encoding encoding) {
     long offset = chunker.lines();
     try (CloseableIterator<PinResult> results =
-        client.pinAll(out -> chunker.copyLines(out, batch), defaults, offset)) {
+        client.pinAll(out -> chunker.copyLines(out, batch), defaults, expireIn, offset)) {
       while (results.hasNext()) {
         record(results.next(), encoding, progress);
         progress.update(pinned + failed, failed, chunker.lines(), chunker.bytes());

@@ -24,12 +24,15 @@ import picocli.CommandLine.Spec;
     subcommands = {
       IdCommand.class,
       PeersCommand.class,
+      AddCommand.class,
       PinCommand.class,
       StatusCommand.class,
       RecoverCommand.class,
       SyncCommand.class,
       IpfsCommand.class,
       VersionCommand.class,
+      GenerateCompletionCommand.class,
+      CommandsCommand.class,
       CommandLine.HelpCommand.class
     })
 final class RootCommand implements Callable<Integer> {
@@ -41,7 +44,8 @@ final class RootCommand implements Callable<Integer> {
       defaultValue = HostAddress.DEFAULT,
       description =
           "REST API address: a multiaddress /ip4|ip6|dns4|dns6|dns/<host>/tcp/<port>[/https]"
-              + " or an http(s)://host:port URL (default: ${DEFAULT-VALUE}).")
+              + " or an http(s)://host:port URL (default: ${DEFAULT-VALUE}). A comma-separated"
+              + " list names several peers: a request that cannot reach one goes to the next.")
   String host;
 
   @Option(

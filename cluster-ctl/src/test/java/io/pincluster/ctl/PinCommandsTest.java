@@ -171,7 +171,7 @@ class PinCommandsTest extends CtlHarness {
   }
 
   @Test
-  void waitFailsWhenAPeerReportsAPinError() {
+  void waitStopsWithExitTwoWhenAPeerReportsAPinError() {
     server.enqueue(json(Fixtures.pin(CID1, "docs", 2, 2, PEER1, PEER2)));
     GlobalPinInfo failed =
         new GlobalPinInfo(
@@ -189,11 +189,14 @@ class PinCommandsTest extends CtlHarness {
 
     Result r = ctl("pin", "add", "--wait", "" + CID1);
 
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
     assertThat(r.err())
         .isEqualTo(
-            "error: waiting for pin status: peer peer-two ("
+            "waiting for "
+                + CID1
+                + ": 1/2 peers pinned (1s)\n"
+                + "error: waiting for pin status: peer peer-two ("
                 + PEER2
                 + ") reports pin_error: context deadline exceeded while waiting for pinned\n");
   }
@@ -216,7 +219,10 @@ class PinCommandsTest extends CtlHarness {
     assertThat(r.code()).isEqualTo(62);
     assertThat(r.err())
         .isEqualTo(
-            "error: waiting for pin status: "
+            "waiting for "
+                + CID1
+                + ": 1/2 peers pinned (1s)\n"
+                + "error: waiting for pin status: "
                 + CID1
                 + " did not reach pinned on 2 peers within 2.5s (1 of 2 peers pinned)\n");
     assertThat(sleeps)

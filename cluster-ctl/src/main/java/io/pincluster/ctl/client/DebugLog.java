@@ -36,6 +36,14 @@ final class DebugLog {
     }
   }
 
+  /** A remark of the client's own, e.g. that it moves to another host. */
+  void note(String text) {
+    synchronized (out) {
+      out.println("* " + text);
+      out.flush();
+    }
+  }
+
   void body(String text) {
     synchronized (out) {
       out.println("< " + text);

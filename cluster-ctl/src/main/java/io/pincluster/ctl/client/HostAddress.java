@@ -3,6 +3,8 @@ package io.pincluster.ctl.client;
 import io.pincluster.core.peer.Multiaddr;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -12,8 +14,8 @@ import java.util.Locale;
  * is kept as a prefix, e.g. behind a reverse proxy), or a multiaddress {@code
  * /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>} optionally followed by {@code /http} or {@code /https}.
  * Multiaddresses use https when they end in {@code /https} or when {@code https} is requested.
- * libp2p addresses ({@code /p2p/…}), unix sockets and lists of hosts are refused with a message
- * saying what to use instead.
+ * libp2p addresses ({@code /p2p/…}) and unix sockets are refused with a message saying what to use
+ * instead. {@link #parseList} reads a comma-separated list of such addresses (failover hosts).
  */
 public final class HostAddress {
   /** The REST API address cluster-ctl talks to by default. */
@@ -22,7 +24,34 @@ public final class HostAddress {
   private HostAddress() {}
 
   /**
-   * The base URL for {@code host}, without a trailing slash.
+   * The base URLs for a comma-separated list of addresses, in the order given (IPFS Cluster's
+   * failover client: {@code --host /ip4/10.0.0.1/tcp/9094,/ip4/10.0.0.2/tcp/9094}).
+   *
+   * @param https use https for multiaddresses without {@code /http} or {@code /https}
+   * @throws IllegalArgumentException naming the bad address, an empty entry or a repeated one
+   */
+  public static List<URI> parseList(String hosts, boolean https) {
+    if (hosts == null || hosts.isBlank()) {
+      throw new IllegalArgumentException("--host is empty; use e.g. " + DEFAULT);
+    }
+    List<URI> out = new ArrayList<>();
+    for (String one : hosts.split(",", -1)) {
+      if (one.isBlank()) {
+        throw new IllegalArgumentException(
+            "--host \"" + hosts.trim() + "\" has an empty address in its comma-separated list");
+      }
+      URI uri = parse(one, https);
+      if (out.contains(uri)) {
+        throw new IllegalArgumentException(
+            "--host \"" + hosts.trim() + "\" lists " + one.trim() + " twice");
+      }
+      out.add(uri);
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The base URL for one {@code host}, without a trailing slash.
    *
    * @param https use https for a multiaddress without {@code /http} or {@code /https}
    * @throws IllegalArgumentException quoting {@code host} and saying what is wrong
@@ -34,7 +63,9 @@ public final class HostAddress {
     String text = host.trim();
     if (text.contains(",")) {
       throw new IllegalArgumentException(
-          "--host \"" + text + "\": several hosts are not supported; give one REST API address");
+          "--host \""
+              + text
+              + "\": several hosts are not supported here; give one REST API address");
     }
     String lower = text.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) {

@@ -34,7 +34,7 @@ final class HttpClients {
             .callTimeout(config.timeout())
             .followRedirects(true)
             .followSslRedirects(false);
-    if (config.baseUrl().getScheme().equalsIgnoreCase("https")) {
+    if (config.anyHttps()) {
       X509TrustManager trust =
           config.skipCertificateCheck() ? new TrustEverything() : systemTrust();
       SSLSocketFactory tls = tlsFactory(trust);

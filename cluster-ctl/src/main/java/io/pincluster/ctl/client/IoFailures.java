@@ -9,14 +9,19 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
+import okhttp3.HttpUrl;
 import okhttp3.Request;
 
-/** Turns OkHttp's I/O failures into messages that name the server and the condition. */
+/**
+ * Turns OkHttp's I/O failures into messages that name the server (the one the request went to) and
+ * the condition. Failures to open a connection are {@link TransportException}s with {@link
+ * TransportException#connectFailed()} set.
+ */
 final class IoFailures {
   private IoFailures() {}
 
   static RestClientException of(RestClientConfig config, Request request, IOException e) {
-    String server = config.hostPort();
+    String server = hostPort(request.url());
     String call = request.method() + " " + request.url().encodedPath();
     if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
       // OkHttp's call timeout (the whole call, answer included).
@@ -36,7 +41,8 @@ final class IoFailures {
               + " failed: no handshake within "
               + GoDuration.format(config.connectTimeout())
               + " (is it serving https?)",
-          e);
+          e,
+          true);
     }
     if (e instanceof SocketTimeoutException && !mentions(e, "connect")) {
       return new RequestTimeoutException(
@@ -50,17 +56,17 @@ final class IoFailures {
     }
     Throwable cause = rootOf(e, ConnectException.class, UnknownHostException.class);
     if (e instanceof SocketTimeoutException) {
-      return new TransportException("cannot reach " + server + ": connection timed out", e);
+      return new TransportException("cannot reach " + server + ": connection timed out", e, true);
     }
     if (cause instanceof UnknownHostException) {
-      return new TransportException("cannot reach " + server + ": unknown host", e);
+      return new TransportException("cannot reach " + server + ": unknown host", e, true);
     }
     if (cause instanceof NoRouteToHostException) {
-      return new TransportException("cannot reach " + server + ": no route to host", e);
+      return new TransportException("cannot reach " + server + ": no route to host", e, true);
     }
     if (cause instanceof ConnectException) {
       String why = mentions(cause, "refused") ? "connection refused" : lower(cause.getMessage());
-      return new TransportException("cannot reach " + server + ": " + why, e);
+      return new TransportException("cannot reach " + server + ": " + why, e, true);
     }
     if (rootOf(e, SSLException.class) instanceof SSLException ssl) {
       return new TransportException(
@@ -69,9 +75,24 @@ final class IoFailures {
               + " failed: "
               + ssl.getMessage()
               + " (is it serving https? for a self-signed certificate use --no-check-certificate)",
-          e);
+          e,
+          true);
     }
     return new TransportException(call + " to " + server + " failed: " + e, e);
+  }
+
+  /**
+   * Whether {@code e} is OkHttp's call timeout (the whole call's budget is spent) rather than a
+   * connect or read timeout.
+   */
+  static boolean isCallTimeout(IOException e) {
+    return e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException);
+  }
+
+  /** {@code host:port} of {@code url}, an IPv6 host in brackets. */
+  static String hostPort(HttpUrl url) {
+    String host = url.host();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + url.port();
   }
 
   @SafeVarargs

@@ -2,6 +2,7 @@ package io.pincluster.ctl.client;
 
 import io.pincluster.core.BuildInfo;
 import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.api.AddedOutput;
 import io.pincluster.core.api.ApiError;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
@@ -14,6 +15,7 @@ import io.pincluster.core.api.PinType;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.api.Version;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.core.config.GoDuration;
 import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
@@ -37,7 +39,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.BufferedSink;
 import okio.BufferedSource;
 
 /**
@@ -51,6 +52,9 @@ import okio.BufferedSource;
  * answered with an error object, {@link StreamErrorException} when a stream ended with a non-empty
  * {@code X-Stream-Error} trailer, {@link RequestTimeoutException}, {@link TransportException}. Pin
  * and unpin are idempotent on the server, so retrying them after a timeout is safe.
+ *
+ * <p>With several base URLs a call that cannot reach one host goes to the next (see {@link
+ * Failover} for the exact rules); API errors never move to another host.
  */
 public final class RestClient implements AutoCloseable {
   /** The largest non-streamed answer or streamed line accepted. */
@@ -58,10 +62,11 @@ public final class RestClient implements AutoCloseable {
 
   private static final long MAX_ERROR_BODY_BYTES = 64L * 1024;
   private static final String STREAM_ERROR = "X-Stream-Error";
+  private static final MediaType NDJSON = MediaType.get("application/x-ndjson");
 
   private final RestClientConfig config;
   private final OkHttpClient http;
-  private final HttpUrl base;
+  private final Failover hosts;
   private final DebugLog debug;
 
   /**
@@ -70,13 +75,13 @@ public final class RestClient implements AutoCloseable {
    * @throws IllegalStateException when the JVM cannot set up TLS for an https base URL
    */
   public RestClient(RestClientConfig config) {
-    this(config, HttpClients.create(config));
+    this(config, HttpClients.create(config), new Failover(config.baseUrls()));
   }
 
-  private RestClient(RestClientConfig config, OkHttpClient http) {
+  private RestClient(RestClientConfig config, OkHttpClient http, Failover hosts) {
     this.config = config;
     this.http = http;
-    this.base = HttpUrl.get(config.baseUrl());
+    this.hosts = hosts;
     this.debug = config.debug() == null ? null : new DebugLog(config.debug());
   }
 
@@ -96,7 +101,7 @@ public final class RestClient implements AutoCloseable {
         config.timeout().isZero() || limit.compareTo(config.timeout()) < 0
             ? limit
             : config.timeout();
-    return new RestClient(config.withTimeout(t), http.newBuilder().callTimeout(t).build());
+    return new RestClient(config.withTimeout(t), http.newBuilder().callTimeout(t).build(), hosts);
   }
 
   /** {@code GET /id}: the peer serving the API. */
@@ -116,17 +121,101 @@ public final class RestClient implements AutoCloseable {
 
   /** {@code POST /pins/{cid}} with {@code options} as query parameters: the committed pin. */
   public Pin pin(Cid cid, PinOptions options) {
-    HttpUrl.Builder url = url("pins", cid.toString()).newBuilder();
-    pinQuery(options).forEach(url::addEncodedQueryParameter);
+    return pin(cid, options, null);
+  }
+
+  /**
+   * {@code POST /pins/{cid}} with {@code options} (a {@code pinUpdate} CID is sent as {@code
+   * pin-update}) and {@code expire-in}: the committed pin.
+   *
+   * @param expireIn the pin expires this long after the server received it; null for never (or
+   *     {@code options.expireAt()})
+   */
+  public Pin pin(Cid cid, PinOptions options, Duration expireIn) {
+    return pinAt(url("pins", cid.toString()), options, expireIn);
+  }
+
+  /**
+   * {@code POST /pins/ipfs|ipns|ipld/…}: pins what an IPFS path resolves to (resolved by the
+   * cluster through IPFS); the committed pin carries the resolved CID.
+   *
+   * @param path an IPFS path, see {@link #checkIpfsPath}
+   */
+  public Pin pinPath(String path, PinOptions options, Duration expireIn) {
+    return pinAt(pathUrl(path), options, expireIn);
+  }
+
+  private Pin pinAt(HttpUrl at, PinOptions options, Duration expireIn) {
+    HttpUrl.Builder url = at.newBuilder();
+    pinQuery(options, expireIn).forEach(url::addEncodedQueryParameter);
     Request request = request(url.build()).post(RequestBody.create(new byte[0])).build();
     return getOne(request, Pin.class);
   }
 
+  /** {@code DELETE /pins/ipfs|ipns|ipld/…}: unpins what an IPFS path resolves to. */
+  public Pin unpinPath(String path) {
+    return getOne(request(pathUrl(path)).delete().build(), Pin.class);
+  }
+
+  /**
+   * Checks that {@code path} is an IPFS path the API takes: {@code /ipfs/<cid>[/…]}, {@code
+   * /ipld/<cid>[/…]} or {@code /ipns/<name>[/…]}.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static void checkIpfsPath(String path) {
+    String[] parts = path.split("/", -1);
+    boolean known =
+        parts.length >= 3
+            && parts[0].isEmpty()
+            && (parts[1].equals("ipfs") || parts[1].equals("ipns") || parts[1].equals("ipld"));
+    if (!known || parts[2].isEmpty()) {
+      throw new IllegalArgumentException(
+          "\""
+              + path
+              + "\" is neither a CID nor an IPFS path (/ipfs/<cid>/…, /ipns/<name>/…,"
+              + " /ipld/<cid>/…)");
+    }
+    if (!parts[1].equals("ipns")) {
+      Cid.parse(parts[2]);
+    }
+  }
+
+  private HttpUrl pathUrl(String path) {
+    checkIpfsPath(path);
+    HttpUrl.Builder url = url("pins").newBuilder();
+    for (String segment : path.substring(1).split("/")) {
+      if (!segment.isEmpty()) {
+        url.addPathSegment(segment);
+      }
+    }
+    return url.build();
+  }
+
+  /**
+   * {@code POST /add}: uploads a multipart body written by {@code body} while the call runs, once
+   * (the request never goes to a second host once writing started). The answer is one {@link
+   * AddedOutput} per object added, the root last (with its allocations when pinned): read as the
+   * server streams it, or from the one JSON array it sends at the end when {@code
+   * params.streamChannels()} is false.
+   *
+   * @param contentType {@code multipart/form-data; boundary=…}
+   */
+  public CloseableIterator<AddedOutput> add(AddParams params, String contentType, BodyWriter body) {
+    HttpUrl.Builder url = url("add").newBuilder();
+    params.query().forEach(url::addEncodedQueryParameter);
+    Request request =
+        request(url.build()).post(new StreamedBody(MediaType.get(contentType), body)).build();
+    return params.streamChannels()
+        ? stream(request, AddedOutput.class)
+        : streamArray(request, AddedOutput.class);
+  }
+
   /**
    * {@code POST /pins}: pins every item of an NDJSON body (pin objects, CIDs), streamed both ways.
-   * The body is written by {@code body} while the call runs, once (the request is never retried:
-   * its body cannot be read twice). The answer is one {@link PinResult} per item, in input order,
-   * read as it arrives.
+   * The body is written by {@code body} while the call runs, once (the request goes to another host
+   * only when no connection could be opened: its body cannot be read twice). The answer is one
+   * {@link PinResult} per item, in input order, read as it arrives.
    *
    * <p>Like most HTTP/1.1 clients, OkHttp sends the whole body before it reads the answer, while
    * the server answers as it reads; the server can hold about 1 MiB of answer meanwhile. So a
@@ -134,19 +223,21 @@ public final class RestClient implements AutoCloseable {
    * lineOffset}), not as one.
    *
    * @param defaults pin options for the items that do not set them (as query parameters)
+   * @param expireIn expiry for the items that do not set one, or null
    * @param lineOffset the server numbers the body's lines from {@code lineOffset + 1}
    */
   public CloseableIterator<PinResult> pinAll(
-      BodyWriter body, PinOptions defaults, long lineOffset) {
+      BodyWriter body, PinOptions defaults, Duration expireIn, long lineOffset) {
     if (lineOffset < 0) {
       throw new IllegalArgumentException("lineOffset cannot be negative: " + lineOffset);
     }
     HttpUrl.Builder url = url("pins").newBuilder();
-    pinQuery(defaults).forEach(url::addEncodedQueryParameter);
+    pinQuery(defaults, expireIn).forEach(url::addEncodedQueryParameter);
     if (lineOffset > 0) {
       url.addQueryParameter("line-offset", Long.toString(lineOffset));
     }
-    return stream(request(url.build()).post(new StreamedBody(body)).build(), PinResult.class);
+    Request request = request(url.build()).post(new StreamedBody(NDJSON, body)).build();
+    return stream(request, PinResult.class);
   }
 
   /** {@code POST /peers}: adds the peer at {@code address} ({@code …/tcp/P/p2p/<id>}). */
@@ -169,31 +260,6 @@ public final class RestClient implements AutoCloseable {
   public interface BodyWriter {
     /** Writes the whole body to {@code out} (do not close it). */
     void writeTo(OutputStream out) throws IOException;
-  }
-
-  /** An NDJSON body written while it is sent; one-shot, so OkHttp never retries it. */
-  private static final class StreamedBody extends RequestBody {
-    private static final MediaType NDJSON = MediaType.get("application/x-ndjson");
-    private final BodyWriter writer;
-
-    StreamedBody(BodyWriter writer) {
-      this.writer = writer;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return NDJSON;
-    }
-
-    @Override
-    public boolean isOneShot() {
-      return true;
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      writer.writeTo(sink.outputStream());
-    }
   }
 
   /** {@code DELETE /pins/{cid}}: the removed pin; a 404 {@link ApiErrorException} if unknown. */
@@ -307,7 +373,7 @@ public final class RestClient implements AutoCloseable {
       return this;
     }
     return new RestClient(
-        config.withReadTimeout(wait), http.newBuilder().readTimeout(wait).build());
+        config.withReadTimeout(wait), http.newBuilder().readTimeout(wait).build(), hosts);
   }
 
   /** Releases idle connections. Idempotent. */
@@ -320,7 +386,7 @@ public final class RestClient implements AutoCloseable {
    * The query parameters of a pin request, as IPFS Cluster's {@code PinOptions.ToQuery}, already
    * percent-encoded (lists keep their commas readable).
    */
-  static Map<String, String> pinQuery(PinOptions o) {
+  static Map<String, String> pinQuery(PinOptions o, Duration expireIn) {
     Map<String, String> q = new LinkedHashMap<>();
     q.put("replication-min", Integer.toString(o.replicationFactorMin()));
     q.put("replication-max", Integer.toString(o.replicationFactorMax()));
@@ -338,6 +404,9 @@ public final class RestClient implements AutoCloseable {
     if (!o.expireAt().equals(Pin.ZERO_TIME)) {
       q.put("expire-at", encode(o.expireAt().toString()));
     }
+    if (expireIn != null && !expireIn.isZero()) {
+      q.put("expire-in", GoDuration.format(expireIn));
+    }
     o.metadata().forEach((k, v) -> q.put(encode("meta-" + k), encode(v)));
     if (o.pinUpdate() != null) {
       q.put("pin-update", o.pinUpdate().toString());
@@ -354,12 +423,12 @@ public final class RestClient implements AutoCloseable {
   }
 
   /** Percent-encoding for a query component (spaces as %20, not +). */
-  private static String encode(String s) {
+  static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private HttpUrl url(String... segments) {
-    HttpUrl.Builder b = base.newBuilder();
+    HttpUrl.Builder b = hosts.first().newBuilder();
     for (String s : segments) {
       b.addPathSegment(s);
     }
@@ -395,41 +464,31 @@ public final class RestClient implements AutoCloseable {
   }
 
   private Response execute(Request request) {
-    if (debug != null) {
-      debug.request(request);
-    }
-    Response response;
-    try {
-      response = http.newCall(request).execute();
-    } catch (IOException e) {
-      throw IoFailures.of(config, request, e);
-    }
-    if (debug != null) {
-      debug.response(response);
-    }
-    return response;
+    return hosts.execute(http, request, config, debug);
   }
 
   private <T> T getOne(Request request, Class<T> type) {
     try (Response response = execute(request)) {
-      checkStatus(request, response);
+      Request sent = response.request(); // on the host that answered
+      checkStatus(sent, response);
       String text;
       try {
         text = readBounded(response.body(), MAX_BODY_BYTES);
       } catch (IOException e) {
-        throw IoFailures.of(config, request, e);
+        throw IoFailures.of(config, sent, e);
       }
       if (debug != null) {
         debug.body(text);
       }
-      return decode(request, type).apply(text);
+      return decode(sent, type).apply(text);
     }
   }
 
   private <T> CloseableIterator<T> stream(Request request, Class<T> type) {
     Response response = execute(request);
+    Request sent = response.request(); // on the host that answered
     try {
-      checkStatus(request, response);
+      checkStatus(sent, response);
       if (response.code() == 204) {
         response.close();
         return CloseableIterator.of(List.of());
@@ -438,7 +497,7 @@ public final class RestClient implements AutoCloseable {
       response.close();
       throw e;
     }
-    Function<String, T> decode = decode(request, type);
+    Function<String, T> decode = decode(sent, type);
     Function<String, T> echoing =
         debug == null
             ? decode
@@ -446,7 +505,50 @@ public final class RestClient implements AutoCloseable {
               debug.body(line);
               return decode.apply(line);
             };
-    return new NdjsonIterator<>(new StreamLines(request, response), echoing, MAX_BODY_BYTES);
+    return new NdjsonIterator<>(new StreamLines(sent, response), echoing, MAX_BODY_BYTES);
+  }
+
+  /** A call whose answer is one JSON array, read one item at a time. */
+  private <T> CloseableIterator<T> streamArray(Request request, Class<T> type) {
+    Response response = execute(request);
+    Request sent = response.request(); // on the host that answered
+    try {
+      checkStatus(sent, response);
+      if (response.code() == 204) {
+        response.close();
+        return CloseableIterator.of(List.of());
+      }
+    } catch (RuntimeException e) {
+      response.close();
+      throw e;
+    }
+    CloseableIterator<T> items =
+        new JsonArrayIterator<>(
+            response.body().byteStream(),
+            type,
+            e -> IoFailures.of(config, sent, e),
+            why -> undecodable(sent, why, null));
+    if (debug == null) {
+      return items;
+    }
+    return items.map(
+        item -> {
+          debug.body(Json.toText(item));
+          return item;
+        });
+  }
+
+  private TransportException undecodable(Request request, String why, Throwable cause) {
+    return new TransportException(
+        "cannot decode the answer to "
+            + request.method()
+            + " "
+            + request.url().encodedPath()
+            + " from "
+            + IoFailures.hostPort(request.url())
+            + ": "
+            + why,
+        cause);
   }
 
   private <T> Function<String, T> decode(Request request, Class<T> type) {
@@ -454,16 +556,7 @@ public final class RestClient implements AutoCloseable {
       try {
         return Json.read(text.getBytes(StandardCharsets.UTF_8), type);
       } catch (IllegalArgumentException e) {
-        throw new TransportException(
-            "cannot decode the answer to "
-                + request.method()
-                + " "
-                + request.url().encodedPath()
-                + " from "
-                + config.hostPort()
-                + ": "
-                + e.getMessage(),
-            e);
+        throw undecodable(request, e.getMessage(), e);
       }
     };
   }

@@ -3,13 +3,16 @@ package io.pincluster.ctl.client;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * How a {@link RestClient} reaches the REST API. Immutable; validated on construction.
  *
- * @param baseUrl {@code http(s)://host:port[/prefix]}, see {@link HostAddress#parse}
+ * @param baseUrls one or more {@code http(s)://host:port[/prefix]} (see {@link HostAddress#parse}):
+ *     the REST APIs of the peers to ask, in order; a call goes to the next one when it cannot reach
+ *     one (see {@link RestClient})
  * @param timeout the longest a whole call may take, answer body included; {@link Duration#ZERO}
  *     means no overall limit (the connect and read timeouts still apply)
  * @param connectTimeout the longest to wait for a TCP (and TLS) connection
@@ -20,7 +23,7 @@ import java.util.Objects;
  * @param debug where requests and answers are echoed, or null for no echo
  */
 public record RestClientConfig(
-    URI baseUrl,
+    List<URI> baseUrls,
     Duration timeout,
     Duration connectTimeout,
     Duration readTimeout,
@@ -47,10 +50,16 @@ public record RestClientConfig(
   public static final Duration WAITING_CALL_READ_TIMEOUT = Duration.ofHours(25);
 
   public RestClientConfig {
-    Objects.requireNonNull(baseUrl, "baseUrl");
-    String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("baseUrl (" + baseUrl + ") must be an http(s) URL");
+    baseUrls = List.copyOf(Objects.requireNonNull(baseUrls, "baseUrls"));
+    if (baseUrls.isEmpty()) {
+      throw new IllegalArgumentException("baseUrls is empty: give at least one REST API URL");
+    }
+    for (URI baseUrl : baseUrls) {
+      String scheme =
+          baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("baseUrl (" + baseUrl + ") must be an http(s) URL");
+      }
     }
     requireNotNegative("timeout", timeout);
     requirePositive("connectTimeout", connectTimeout);
@@ -58,10 +67,15 @@ public record RestClientConfig(
     password = password == null ? "" : password;
   }
 
-  /** No timeout, no credentials, certificates checked, no debug echo. */
+  /** One host, no timeout, no credentials, certificates checked, no debug echo. */
   public static RestClientConfig of(URI baseUrl) {
+    return of(List.of(baseUrl));
+  }
+
+  /** Several hosts tried in order, no timeout, no credentials, certificates checked, no echo. */
+  public static RestClientConfig of(List<URI> baseUrls) {
     return new RestClientConfig(
-        baseUrl,
+        baseUrls,
         Duration.ZERO,
         DEFAULT_CONNECT_TIMEOUT,
         DEFAULT_READ_TIMEOUT,
@@ -73,7 +87,7 @@ public record RestClientConfig(
 
   public RestClientConfig withTimeout(Duration newTimeout) {
     return new RestClientConfig(
-        baseUrl,
+        baseUrls,
         newTimeout,
         connectTimeout,
         readTimeout,
@@ -85,7 +99,7 @@ public record RestClientConfig(
 
   public RestClientConfig withReadTimeout(Duration newReadTimeout) {
     return new RestClientConfig(
-        baseUrl,
+        baseUrls,
         timeout,
         connectTimeout,
         newReadTimeout,
@@ -97,7 +111,7 @@ public record RestClientConfig(
 
   public RestClientConfig withBasicAuth(String newUsername, String newPassword) {
     return new RestClientConfig(
-        baseUrl,
+        baseUrls,
         timeout,
         connectTimeout,
         readTimeout,
@@ -109,12 +123,12 @@ public record RestClientConfig(
 
   public RestClientConfig withSkipCertificateCheck(boolean skip) {
     return new RestClientConfig(
-        baseUrl, timeout, connectTimeout, readTimeout, username, password, skip, debug);
+        baseUrls, timeout, connectTimeout, readTimeout, username, password, skip, debug);
   }
 
   public RestClientConfig withDebug(PrintStream newDebug) {
     return new RestClientConfig(
-        baseUrl,
+        baseUrls,
         timeout,
         connectTimeout,
         readTimeout,
@@ -124,8 +138,23 @@ public record RestClientConfig(
         newDebug);
   }
 
-  /** {@code host:port} of the base URL, as error messages name the server. */
+  /** The first base URL. */
+  public URI baseUrl() {
+    return baseUrls.get(0);
+  }
+
+  /** Whether any of the base URLs uses https. */
+  public boolean anyHttps() {
+    return baseUrls.stream().anyMatch(u -> u.getScheme().equalsIgnoreCase("https"));
+  }
+
+  /** {@code host:port} of the first base URL, as error messages name the server. */
   public String hostPort() {
+    return hostPort(baseUrl());
+  }
+
+  /** {@code host:port} of {@code baseUrl}. */
+  public static String hostPort(URI baseUrl) {
     String host = baseUrl.getHost();
     int port = baseUrl.getPort();
     if (port == -1) {
@@ -137,8 +166,8 @@ public record RestClientConfig(
   @Override
   public String toString() {
     // Never print the password.
-    return "RestClientConfig[baseUrl="
-        + baseUrl
+    return "RestClientConfig[baseUrls="
+        + baseUrls
         + ", timeout="
         + timeout
         + ", username="

@@ -13,28 +13,36 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * {@code pin add --wait} / {@code pin rm --wait}: polls {@code GET /pins/{cid}} every {@code
- * interval} until the target status is reached, as IPFS Cluster's {@code client.WaitFor}.
+ * {@code --wait} of {@code pin add}, {@code pin rm}, {@code pin update} and {@code add}: polls
+ * {@code GET /pins/{cid}} every {@code interval} until the target status is reached, as IPFS
+ * Cluster's {@code client.WaitFor}, showing the progress after each poll ({@link WaitProgress}).
  *
  * <p>The target is reached when at least {@code limit} peers report it, or, with {@code limit <=
  * 0}, when every peer does ({@code remote} peers are ignored when waiting for {@code pinned}). A
  * peer reporting {@code undefined}, {@code cluster_error}, {@code pin_error} or {@code unpin_error}
- * ends the wait with an error. Not thread-safe; one wait at a time. Time and sleeping are injected
- * so tests run without real delays.
+ * ends the wait with an error (exit 2). Not thread-safe; one wait at a time. Time and sleeping are
+ * injected so tests run without real delays.
  */
 public final class StatusWaiter {
   private final RestClient client;
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
   private final Duration interval;
+  private final WaitProgress progress;
 
   /**
    * @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime})
    * @param interval the pause before each poll; must be > 0
+   * @param progress where the progress is shown ({@link WaitProgress#none()} for nowhere)
    */
   public StatusWaiter(
-      RestClient client, Sleeper sleeper, LongSupplier nanoTime, Duration interval) {
+      RestClient client,
+      Sleeper sleeper,
+      LongSupplier nanoTime,
+      Duration interval,
+      WaitProgress progress) {
     this.client = Objects.requireNonNull(client, "client");
+    this.progress = Objects.requireNonNull(progress, "progress");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     if (interval.isNegative() || interval.isZero()) {
@@ -47,14 +55,24 @@ public final class StatusWaiter {
    * Blocks until {@code cid} reaches {@code target} and returns the last status seen.
    *
    * @param timeout the longest to wait; {@link Duration#ZERO} waits until the target or an error
-   * @throws CtlException exit 1 when a peer reports an error status, exit 62 when {@code timeout}
+   * @throws CtlException exit 2 when a peer reports an error status, exit 62 when {@code timeout}
    *     passes first
    * @throws InterruptedException when the thread is interrupted while waiting
    */
   public GlobalPinInfo waitFor(Cid cid, TrackerStatus target, int limit, Duration timeout)
       throws InterruptedException {
+    try {
+      return poll(cid, target, limit, timeout);
+    } finally {
+      progress.clear();
+    }
+  }
+
+  private GlobalPinInfo poll(Cid cid, TrackerStatus target, int limit, Duration timeout)
+      throws InterruptedException {
     boolean bounded = !timeout.isZero();
-    long deadline = nanoTime.getAsLong() + (bounded ? timeout.toNanos() : 0);
+    long start = nanoTime.getAsLong();
+    long deadline = start + (bounded ? timeout.toNanos() : 0);
     GlobalPinInfo last = null;
     while (true) {
       Duration pause = interval;
@@ -82,6 +100,8 @@ public final class StatusWaiter {
         }
         throw e;
       }
+      Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - start);
+      progress.update(cid, target, count(last, target), needed(last, target, limit), elapsed);
       if (reached(last, target, limit)) {
         return last;
       }
@@ -91,21 +111,22 @@ public final class StatusWaiter {
   /**
    * True when {@code status} shows {@code target} on enough peers.
    *
-   * @throws CtlException (exit 1) when a peer reports an error or undefined status
+   * @throws CtlException (exit 2) when a peer reports an error or undefined status
    */
   static boolean reached(GlobalPinInfo status, TrackerStatus target, int limit) {
     for (Map.Entry<String, PinInfoShort> e : status.peerMap().entrySet()) {
       TrackerStatus s = e.getValue().status();
       if (s == TrackerStatus.UNDEFINED || s.isError()) {
         String error = e.getValue().error().isEmpty() ? "" : ": " + e.getValue().error();
-        throw CtlException.failure(
+        throw new CtlException(
             "waiting for pin status: "
                 + peerName(e)
                 + " reports "
                 + s.wire()
                 + error
                 + " while waiting for "
-                + target.wire());
+                + target.wire(),
+            CtlException.EXIT_API_ERROR);
       }
     }
     if (limit > 0) {
@@ -118,6 +139,16 @@ public final class StatusWaiter {
       }
     }
     return true;
+  }
+
+  /** How many peers must report {@code target}: {@code limit}, or every peer that counts. */
+  static long needed(GlobalPinInfo status, TrackerStatus target, int limit) {
+    if (limit > 0) {
+      return limit;
+    }
+    return status.peerMap().values().stream()
+        .filter(s -> !(s.status() == TrackerStatus.REMOTE && target == TrackerStatus.PINNED))
+        .count();
   }
 
   private static long count(GlobalPinInfo status, TrackerStatus target) {

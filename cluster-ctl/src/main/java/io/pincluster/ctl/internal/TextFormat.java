@@ -1,5 +1,6 @@
 package io.pincluster.ctl.internal;
 
+import io.pincluster.core.api.AddedOutput;
 import io.pincluster.core.api.ApiError;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
@@ -44,6 +45,9 @@ public final class TextFormat {
     }
     if (value instanceof GlobalRepoGc gc) {
       return repoGc(gc);
+    }
+    if (value instanceof AddedOutput a) {
+      return added(a);
     }
     throw new IllegalArgumentException(
         "no text format for " + (value == null ? "null" : value.getClass().getSimpleName()));
@@ -159,6 +163,11 @@ public final class TextFormat {
       }
     }
     return sb.toString();
+  }
+
+  /** {@code added <cid> <name>}, as {@code ipfs-cluster-ctl add} prints each object added. */
+  public static String added(AddedOutput a) {
+    return "added " + a.cid() + " " + a.name() + "\n";
   }
 
   /** {@code An error occurred:\n Code: N\n Message: …}. */

@@ -72,4 +72,27 @@ class HostAddressTest {
     assertThatThrownBy(() -> HostAddress.parse("http://user:pw@host:1", false))
         .hasMessageContaining("--basic-auth");
   }
+
+  @Test
+  void aCommaSeparatedListGivesEveryHostInOrder() {
+    assertThat(
+            HostAddress.parseList(
+                "/ip4/10.0.0.1/tcp/9094, https://b.example.org:9443/api ,/dns4/c/tcp/9094", true))
+        .containsExactly(
+            URI.create("https://10.0.0.1:9094"),
+            URI.create("https://b.example.org:9443/api"),
+            URI.create("https://c:9094"));
+    assertThat(HostAddress.parseList(HostAddress.DEFAULT, false))
+        .containsExactly(URI.create("http://127.0.0.1:9094"));
+  }
+
+  @Test
+  void badListsNameTheProblem() {
+    assertThatThrownBy(() -> HostAddress.parseList("/ip4/1.2.3.4/tcp/1,,/ip4/1.2.3.5/tcp/1", false))
+        .hasMessageContaining("has an empty address");
+    assertThatThrownBy(() -> HostAddress.parseList("/ip4/1.2.3.4/tcp/1,/ip4/1.2.3.4/tcp/1", false))
+        .hasMessageContaining("lists /ip4/1.2.3.4/tcp/1 twice");
+    assertThatThrownBy(() -> HostAddress.parseList("/ip4/1.2.3.4/tcp/1,localhost", false))
+        .hasMessageContaining("\"localhost\" is neither a URL");
+  }
 }
