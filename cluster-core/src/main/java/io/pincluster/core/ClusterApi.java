@@ -109,4 +109,19 @@ public interface ClusterApi {
   CloseableIterator<Pin> allocations();
 
   Optional<Pin> allocation(Cid cid);
+
+  /** The names of the metrics this peer holds (from any peer), sorted. */
+  java.util.List<String> metricNames();
+
+  /**
+   * The latest valid, unexpired metric of this name from each member, as this peer last received
+   * them, in peer order.
+   */
+  java.util.List<io.pincluster.core.api.Metric> latestMetrics(String name);
+
+  /** The alerts this peer raised (at most 1000), newest first. */
+  java.util.List<io.pincluster.core.api.Alert> alerts();
+
+  /** Who reaches whom: every member is asked over peer RPC; unreachable ones have no links. */
+  io.pincluster.core.api.ConnectGraph connectGraph();
 }

@@ -22,6 +22,13 @@ public interface Consensus {
   /** Commits {@code pin} as given (allocations and timestamp already chosen by the caller). */
   CompletableFuture<Pin> commitPin(Pin pin);
 
+  /**
+   * Replaces {@code expected} with {@code pin} (same CID, new allocations) only if the pinset still
+   * holds exactly {@code expected} when the write is applied: completes with false, changing
+   * nothing, when the pin was removed or changed meanwhile.
+   */
+  CompletableFuture<Boolean> commitReallocation(Pin expected, Pin pin);
+
   /** Removes {@code cid}; completes with the removed pin or fails with PinNotFoundException. */
   CompletableFuture<Pin> commitUnpin(Cid cid);
 

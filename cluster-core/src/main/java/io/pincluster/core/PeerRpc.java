@@ -32,6 +32,12 @@ public interface PeerRpc extends AutoCloseable {
 
   RepoGc repoGc(PeerId peer);
 
+  /** Hands metrics this peer produced to {@code peer}'s monitor (short timeout, no retries). */
+  void sendMetrics(PeerId peer, java.util.List<io.pincluster.core.api.Metric> metrics);
+
+  /** The peer's part of the connectivity graph. */
+  io.pincluster.core.api.PeerLinks links(PeerId peer);
+
   @Override
   void close();
 }

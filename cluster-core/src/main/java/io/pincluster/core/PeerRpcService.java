@@ -34,4 +34,10 @@ public interface PeerRpcService {
 
   /** Runs this peer's IPFS garbage collection (keys collected in memory: bounded by the repo). */
   RepoGc localRepoGc();
+
+  /** Metrics another peer produced, for this peer's monitor (those of non-members are dropped). */
+  void acceptMetrics(java.util.List<io.pincluster.core.api.Metric> metrics);
+
+  /** This peer's IPFS node and the cluster peers it hears from. */
+  io.pincluster.core.api.PeerLinks localLinks();
 }

@@ -11,13 +11,20 @@ import io.pincluster.core.config.ServiceConfig;
 import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
+import io.pincluster.informer.DiskInformer;
+import io.pincluster.informer.TagsInformer;
 import io.pincluster.ipfs.IpfsHttpConnector;
 import io.pincluster.ipfsproxy.IpfsProxyServer;
+import io.pincluster.monitor.MetricPublisher;
+import io.pincluster.monitor.MetricsMonitor;
+import io.pincluster.monitor.PingInformer;
 import io.pincluster.peerrpc.HttpPeerRpc;
 import io.pincluster.peerrpc.PeerRpcServer;
 import io.pincluster.pintracker.MapPinTracker;
 import io.pincluster.restapi.RestApiServer;
+import io.pincluster.service.cluster.BalancedAllocator;
 import io.pincluster.service.cluster.Cluster;
+import io.pincluster.service.cluster.Repinner;
 import io.pincluster.service.cluster.SelfAddresses;
 import io.pincluster.service.config.ConfigFolder;
 import io.pincluster.service.config.Peerstore;
@@ -25,6 +32,7 @@ import io.pincluster.state.rocksdb.RocksTrackerStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -162,6 +170,10 @@ public final class Daemon implements AutoCloseable {
     remember("peer RPC client", rpc);
     ExecutorService fanOut = Threads.bounded("cluster-fanout", 16, 1024);
     remember("fan-out pool", fanOut::shutdownNow);
+    Duration pingTtl = PingInformer.ttlFor(config.cluster().monitorPingInterval());
+    MetricsMonitor monitor =
+        new MetricsMonitor(config.monBasic(), pingTtl, consensus::members, clock);
+    remember("monitor", monitor);
     cluster =
         new Cluster(
             self,
@@ -174,6 +186,8 @@ public final class Daemon implements AutoCloseable {
             fanOut,
             config.raft().networkTimeout(),
             config.ipfsHttp().pinTimeout().multipliedBy(2),
+            monitor,
+            new BalancedAllocator(config.balancedAllocator().allocateBy()),
             clock);
 
     ScheduledExecutorService background =
@@ -203,6 +217,8 @@ public final class Daemon implements AutoCloseable {
             clock);
     rpcServer.start();
     remember("peer RPC server", rpcServer);
+    // after the RPC server: peers that hear this peer's first metrics answer with theirs
+    startMonitoring(config, monitor, rpc, ipfs, clock);
 
     restApi = new RestApiServer(resolveFiles(config.restApi(), folder), cluster);
     restApi.start();
@@ -219,6 +235,65 @@ public final class Daemon implements AutoCloseable {
         ipfsProxy.addresses(),
         addresses.raft(),
         addresses.rpc());
+  }
+
+  /**
+   * Starts the metric checks, the publication of this peer's metrics (ping, disk, tags) to every
+   * member, and the re-pinning checks (thread {@code cluster-repinner}).
+   */
+  private void startMonitoring(
+      ServiceConfig config,
+      MetricsMonitor monitor,
+      HttpPeerRpc rpc,
+      IpfsHttpConnector ipfs,
+      InstantSource clock) {
+    Duration ping = config.cluster().monitorPingInterval();
+    PingInformer pingInformer =
+        new PingInformer(self, config.cluster().peername(), ping, () -> cluster.id().ipfs(), clock);
+    DiskInformer disk = new DiskInformer(config.diskInformer(), ipfs, self, clock);
+    TagsInformer tags = new TagsInformer(config.tagsInformer(), self, clock);
+    List<MetricPublisher.Source> sources =
+        List.of(
+            MetricPublisher.Source.of(pingInformer, pingInformer.ttl()),
+            MetricPublisher.Source.of(disk, disk.ttl()),
+            new MetricPublisher.Source("tags", tags.ttl(), tags::metrics));
+    MetricPublisher publisher =
+        new MetricPublisher(
+            self,
+            sources,
+            monitor,
+            rpc,
+            consensus::members,
+            min(ping, config.raft().networkTimeout()));
+    Repinner repinner = cluster.repinner();
+    monitor.addAlertListener(repinner::onAlert);
+    monitor.start();
+    publisher.start();
+    remember("metric publisher", publisher);
+    ScheduledExecutorService repinning =
+        Executors.newSingleThreadScheduledExecutor(Threads.named("cluster-repinner"));
+    remember(
+        "re-pinning",
+        () -> {
+          repinner.close();
+          repinning.shutdownNow();
+        });
+    long every = config.monBasic().checkInterval().toMillis();
+    repinning.scheduleWithFixedDelay(
+        () -> {
+          try {
+            repinner.check();
+          } catch (RuntimeException e) {
+            log.warn("re-pinning check failed: {}", e.toString());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** The running cluster operations (for in-process tests and tools). */

@@ -41,7 +41,7 @@ class ApiEndToEndTest {
   @BeforeAll
   void start() {
     cluster = LocalCluster.start(dir, 3);
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
   }
 
   @AfterAll

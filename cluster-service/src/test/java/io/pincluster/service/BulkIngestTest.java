@@ -36,7 +36,7 @@ class BulkIngestTest {
   @Test
   void anNdjsonBodyOfFiveThousandPinsIsCommittedInBatchesWithOneResultPerLine() throws Exception {
     cluster = LocalCluster.start(dir, 3);
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     int leader = cluster.leader().orElseThrow();
     int follower = (leader + 1) % 3;
     List<Cid> cids = Cids.random(5000);

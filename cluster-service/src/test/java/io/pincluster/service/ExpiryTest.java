@@ -41,7 +41,7 @@ class ExpiryTest {
     cluster =
         LocalCluster.start(
             dir, 3, json -> ((ObjectNode) json.get("cluster")).put("state_sync_interval", "500ms"));
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     Cid soon = Cids.random();
     Cid later = Cids.random();
     cluster
@@ -70,7 +70,7 @@ class ExpiryTest {
   @Test
   void aPinThatWouldExpireAtOnceIsRefused() {
     cluster = LocalCluster.start(dir, 1);
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     assertThatThrownBy(
             () ->
                 cluster

@@ -129,6 +129,25 @@ public final class LocalCluster implements AutoCloseable {
     return agreed.map(id -> indexOf(id)).filter(i -> i >= 0 && daemons.get(i) != null);
   }
 
+  /**
+   * True when the running peers agree on a leader and each sees every running member healthy (its
+   * ping metric arrived), so allocations can use all of them.
+   */
+  public boolean ready() {
+    if (leader().isEmpty()) {
+      return false;
+    }
+    for (int i : running()) {
+      for (int j : running()) {
+        if (!daemons.get(i).cluster().latestMetrics("ping").stream()
+            .anyMatch(m -> m.peer().equals(id(j)))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   public int indexOf(PeerId id) {
     for (int i = 0; i < size(); i++) {
       if (id(i).equals(id)) {
@@ -203,6 +222,7 @@ public final class LocalCluster implements AutoCloseable {
     cluster.put("listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[0]);
     cluster.put("rpc_listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[1]);
     cluster.put("peer_watch_interval", "200ms");
+    cluster.put("monitor_ping_interval", "2s");
     ObjectNode raft = (ObjectNode) json.get("consensus").get("raft");
     raft.put("election_timeout", "1s");
     raft.put("heartbeat_timeout", "500ms");

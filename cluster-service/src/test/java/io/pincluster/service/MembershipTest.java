@@ -31,7 +31,7 @@ class MembershipTest {
   @BeforeEach
   void start() throws Exception {
     cluster = LocalCluster.start(dir, 3);
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     pins = Cids.random(20);
     for (Cid c : pins) {
       cluster

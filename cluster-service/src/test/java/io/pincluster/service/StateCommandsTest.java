@@ -86,7 +86,7 @@ class StateCommandsTest {
   @Test
   void exportThenCleanupThenImportIsANoOp() throws Exception {
     cluster = LocalCluster.start(dir, 1);
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     List<Cid> cids = pinSome(0, 25);
     cluster.stopPeer(0);
     Path before = export(0, "before.ndjson");
@@ -101,7 +101,7 @@ class StateCommandsTest {
     assertThat(Files.readString(export(0, "after.ndjson"))).isEqualTo(Files.readString(before));
 
     cluster.startPeer(0);
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     assertThat(cids)
         .allSatisfy(c -> assertThat(cluster.peer(0).cluster().allocation(c)).isPresent());
     cluster.peer(0).cluster().pin(Cids.random(), PinOptions.DEFAULT).get(20, TimeUnit.SECONDS);
@@ -110,7 +110,7 @@ class StateCommandsTest {
   @Test
   void aMalformedImportFileNamesTheLineAndChangesNothing() throws Exception {
     cluster = LocalCluster.start(dir, 1);
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     pinSome(0, 5);
     cluster.stopPeer(0);
     Path before = export(0, "before.ndjson");
@@ -134,7 +134,7 @@ class StateCommandsTest {
             json ->
                 ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("consensus").get("raft"))
                     .put("wait_for_leader_timeout", "3s"));
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     List<Cid> cids = pinSome(0, 30);
     await()
         .atMost(WAIT)

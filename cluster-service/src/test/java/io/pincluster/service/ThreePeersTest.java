@@ -43,7 +43,7 @@ class ThreePeersTest {
   }
 
   void awaitLeaderAndPeerTable() {
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     await()
         .atMost(WAIT)
         .until(

@@ -145,7 +145,7 @@ class RealIpfsIT {
 
   void startOnePeer(JsIpfsNodes.Node node, Consumer<ObjectNode> tweak) {
     cluster = LocalCluster.start(dir.resolve("cluster"), 1, tweak, List.of(node.apiMultiaddr()));
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
   }
 
   @Test
@@ -237,7 +237,7 @@ class RealIpfsIT {
                       : "pin");
             },
             List.of(a.apiMultiaddr(), b.apiMultiaddr()));
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     List<Cid> cids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       cids.add(putBlock(a.apiUrl()));

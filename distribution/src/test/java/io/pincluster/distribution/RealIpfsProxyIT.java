@@ -64,7 +64,7 @@ class RealIpfsProxyIT {
     JsIpfsNodes.Node node = nodes.start("p", freePort(), freePort());
     cluster =
         LocalCluster.start(dir.resolve("cluster"), 1, json -> {}, List.of(node.apiMultiaddr()));
-    await().atMost(WAIT).until(() -> cluster.leader().isPresent());
+    await().atMost(WAIT).until(() -> cluster.ready());
     String proxy =
         "http://127.0.0.1:" + cluster.peer(0).ipfsProxyAddresses().get(0).getPort() + "/api/v0";
 

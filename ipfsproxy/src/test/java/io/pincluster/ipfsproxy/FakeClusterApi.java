@@ -262,4 +262,24 @@ final class FakeClusterApi implements ClusterApi {
   public CloseableIterator<GlobalPinInfo> syncAll(boolean local) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public List<String> metricNames() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public List<io.pincluster.core.api.Metric> latestMetrics(String name) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public List<io.pincluster.core.api.Alert> alerts() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public io.pincluster.core.api.ConnectGraph connectGraph() {
+    throw new UnsupportedOperationException();
+  }
 }

@@ -6,7 +6,9 @@ import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerTableView;
 import io.pincluster.core.PeerUnreachableException;
 import io.pincluster.core.api.ApiError;
+import io.pincluster.core.api.Metric;
 import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.PeerLinks;
 import io.pincluster.core.api.PeerRecord;
 import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.RepoGc;
@@ -30,6 +32,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -40,12 +43,13 @@ import okhttp3.Response;
  * secret. Peers are found in the peer table ({@link PeerRecord#rpcAddress()}).
  *
  * <p>Two bounds apply. {@code timeout} bounds connecting to a peer, and for the quick calls ({@link
- * #id}, {@link #status}, {@link #repoStat}) each read and write and the whole call; {@link
- * #statusAll} may stream for longer, but each read is bounded by it. {@code longCallTimeout} bounds
- * the calls that wait for IPFS work on the peer: {@link #recover} of one CID (the peer waits for
- * the re-queued pin, up to its pin timeout), {@link #sync} of one CID and {@link #repoGc} (whole
- * call and each read), and each read of the {@link #recoverAll} and {@link #syncAll} streams (a
- * peer may scan long between two items). Callers usually pass twice the pin timeout.
+ * #id}, {@link #status}, {@link #repoStat}, {@link #sendMetrics}, {@link #links}) each read and
+ * write and the whole call; {@link #statusAll} may stream for longer, but each read is bounded by
+ * it. {@code longCallTimeout} bounds the calls that wait for IPFS work on the peer: {@link
+ * #recover} of one CID (the peer waits for the re-queued pin, up to its pin timeout), {@link #sync}
+ * of one CID and {@link #repoGc} (whole call and each read), and each read of the {@link
+ * #recoverAll} and {@link #syncAll} streams (a peer may scan long between two items). Callers
+ * usually pass twice the pin timeout.
  *
  * <p>Any failure — the peer is not in the table, cannot be reached, times out, answers a non-2xx
  * status or invalid JSON — is a {@link PeerUnreachableException} naming the peer and the cause. A
@@ -58,6 +62,7 @@ import okhttp3.Response;
 public final class HttpPeerRpc implements PeerRpc {
   private static final int MAX_ERROR_BODY = 4096;
   private static final byte[] NO_BODY = new byte[0];
+  private static final MediaType JSON = MediaType.get("application/json");
 
   private final RequestSigner signer;
   private final PeerTableView peers;
@@ -132,7 +137,11 @@ public final class HttpPeerRpc implements PeerRpc {
 
   /** One kind of call: its method, how long it may take, and on which client. */
   private enum Kind {
+    /** A quick question: {@code GET}, bounded by the timeout. */
     QUICK("GET"),
+    /** A quick delivery with a JSON body: {@code POST}, bounded by the timeout. */
+    SEND("POST"),
+    /** Work on the peer: {@code POST}, bounded by the long call timeout. */
     ACT("POST");
 
     final String method;
@@ -191,11 +200,35 @@ public final class HttpPeerRpc implements PeerRpc {
     return call(peer, Kind.ACT, RpcPaths.REPOGC, RepoGc.class);
   }
 
+  /**
+   * Posts {@code metrics} as a JSON array; the peer answers 204 once its monitor has them. Bounded
+   * by the (short) timeout and never retried: the next publication replaces a lost one.
+   */
+  @Override
+  public void sendMetrics(PeerId peer, List<Metric> metrics) {
+    Objects.requireNonNull(metrics, "metrics");
+    Target t = target(peer);
+    Call call = client.newCall(request(t, Kind.SEND, RpcPaths.METRICS, Json.write(metrics)));
+    call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try (Response r = call.execute()) {
+      if (!r.isSuccessful() || !sameProtocol(r)) {
+        throw failed(t, r);
+      }
+    } catch (IOException e) {
+      throw unreachable(t, Kind.SEND, e);
+    }
+  }
+
+  @Override
+  public PeerLinks links(PeerId peer) {
+    return call(peer, Kind.QUICK, RpcPaths.LINKS, PeerLinks.class);
+  }
+
   private CloseableIterator<PinInfo> stream(PeerId peer, Kind kind, String path, String what) {
     Target t = target(peer);
     Response r;
     try {
-      r = clientFor(kind).newCall(request(t, kind, path)).execute();
+      r = clientFor(kind).newCall(request(t, kind, path, NO_BODY)).execute();
     } catch (IOException e) {
       throw unreachable(t, kind, e);
     }
@@ -213,7 +246,7 @@ public final class HttpPeerRpc implements PeerRpc {
 
   private <T> T call(PeerId peer, Kind kind, String path, Class<T> type) {
     Target t = target(peer);
-    Call call = clientFor(kind).newCall(request(t, kind, path));
+    Call call = clientFor(kind).newCall(request(t, kind, path, NO_BODY));
     call.timeout().timeout(boundOf(kind).toMillis(), TimeUnit.MILLISECONDS);
     try (Response r = call.execute()) {
       if (!r.isSuccessful() || !sameProtocol(r)) {
@@ -260,14 +293,17 @@ public final class HttpPeerRpc implements PeerRpc {
     }
   }
 
-  private Request request(Target t, Kind kind, String path) {
+  /** A signed request; the signature covers {@code body} (empty for {@code GET}). */
+  private Request request(Target t, Kind kind, String path, byte[] body) {
     HttpUrl url = t.base().newBuilder().encodedPath(path).build();
     String target =
         url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery());
-    RequestSigner.SignedHeaders h = signer.sign(kind.method, target, NO_BODY);
+    RequestSigner.SignedHeaders h = signer.sign(kind.method, target, body);
+    RequestBody requestBody =
+        "GET".equals(kind.method) ? null : RequestBody.create(body, body.length == 0 ? null : JSON);
     return new Request.Builder()
         .url(url)
-        .method(kind.method, kind == Kind.ACT ? RequestBody.create(NO_BODY) : null)
+        .method(kind.method, requestBody)
         .header(Hmac.TIMESTAMP_HEADER, h.timestamp())
         .header(Hmac.NONCE_HEADER, h.nonce())
         .header(Hmac.SIGNATURE_HEADER, h.signature())

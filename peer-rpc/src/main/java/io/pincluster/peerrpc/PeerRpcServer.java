@@ -1,9 +1,12 @@
 package io.pincluster.peerrpc;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.pincluster.core.BuildInfo;
 import io.pincluster.core.PeerRpcService;
 import io.pincluster.core.PinNotFoundException;
+import io.pincluster.core.api.Metric;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.http.BindAddresses;
 import io.pincluster.http.Filter;
@@ -17,6 +20,7 @@ import io.pincluster.http.Router;
 import io.pincluster.peerrpc.internal.Hmac;
 import io.pincluster.peerrpc.internal.RequestVerifier;
 import io.pincluster.peerrpc.internal.RpcPaths;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -39,12 +43,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /rpc/v1/recover} → NDJSON stream of the {@code PinInfo} of each CID re-queued;
  *   <li>{@code POST /rpc/v1/sync/{cid}} → {@code PinInfo}; {@code POST /rpc/v1/sync} → NDJSON
  *       stream of the {@code PinInfo}s that changed or are in error (the Raft-era sync);
- *   <li>{@code POST /rpc/v1/repogc} → {@code RepoGc}.
+ *   <li>{@code POST /rpc/v1/repogc} → {@code RepoGc};
+ *   <li>{@code POST /rpc/v1/metrics} with a JSON array of {@code Metric} → 204 once handed to
+ *       {@link PeerRpcService#acceptMetrics} (the body is at most 64 KiB);
+ *   <li>{@code GET /rpc/v1/links} → {@code PeerLinks}.
  * </ul>
  *
- * <p>Errors are {@code {"code","message"}} bodies: 400 for a malformed CID, 404 with IPFS Cluster's
- * {@code pin is not part of the pinset} for a CID the service does not know, 500 for any other
- * failure of the service.
+ * <p>Errors are {@code {"code","message"}} bodies: 400 for a malformed CID or metrics body, 404
+ * with IPFS Cluster's {@code pin is not part of the pinset} for a CID the service does not know,
+ * 500 for any other failure of the service.
  *
  * <p>Every request must be signed with the cluster secret (see {@link RequestVerifier}); a request
  * that is not gets 401 with a JSON error and never reaches the service.
@@ -57,6 +64,7 @@ public final class PeerRpcServer implements AutoCloseable {
 
   static final int WORKER_THREADS = 16;
   static final int WORKER_QUEUE = 256;
+  private static final TypeReference<List<Metric>> METRIC_LIST = new TypeReference<>() {};
 
   private final Multiaddr listen;
   private final HttpServer server;
@@ -96,6 +104,8 @@ public final class PeerRpcServer implements AutoCloseable {
             .post(RpcPaths.SYNC + "/{cid}", req -> Response.ok(service.localSync(cid(req))))
             .post(RpcPaths.SYNC, req -> Response.stream(service.localSyncAll()))
             .post(RpcPaths.REPOGC, req -> Response.ok(service.localRepoGc()))
+            .post(RpcPaths.METRICS, req -> acceptMetrics(service, req))
+            .get(RpcPaths.LINKS, req -> Response.ok(service.localLinks()))
             .errorMapper(PeerRpcServer::mapError)
             .build();
     this.server = new HttpServer(options, router);
@@ -141,6 +151,35 @@ public final class PeerRpcServer implements AutoCloseable {
       return Response.error(404, PinNotFoundException.MESSAGE);
     }
     return null;
+  }
+
+  private static Response acceptMetrics(PeerRpcService service, Request req) {
+    service.acceptMetrics(metrics(req.body()));
+    return Response.noContent();
+  }
+
+  /**
+   * Decodes a metrics body: a JSON array of metrics, each with a name and a peer.
+   *
+   * @throws HttpException 400 naming what is wrong
+   */
+  static List<Metric> metrics(byte[] body) {
+    List<Metric> metrics;
+    try {
+      metrics = Json.mapper().readValue(body, METRIC_LIST);
+    } catch (IOException e) {
+      throw new HttpException(400, "error decoding metrics: " + Json.describe(e), e);
+    }
+    if (metrics == null) {
+      throw new HttpException(400, "error decoding metrics: expected a JSON array, got null");
+    }
+    for (int i = 0; i < metrics.size(); i++) {
+      Metric m = metrics.get(i);
+      if (m == null || m.name() == null || m.name().isEmpty() || m.peer() == null) {
+        throw new HttpException(400, "metric " + i + " has no name or no peer: " + m);
+      }
+    }
+    return metrics;
   }
 
   private static Cid cid(Request req) {

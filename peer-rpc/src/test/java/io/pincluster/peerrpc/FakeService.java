@@ -4,7 +4,9 @@ import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.PeerRpcService;
 import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.Metric;
 import io.pincluster.core.api.PeerInfo;
+import io.pincluster.core.api.PeerLinks;
 import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.RepoGc;
 import io.pincluster.core.api.RepoGcKey;
@@ -49,6 +51,9 @@ final class FakeService implements PeerRpcService {
 
   /** Released when the test ends, so that no call outlives it. */
   final CountDownLatch released = new CountDownLatch(1);
+
+  /** Every metrics batch received, in order. */
+  final List<List<Metric>> received = new CopyOnWriteArrayList<>();
 
   /** CIDs the acting calls were asked about, in order. */
   final List<String> acted = new CopyOnWriteArrayList<>();
@@ -232,6 +237,21 @@ final class FakeService implements PeerRpcService {
   public RepoGc localRepoGc() {
     act("repogc");
     return GC;
+  }
+
+  @Override
+  public void acceptMetrics(List<Metric> metrics) {
+    called();
+    received.add(List.copyOf(metrics));
+  }
+
+  static final PeerLinks LINKS =
+      new PeerLinks(SELF, "self", "12D3KooWipfs", List.of("12D3KooWother"), List.of(SELF));
+
+  @Override
+  public PeerLinks localLinks() {
+    called();
+    return LINKS;
   }
 
   /** {@link #count} items made by {@code make}, failing after {@link #failAfter} when set. */

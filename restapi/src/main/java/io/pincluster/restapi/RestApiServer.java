@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * /version}, {@code /peers} (GET, POST, DELETE {@code /peers/{peer}}), {@code /pins[/{cid}]},
  * {@code /pins/{ipfs|ipns|ipld}/{path...}} (POST, DELETE), {@code POST /pins[/{cid}]/recover},
  * {@code POST /add} (multipart or CAR), {@code POST /ipfs/gc}, {@code /allocations[/{cid}]}, {@code
- * POST /token}, {@code /health}, the Raft-era {@code POST /pins[/{cid}]/sync}; plus the bulk ingest
- * endpoint {@code POST /pins} (NDJSON in, NDJSON {@code PinResult}s out, both streamed; see {@link
- * Routes}). Not served: {@code /health/bandwidth}, the monitoring endpoints, sharding.
+ * POST /token}, {@code /health}, {@code /monitor/metrics[/{name}]}, {@code /health/alerts}, {@code
+ * /health/graph}, the Raft-era {@code POST /pins[/{cid}]/sync}; plus the bulk ingest endpoint
+ * {@code POST /pins} (NDJSON in, NDJSON {@code PinResult}s out, both streamed; see {@link Routes}).
+ * Not served: {@code /health/bandwidth}, sharding.
  *
  * <p>Request handling order (as IPFS Cluster): request log → authentication, Basic or a Bearer JWT
  * from {@code POST /token} (except {@code OPTIONS} and {@code /health}) → CORS → trailing-slash 307

@@ -5,9 +5,12 @@ import io.pincluster.core.ClusterApi;
 import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.api.AddOptions;
 import io.pincluster.core.api.AddedOutput;
+import io.pincluster.core.api.Alert;
+import io.pincluster.core.api.ConnectGraph;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.Metric;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinInfoShort;
@@ -444,6 +447,76 @@ final class FakeClusterApi implements ClusterApi {
   @Override
   public Optional<Pin> allocation(Cid cid) {
     return Optional.ofNullable(pins.get(cid));
+  }
+
+  /** The metrics {@link #latestMetrics} answers, by name (names sorted). */
+  final Map<String, List<Metric>> metrics = new ConcurrentSkipListMap<>();
+
+  /** What {@link #alerts} answers, newest first. */
+  final List<Alert> alertList = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The names {@link #latestMetrics} was asked for, in order. */
+  final List<String> metricQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Monitoring: thrown instead of answering. */
+  volatile RuntimeException monitorFailure;
+
+  /** A metric published by {@code peer}, received 1s after {@link #T}, expiring 30s after. */
+  static Metric metric(String name, PeerId peer, String value, long weight) {
+    long received = T.toEpochMilli() * 1_000_000L + 1_000_000_000L;
+    return new Metric(
+        name,
+        peer,
+        value,
+        received + 30_000_000_000L,
+        true,
+        weight,
+        name.startsWith("tag:"),
+        received);
+  }
+
+  /** SELF and OTHER, their IPFS nodes connected; OTHER does not hear SELF's pings. */
+  static ConnectGraph graph() {
+    return new ConnectGraph(
+        SELF,
+        Map.of(SELF.toString(), "self", OTHER.toString(), "other"),
+        Map.of(
+            "12D3KooWipfsA", List.of("12D3KooWipfsB"), "12D3KooWipfsB", List.of("12D3KooWipfsA")),
+        Map.of(SELF.toString(), List.of(OTHER.toString()), OTHER.toString(), List.of()),
+        Map.of(SELF.toString(), true, OTHER.toString(), true),
+        Map.of(SELF.toString(), "12D3KooWipfsA", OTHER.toString(), "12D3KooWipfsB"));
+  }
+
+  private void monitorCall() {
+    RuntimeException failure = monitorFailure;
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public List<String> metricNames() {
+    monitorCall();
+    return List.copyOf(metrics.keySet());
+  }
+
+  @Override
+  public List<Metric> latestMetrics(String name) {
+    metricQueries.add(name);
+    monitorCall();
+    return metrics.getOrDefault(name, List.of());
+  }
+
+  @Override
+  public List<Alert> alerts() {
+    monitorCall();
+    return List.copyOf(alertList);
+  }
+
+  @Override
+  public ConnectGraph connectGraph() {
+    monitorCall();
+    return graph();
   }
 
   private <T> CloseableIterator<T> tracked(String name, List<T> items) {

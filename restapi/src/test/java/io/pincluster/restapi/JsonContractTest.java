@@ -83,7 +83,39 @@ class JsonContractTest extends ApiHarness {
           Map.entry("IPFSRepoGC", Set.of("key", "error")),
           Map.entry("Error", Set.of("code", "message")),
           Map.entry("Token", Set.of("token")),
-          Map.entry("PinResult", Set.of("line", "cid", "error")));
+          Map.entry("PinResult", Set.of("line", "cid", "error")),
+          Map.entry(
+              "Metric",
+              Set.of(
+                  "name",
+                  "peer",
+                  "value",
+                  "expire",
+                  "valid",
+                  "weight",
+                  "partitionable",
+                  "received_at")),
+          Map.entry(
+              "Alert",
+              Set.of(
+                  "name",
+                  "peer",
+                  "value",
+                  "expire",
+                  "valid",
+                  "weight",
+                  "partitionable",
+                  "received_at",
+                  "triggered_at")),
+          Map.entry(
+              "ConnectGraph",
+              Set.of(
+                  "cluster_id",
+                  "id_to_peername",
+                  "ipfs_links",
+                  "cluster_links",
+                  "cluster_trust_links",
+                  "cluster_to_ipfs")));
 
   /** Fields IPFS Cluster leaves out when empty or zero ({@code omitempty}). */
   private static final Map<String, Set<String>> OMITTED_WHEN_EMPTY =
@@ -263,6 +295,46 @@ class JsonContractTest extends ApiHarness {
       for (JsonNode result : ndjson(r)) {
         assertShape("PinResult", result);
       }
+    }
+  }
+
+  @Test
+  void metricsAlertsAndTheConnectGraph() throws IOException {
+    api.metrics.put("ping", List.of(FakeClusterApi.metric("ping", SELF, "{}", 0)));
+    api.alertList.add(
+        io.pincluster.core.api.Alert.of(
+            FakeClusterApi.metric("ping", OTHER, "{}", 0), FakeClusterApi.T));
+    start();
+    try (Response r = call("GET", "/monitor/metrics")) {
+      JsonNode names = json(r);
+      assertThat(names.isArray()).isTrue();
+      assertThat(names.get(0).isTextual()).isTrue();
+    }
+    try (Response r = call("GET", "/monitor/metrics/ping")) {
+      JsonNode m = json(r).get(0);
+      assertShape("Metric", m);
+      assertThat(m.get("value").isTextual()).isTrue();
+      assertThat(m.get("expire").isIntegralNumber()).isTrue();
+      assertThat(m.get("received_at").isIntegralNumber()).isTrue();
+      assertThat(m.get("weight").isIntegralNumber()).isTrue();
+      assertThat(m.get("valid").isBoolean()).isTrue();
+      assertThat(m.get("partitionable").isBoolean()).isTrue();
+    }
+    try (Response r = call("GET", "/health/alerts")) {
+      JsonNode a = json(r).get(0);
+      assertShape("Alert", a);
+      assertTime(a.get("triggered_at"));
+      assertThat(a.get("expire").isIntegralNumber()).isTrue();
+    }
+    try (Response r = call("GET", "/health/graph")) {
+      JsonNode g = json(r);
+      assertShape("ConnectGraph", g);
+      assertThat(g.get("cluster_id").isTextual()).isTrue();
+      assertThat(g.get("ipfs_links").elements().next().isArray()).isTrue();
+      assertThat(g.get("cluster_links").elements().next().isArray()).isTrue();
+      assertThat(g.get("cluster_trust_links").elements().next().isBoolean()).isTrue();
+      assertThat(g.get("cluster_to_ipfs").elements().next().isTextual()).isTrue();
+      assertThat(g.get("id_to_peername").elements().next().isTextual()).isTrue();
     }
   }
 }

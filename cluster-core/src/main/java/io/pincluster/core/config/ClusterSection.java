@@ -13,6 +13,8 @@ import java.util.List;
  * @param rpcListenMultiaddress the peer RPC listen address
  * @param announceMultiaddress what peers are told; empty = the listen addresses with 0.0.0.0
  *     replaced by the first non-loopback address
+ * @param repinMaxInFlight how many re-allocations of pins (after a peer failure) this peer may have
+ *     committing at once
  */
 public record ClusterSection(
     String peername,
@@ -30,6 +32,7 @@ public record ClusterSection(
     Duration peerWatchInterval,
     boolean disableRepinning,
     Duration repinGracePeriod,
+    int repinMaxInFlight,
     String peerstoreFile) {
 
   public static final String SECTION = "cluster";
@@ -48,6 +51,7 @@ public record ClusterSection(
     Check.positive("monitor_ping_interval", monitorPingInterval);
     Check.positive("peer_watch_interval", peerWatchInterval);
     Check.notNegative("repin_grace_period", repinGracePeriod);
+    Check.atLeast("repin_max_in_flight", repinMaxInFlight, 1);
     if (peerstoreFile == null || peerstoreFile.isBlank()) {
       throw new IllegalArgumentException("peerstore_file must be set");
     }
@@ -71,6 +75,7 @@ public record ClusterSection(
         Duration.ofSeconds(5),
         false,
         Duration.ofMinutes(2),
+        256,
         "peerstore");
   }
 

@@ -6,6 +6,7 @@ import io.pincluster.core.ClusterApi;
 import io.pincluster.core.ClusterException;
 import io.pincluster.core.Consensus;
 import io.pincluster.core.IpfsConnector;
+import io.pincluster.core.PeerMonitor;
 import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerRpcService;
 import io.pincluster.core.PinNotFoundException;
@@ -69,19 +70,20 @@ public final class Cluster implements ClusterApi, PeerRpcService {
   private final Duration longCallTimeout;
   private final InstantSource clock;
   private final IpfsIdCache ipfsId;
-  private final FreeSpaceCache freeSpace;
+  private final PeerMonitor monitor;
+  private final BalancedAllocator allocator;
+  private final Repinner repinner;
 
   /** Pins a bulk request keeps in flight at once. */
   static final int PIN_ALL_WINDOW = 4096;
-
-  /** How old the free-space figures used for allocation may be. */
-  static final Duration FREE_SPACE_TTL = Duration.ofSeconds(2);
 
   /**
    * @param fanOut a bounded, named executor for calls to several peers at once (owned by the
    *     caller)
    * @param rpcTimeout how long to wait for one peer's answer
    * @param longCallTimeout how long to wait for a peer's recover, sync or garbage collection
+   * @param monitor the metrics allocation uses and the peers' health
+   * @param allocator orders candidates by the metrics of {@code allocator.balanced.allocate_by}
    */
   public Cluster(
       PeerId self,
@@ -94,6 +96,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
       ExecutorService fanOut,
       Duration rpcTimeout,
       Duration longCallTimeout,
+      PeerMonitor monitor,
+      BalancedAllocator allocator,
       InstantSource clock) {
     this.self = self;
     this.config = config;
@@ -107,7 +111,19 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     this.longCallTimeout = longCallTimeout;
     this.clock = clock;
     this.ipfsId = new IpfsIdCache(ipfs, clock);
-    this.freeSpace = new FreeSpaceCache(this::freeSpaceOfMembers, FREE_SPACE_TTL, clock);
+    this.monitor = monitor;
+    this.allocator = allocator;
+    this.repinner =
+        new Repinner(
+            self,
+            consensus,
+            monitor,
+            this,
+            config.disableRepinning(),
+            config.repinGracePeriod(),
+            config.repinMaxInFlight(),
+            longCallTimeout,
+            clock);
   }
 
   // ---- ClusterApi ----
@@ -210,9 +226,117 @@ public final class Cluster implements ClusterApi, PeerRpcService {
             });
   }
 
+  /** Re-pinning after failures; the daemon drives its checks. */
+  public Repinner repinner() {
+    return repinner;
+  }
+
+  /**
+   * Re-allocates the peer's pins first (a pin that cannot move keeps its allocations and is
+   * logged), then removes it from the Raft group.
+   */
   @Override
   public CompletableFuture<Void> peerRemove(PeerId peer) {
-    return consensus.removePeer(peer);
+    if (!consensus.members().contains(peer)) {
+      return CompletableFuture.failedFuture(
+          new ClusterException("peer " + peer + " is not a member of this cluster"));
+    }
+    return CompletableFuture.supplyAsync(() -> repinner.vacate(peer), fanOut)
+        .thenCompose(
+            vacated -> {
+              if (!vacated) {
+                log.warn("some pins of {} could not be re-allocated before its removal", peer);
+              }
+              return consensus.removePeer(peer);
+            });
+  }
+
+  // ---- monitoring ----
+
+  @Override
+  public List<String> metricNames() {
+    return monitor.metricNames();
+  }
+
+  @Override
+  public List<io.pincluster.core.api.Metric> latestMetrics(String name) {
+    return monitor.latestMetrics(name);
+  }
+
+  @Override
+  public List<io.pincluster.core.api.Alert> alerts() {
+    return monitor.alerts();
+  }
+
+  @Override
+  public io.pincluster.core.api.ConnectGraph connectGraph() {
+    Map<PeerId, CompletableFuture<io.pincluster.core.api.PeerLinks>> calls = new LinkedHashMap<>();
+    for (PeerId m : consensus.members()) {
+      calls.put(m, m.equals(self) ? async(this::localLinks) : async(() -> rpc.links(m)));
+    }
+    List<io.pincluster.core.api.PeerLinks> links = new ArrayList<>();
+    calls.forEach(
+        (peer, call) -> {
+          try {
+            links.add(await(call));
+          } catch (ClusterException e) {
+            log.info("peer {} left out of the graph: {}", peer, e.getMessage());
+          }
+        });
+    return ConnectGraphs.of(self, links);
+  }
+
+  /**
+   * Accepts the metrics of members. When a member's ping arrives while it was not healthy here (it
+   * just started, or came back), this peer's own latest metrics are sent back to it at once, so a
+   * peer that starts after the others learns about them without waiting a whole ping interval.
+   */
+  @Override
+  public void acceptMetrics(List<io.pincluster.core.api.Metric> metrics) {
+    List<PeerId> members = consensus.members();
+    Set<PeerId> newcomers = new java.util.HashSet<>();
+    for (io.pincluster.core.api.Metric m : metrics) {
+      if (members.contains(m.peer())) {
+        if ("ping".equals(m.name()) && !m.peer().equals(self) && !monitor.isHealthy(m.peer())) {
+          newcomers.add(m.peer());
+        }
+        monitor.accept(m);
+      }
+    }
+    for (PeerId peer : newcomers) {
+      try {
+        fanOut.execute(() -> sendOwnMetrics(peer));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        log.debug("metrics for {} not sent back: fan-out pool full", peer);
+      }
+    }
+  }
+
+  private void sendOwnMetrics(PeerId peer) {
+    List<io.pincluster.core.api.Metric> mine = new ArrayList<>();
+    for (String name : monitor.metricNames()) {
+      monitor.latestMetrics(name).stream().filter(m -> m.peer().equals(self)).forEach(mine::add);
+    }
+    try {
+      if (!mine.isEmpty()) {
+        rpc.sendMetrics(peer, mine);
+      }
+    } catch (ClusterException e) {
+      log.debug("metrics for {} not sent back: {}", peer, e.getMessage());
+    }
+  }
+
+  @Override
+  public io.pincluster.core.api.PeerLinks localLinks() {
+    List<String> swarm;
+    try {
+      swarm = ipfs.swarmPeers();
+    } catch (ClusterException e) {
+      swarm = List.of();
+    }
+    List<PeerId> hears = consensus.members().stream().filter(monitor::isHealthy).toList();
+    return new io.pincluster.core.api.PeerLinks(
+        self, config.peername(), ipfsId.get().id(), swarm, hears);
   }
 
   @Override
@@ -497,9 +621,41 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     if (min != -1) {
       List<PeerId> current = existing.map(Pin::allocations).orElse(List.of());
       allocations =
-          Allocations.allocate(min, max, current, freeSpace.get(), options.userAllocations());
+          Allocations.allocate(
+              cid, min, max, current, candidates(Set.of()), options.userAllocations(), allocator);
     }
     return pin.withAllocations(allocations).withTimestamp(clock.instant());
+  }
+
+  private Candidates candidates(Set<PeerId> excluded) {
+    return Candidates.of(consensus.members(), monitor, allocator.allocateBy(), excluded);
+  }
+
+  /**
+   * {@code pin} re-allocated without {@code excluded} (failed or departing peers): its other
+   * allocations are kept and new peers are added only while fewer than its minimum remain (up to
+   * its maximum). Nothing is committed here.
+   *
+   * @return the pin with its new allocations and a new timestamp
+   * @throws io.pincluster.core.NotEnoughPeersException when too few peers remain
+   */
+  Pin reallocate(Pin pin, Set<PeerId> excluded) {
+    List<PeerId> remaining = pin.allocations().stream().filter(p -> !excluded.contains(p)).toList();
+    List<PeerId> allocations =
+        Allocations.allocate(
+            pin.cid(),
+            pin.replicationFactorMin(),
+            pin.replicationFactorMax(),
+            remaining,
+            candidates(excluded),
+            pin.userAllocations(),
+            allocator);
+    return pin.withAllocations(allocations).withTimestamp(clock.instant());
+  }
+
+  /** See {@link Consensus#commitReallocation}. */
+  CompletableFuture<Boolean> commitReallocation(Pin expected, Pin pin) {
+    return consensus.commitReallocation(expected, pin);
   }
 
   /**
@@ -550,24 +706,6 @@ public final class Cluster implements ClusterApi, PeerRpcService {
       throw new IllegalArgumentException(
           "replication factor min (" + min + ") is greater than max (" + max + ")");
     }
-  }
-
-  /** The free space of every member that answers in time; peers that do not are left out. */
-  private Map<PeerId, Long> freeSpaceOfMembers() {
-    Map<PeerId, CompletableFuture<RepoStat>> calls = new LinkedHashMap<>();
-    for (PeerId m : consensus.members()) {
-      calls.put(m, m.equals(self) ? async(ipfs::repoStat) : async(() -> rpc.repoStat(m)));
-    }
-    Map<PeerId, Long> out = new LinkedHashMap<>();
-    calls.forEach(
-        (peer, call) -> {
-          try {
-            out.put(peer, await(call).freeSpace());
-          } catch (ClusterException e) {
-            log.info("peer {} left out of allocation: {}", peer, e.getMessage());
-          }
-        });
-    return out;
   }
 
   private CompletableFuture<PinInfoShort> onPeer(

@@ -152,6 +152,7 @@ public final class Initializer {
             k.peerWatchInterval(),
             k.disableRepinning(),
             k.repinGracePeriod(),
+            k.repinMaxInFlight(),
             k.peerstoreFile());
     RestApiSection a = c.restApi();
     List<Multiaddr> rest = new ArrayList<>();

@@ -354,6 +354,19 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
   }
 
   @Override
+  public CompletableFuture<Boolean> commitReallocation(Pin expected, Pin pin) {
+    return commitOne(new StateOp.ReplacePin(expected, pin))
+        .thenApply(
+            r -> {
+              if (r.status() == OpResult.Status.NOT_FOUND) {
+                return false;
+              }
+              requireApplied(r, "re-allocation of " + pin.cid());
+              return true;
+            });
+  }
+
+  @Override
   public CompletableFuture<Pin> commitUnpin(Cid cid) {
     return commitOne(new StateOp.RemovePin(cid))
         .thenApply(

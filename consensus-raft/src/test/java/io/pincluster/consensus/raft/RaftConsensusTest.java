@@ -69,6 +69,26 @@ class RaftConsensusTest {
   }
 
   @Test
+  void aReallocationCommitsOnlyOverTheUnchangedPin() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    RaftConsensus follower = cluster.node(cluster.follower(leader));
+    Pin original = join(follower.commitPin(pin(1)));
+    Pin moved = original.withTimestamp(original.timestamp().plusSeconds(1));
+
+    assertThat(join(follower.commitReallocation(original, moved))).isTrue();
+    assertThat(follower.state().get(cid(1))).contains(moved);
+    assertThat(
+            join(
+                follower.commitReallocation(
+                    original, original.withTimestamp(original.timestamp().plusSeconds(2)))))
+        .isFalse();
+    join(follower.commitUnpin(cid(1)));
+    assertThat(join(follower.commitReallocation(moved, original))).isFalse();
+    assertThat(follower.state().get(cid(1))).isEmpty();
+  }
+
+  @Test
   void syncOnAPeerWaitsUntilEverythingCommittedElsewhereIsAppliedThere() throws Exception {
     cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
     int leader = cluster.awaitLeader();

@@ -37,6 +37,13 @@ import java.util.Set;
  * {@code GlobalRepoGc}. These calls block a worker while the cluster works (recover of one CID up
  * to the pin timeout, GC up to the repo GC timeout).
  *
+ * <p>Monitoring, as IPFS Cluster answers it (plain JSON, not streamed): {@code GET
+ * /monitor/metrics} is an array of the metric names this peer holds; {@code GET
+ * /monitor/metrics/{name}} an array of the latest valid {@code Metric} of that name per peer
+ * ({@code []} for a name nobody publishes); {@code GET /health/alerts} an array of {@code Alert},
+ * newest first; {@code GET /health/graph} a {@code ConnectGraph}, which asks every member over peer
+ * RPC and so blocks a worker up to the RPC timeout.
+ *
  * <p>Errors: the pinset's not-found error is 404, {@link NoLeaderException} 503, parse problems
  * 400, every other failure 500 with its message.
  */
@@ -84,6 +91,10 @@ public final class Routes {
         .post("/ipfs/gc", req -> Response.ok(api.ipfsGc(local(req))))
         .get("/allocations", this::allocations)
         .get("/allocations/{cid}", this::allocation)
+        .get("/monitor/metrics", req -> Response.ok(api.metricNames()))
+        .get("/monitor/metrics/{name}", req -> Response.ok(api.latestMetrics(metricName(req))))
+        .get("/health/alerts", req -> Response.ok(api.alerts()))
+        .get("/health/graph", req -> Response.ok(api.connectGraph()))
         .get("/health", req -> Response.noContent())
         .errorMapper(Routes::mapError);
   }
@@ -94,6 +105,15 @@ public final class Routes {
 
   private static boolean local(Request req) {
     return PinQuery.local(req);
+  }
+
+  /** The {@code {name}} of {@code /monitor/metrics/{name}}, decoded ({@code tag:region}). */
+  private static String metricName(Request req) {
+    String name = req.pathParam("name");
+    if (name.isBlank()) {
+      throw new HttpException(400, "parameter name invalid: a metric name cannot be blank");
+    }
+    return name;
   }
 
   private Response pinPath(String kind, Request req) {

@@ -261,6 +261,12 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
         return putPin(batch, state, p.pin());
       } else if (op instanceof StateOp.RemovePin r) {
         return removePin(batch, state, r.cid());
+      } else if (op instanceof StateOp.ReplacePin r) {
+        Optional<Pin> current = currentPin(state, r.pin().cid());
+        if (current == null || current.isEmpty() || !current.get().equals(r.expected())) {
+          return OpResult.notFound();
+        }
+        return putPin(batch, state, r.pin());
       } else if (op instanceof StateOp.PutPeer p) {
         return putPeer(batch, state, p.record());
       } else if (op instanceof StateOp.RemovePeer r) {

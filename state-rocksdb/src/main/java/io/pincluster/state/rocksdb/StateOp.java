@@ -20,6 +20,21 @@ public sealed interface StateOp {
     }
   }
 
+  /**
+   * Replaces the stored pin with {@code pin} only if the stored one still equals {@code expected}
+   * (a re-allocation computed from it); reports NOT_FOUND, changing nothing, when the pin was
+   * removed or changed meanwhile, so a re-allocation never brings back a removed pin.
+   */
+  record ReplacePin(Pin expected, Pin pin) implements StateOp {
+    public ReplacePin {
+      Objects.requireNonNull(expected, "expected");
+      Objects.requireNonNull(pin, "pin");
+      if (!expected.cid().equals(pin.cid())) {
+        throw new IllegalArgumentException("a replacement must keep the CID");
+      }
+    }
+  }
+
   /** Removes the pin of {@code cid}; reports NOT_FOUND when there is none. */
   record RemovePin(Cid cid) implements StateOp {
     public RemovePin {

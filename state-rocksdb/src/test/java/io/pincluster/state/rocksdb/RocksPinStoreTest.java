@@ -87,6 +87,24 @@ class RocksPinStoreTest {
   }
 
   @Test
+  void aReplacementAppliesOnlyOverThePinItWasComputedFrom() {
+    apply(new PutPin(pin(1, "old")));
+
+    assertThat(apply(new StateOp.ReplacePin(pin(1, "stale"), pin(1, "moved"))))
+        .containsExactly(OpResult.notFound());
+    assertThat(store.get(cid(1))).contains(pin(1, "old"));
+    assertThat(apply(new StateOp.ReplacePin(pin(1, "old"), pin(1, "moved"))))
+        .extracting(OpResult::status)
+        .containsExactly(Status.OK);
+    assertThat(store.get(cid(1))).contains(pin(1, "moved"));
+
+    apply(new RemovePin(cid(1)));
+    assertThat(apply(new StateOp.ReplacePin(pin(1, "moved"), pin(1, "back"))))
+        .containsExactly(OpResult.notFound());
+    assertThat(store.get(cid(1))).isEmpty();
+  }
+
+  @Test
   void removingAnAbsentCidIsNotFoundAndChangesNothing() {
     apply(new PutPin(pin(1)));
 

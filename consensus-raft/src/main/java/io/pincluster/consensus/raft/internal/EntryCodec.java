@@ -49,6 +49,7 @@ public final class EntryCodec {
   private static final byte REMOVE_PIN = 2;
   private static final byte PUT_PEER = 3;
   private static final byte REMOVE_PEER = 4;
+  private static final byte REPLACE_PIN = 5;
   private static final OpResult.Status[] STATUSES = OpResult.Status.values();
 
   private EntryCodec() {}
@@ -134,6 +135,8 @@ public final class EntryCodec {
       writeFrame(out, PUT_PIN, Json.write(p.pin()));
     } else if (op instanceof StateOp.RemovePin r) {
       writeFrame(out, REMOVE_PIN, r.cid().toBytes());
+    } else if (op instanceof StateOp.ReplacePin r) {
+      writeFrame(out, REPLACE_PIN, replacePayload(r));
     } else if (op instanceof StateOp.PutPeer p) {
       writeFrame(out, PUT_PEER, Json.write(p.record()));
     } else if (op instanceof StateOp.RemovePeer r) {
@@ -197,12 +200,37 @@ public final class EntryCodec {
             case REMOVE_PIN -> new StateOp.RemovePin(Cid.fromBytes(payload));
             case PUT_PEER -> new StateOp.PutPeer(Json.read(payload, PeerRecord.class));
             case REMOVE_PEER -> new StateOp.RemovePeer(PeerId.parse(new String(payload, UTF_8)));
+            case REPLACE_PIN -> readReplace(payload);
             default -> null;
           };
       return op == null ? new Decoded(null, "unknown operation tag " + tag) : new Decoded(op, null);
     } catch (RuntimeException e) {
       return new Decoded(null, "undecodable operation (tag " + tag + "): " + e.getMessage());
     }
+  }
+
+  /** {@code expectedLength:i32 expected-JSON pin-JSON} */
+  private static byte[] replacePayload(StateOp.ReplacePin r) {
+    byte[] expected = Json.write(r.expected());
+    byte[] pin = Json.write(r.pin());
+    return java.nio.ByteBuffer.allocate(4 + expected.length + pin.length)
+        .putInt(expected.length)
+        .put(expected)
+        .put(pin)
+        .array();
+  }
+
+  private static StateOp.ReplacePin readReplace(byte[] payload) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(payload);
+    int n = b.getInt();
+    if (n < 0 || n > b.remaining()) {
+      throw new IllegalArgumentException("bad expected-pin length " + n);
+    }
+    byte[] expected = new byte[n];
+    b.get(expected);
+    byte[] pin = new byte[b.remaining()];
+    b.get(pin);
+    return new StateOp.ReplacePin(Json.read(expected, Pin.class), Json.read(pin, Pin.class));
   }
 
   public static byte[] encodeResults(List<OpResult> results) {

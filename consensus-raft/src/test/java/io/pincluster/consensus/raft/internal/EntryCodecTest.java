@@ -28,7 +28,8 @@ class EntryCodecTest {
             new StateOp.PutPin(pin(1)),
             new StateOp.RemovePin(cid(2)),
             new StateOp.PutPeer(RECORD),
-            new StateOp.RemovePeer(PEER));
+            new StateOp.RemovePeer(PEER),
+            new StateOp.ReplacePin(pin(3), pin(3).withAllocations(List.of(PEER))));
 
     byte[] bytes = EntryCodec.encodeEntry(42, ops);
     EntryCodec.Entry entry = EntryCodec.decodeEntry(bytes);
