@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
  * @param pollInterval the pause before each poll of {@code --wait}
  * @param sleeper how pauses happen
  * @param nanoTime a monotonic clock for {@code --wait-timeout}
+ * @param clock the wall clock, for times shown relative to now ({@code health metrics}' "Expires
+ *     in")
  * @param env environment lookup ({@code CLUSTER_CREDENTIALS}); returns null when unset
  * @param stdin what {@code pin add --from-file -} reads
  * @param stderrIsTerminal whether stderr is a terminal: the {@code --from-file} progress bar is
@@ -33,6 +36,7 @@ record CtlSettings(
     Duration pollInterval,
     Sleeper sleeper,
     LongSupplier nanoTime,
+    InstantSource clock,
     Function<String, String> env,
     Supplier<InputStream> stdin,
     BooleanSupplier stderrIsTerminal) {
@@ -50,6 +54,7 @@ record CtlSettings(
     }
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(nanoTime, "nanoTime");
+    Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(stdin, "stdin");
     Objects.requireNonNull(stderrIsTerminal, "stderrIsTerminal");
@@ -62,6 +67,7 @@ record CtlSettings(
         DEFAULT_POLL_INTERVAL,
         Sleeper.SYSTEM,
         System::nanoTime,
+        InstantSource.system(),
         System::getenv,
         () -> System.in,
         CtlSettings::systemStderrIsTerminal);

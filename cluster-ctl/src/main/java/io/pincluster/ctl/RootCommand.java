@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       RecoverCommand.class,
       SyncCommand.class,
       IpfsCommand.class,
+      HealthCommand.class,
       VersionCommand.class,
       GenerateCompletionCommand.class,
       CommandsCommand.class,

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,10 @@ abstract class CtlHarness {
 
   protected MockWebServer server;
   protected final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+  /** What the run's wall clock reads. */
+  protected volatile Instant now = Instant.parse("2024-05-01T12:00:00Z");
+
   protected final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   protected final Map<String, String> env = new HashMap<>();
 
@@ -90,6 +95,7 @@ abstract class CtlHarness {
         Duration.ofSeconds(1),
         fake,
         clock::get,
+        () -> now,
         env::get,
         () -> new ByteArrayInputStream(stdin),
         () -> terminal);

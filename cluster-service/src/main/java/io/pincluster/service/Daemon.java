@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,7 @@ public final class Daemon implements AutoCloseable {
   private Cluster cluster;
   private RaftConsensus consensus;
   private RestApiServer restApi;
+  private MetricsMonitor monitor;
   private IpfsProxyServer ipfsProxy;
   private PeerRpcServer rpcServer;
 
@@ -135,6 +137,9 @@ public final class Daemon implements AutoCloseable {
                 initialPeers,
                 join));
     remember("consensus (Ratis and RocksDB)", consensus);
+    remember(
+        "hand over leadership",
+        () -> consensus.transferLeadership(successors(), LEADERSHIP_TRANSFER_TIMEOUT));
     membership.attach(consensus, addresses);
     if (join) {
       membership.join();
@@ -171,8 +176,7 @@ public final class Daemon implements AutoCloseable {
     ExecutorService fanOut = Threads.bounded("cluster-fanout", 16, 1024);
     remember("fan-out pool", fanOut::shutdownNow);
     Duration pingTtl = PingInformer.ttlFor(config.cluster().monitorPingInterval());
-    MetricsMonitor monitor =
-        new MetricsMonitor(config.monBasic(), pingTtl, consensus::members, clock);
+    monitor = new MetricsMonitor(config.monBasic(), pingTtl, consensus::members, clock);
     remember("monitor", monitor);
     cluster =
         new Cluster(
@@ -290,6 +294,23 @@ public final class Daemon implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** How long a stopping leader tries to hand leadership over. */
+  static final Duration LEADERSHIP_TRANSFER_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The other voters, those this peer hears from (fresh ping) first. */
+  private List<PeerId> successors() {
+    List<PeerId> healthy = new ArrayList<>();
+    List<PeerId> others = new ArrayList<>();
+    for (PeerId v : consensus.voters()) {
+      if (v.equals(self)) {
+        continue;
+      }
+      (monitor != null && monitor.isHealthy(v) ? healthy : others).add(v);
+    }
+    healthy.addAll(others);
+    return healthy;
   }
 
   private static Duration min(Duration a, Duration b) {

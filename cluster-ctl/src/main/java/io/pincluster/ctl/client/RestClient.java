@@ -3,9 +3,12 @@ package io.pincluster.ctl.client;
 import io.pincluster.core.BuildInfo;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.api.AddedOutput;
+import io.pincluster.core.api.Alert;
 import io.pincluster.core.api.ApiError;
+import io.pincluster.core.api.ConnectGraph;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
+import io.pincluster.core.api.Metric;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import okhttp3.Credentials;
@@ -363,6 +367,37 @@ public final class RestClient implements AutoCloseable {
     return patient().getOne(post(local(url("ipfs", "gc"), local)), GlobalRepoGc.class);
   }
 
+  /** {@code GET /monitor/metrics}: the names of the metrics the contacted peer holds. */
+  public List<String> metricNames() {
+    return getList(get(url("monitor", "metrics")), String[].class);
+  }
+
+  /**
+   * {@code GET /monitor/metrics/{name}}: the latest valid metric called {@code name} of every peer,
+   * as the contacted peer holds them (empty when nobody publishes it).
+   *
+   * @throws IllegalArgumentException when {@code name} is blank
+   */
+  public List<Metric> metrics(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a metric name cannot be blank");
+    }
+    return getList(get(url("monitor", "metrics", name)), Metric[].class);
+  }
+
+  /** {@code GET /health/alerts}: the latest alerts (metrics that expired), newest first. */
+  public List<Alert> alerts() {
+    return getList(get(url("health", "alerts")), Alert[].class);
+  }
+
+  /**
+   * {@code GET /health/graph}: who can reach whom among the cluster peers and their IPFS daemons.
+   * The contacted peer asks every member, so this may take up to its peer RPC timeout.
+   */
+  public ConnectGraph connectGraph() {
+    return getOne(get(url("health", "graph")), ConnectGraph.class);
+  }
+
   /**
    * This client, with the read timeout of the calls that wait for IPFS work on the server; shares
    * this one's connections.
@@ -468,6 +503,14 @@ public final class RestClient implements AutoCloseable {
   }
 
   private <T> T getOne(Request request, Class<T> type) {
+    return getOne(request, type, (sent, value) -> value);
+  }
+
+  /**
+   * A call whose answer is one JSON value of {@code type}, handed to {@code then} with the request
+   * as sent to the host that answered.
+   */
+  private <T, R> R getOne(Request request, Class<T> type, BiFunction<Request, T, R> then) {
     try (Response response = execute(request)) {
       Request sent = response.request(); // on the host that answered
       checkStatus(sent, response);
@@ -480,8 +523,29 @@ public final class RestClient implements AutoCloseable {
       if (debug != null) {
         debug.body(text);
       }
-      return decode(sent, type).apply(text);
+      return then.apply(sent, decode(sent, type).apply(text));
     }
+  }
+
+  /**
+   * A call whose answer is one (small) JSON array; {@code null} (Go's nil slice) reads as empty, a
+   * null item is an undecodable answer.
+   */
+  private <T> List<T> getList(Request request, Class<T[]> type) {
+    return getOne(
+        request,
+        type,
+        (sent, items) -> {
+          if (items == null) {
+            return List.of();
+          }
+          for (T item : items) {
+            if (item == null) {
+              throw undecodable(sent, "the array has a null item", null);
+            }
+          }
+          return List.of(items);
+        });
   }
 
   private <T> CloseableIterator<T> stream(Request request, Class<T> type) {

@@ -34,8 +34,16 @@ public final class ClusterServiceCommand implements Callable<Integer> {
   @Option(
       names = {"--loglevel", "-l"},
       paramLabel = "<level>",
-      description = "Log level of pincluster's own loggers: error, warn, info, debug, trace.")
+      description =
+          "Log levels: LEVEL for every pincluster logger, or facility:LEVEL,… (e.g."
+              + " info,raft:debug,restapi:warn). Levels: error, warn, info, debug, trace.")
   String logLevel;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log line format on stderr: text (default) or json (one object per line).")
+  String logFormat;
 
   final Map<String, String> env;
   final PrintStream out;

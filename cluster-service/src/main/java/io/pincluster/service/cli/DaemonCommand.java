@@ -44,6 +44,7 @@ final class DaemonCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     LogLevels.apply(parent.logLevel, parent.env);
+    LogLevels.applyFormat(parent.logFormat);
     ConfigFolder folder = parent.folder();
     ServiceConfig config =
         ConfigLoader.load(
@@ -58,14 +59,9 @@ final class DaemonCommand implements Callable<Integer> {
       }
     }
     Daemon daemon = Daemon.start(folder, config, identity, new Daemon.Options(upgrade, via, leave));
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("shutting down");
-                  daemon.close();
-                },
-                "cluster-shutdown"));
+    Signals.install(daemon);
+    // also when the JVM is stopped some other way (System.exit elsewhere, a signal not handled)
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cluster-shutdown"));
     daemon.awaitTermination();
     return daemon.restartRequested() ? Daemon.EXIT_RESTART : 0;
   }

@@ -51,6 +51,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -781,6 +782,39 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * If this peer leads, hands leadership to the first of {@code candidates} (other voters, best
+   * first) that takes it, so a planned stop does not cost the others an election timeout. Bounded
+   * by {@code timeout} in all; returns true when this peer no longer leads (or never did).
+   */
+  public boolean transferLeadership(List<PeerId> candidates, Duration timeout) {
+    if (!isLeader()) {
+      return true;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (RaftClient admin = newAdminClient()) {
+      for (PeerId c : candidates) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0 || c.equals(settings.self()) || !voters().contains(c)) {
+          continue;
+        }
+        try {
+          RaftClientReply r = admin.admin().transferLeadership(RaftSetup.raftId(c), left);
+          if (r.isSuccess()) {
+            LOG.info("leadership handed to {}", c);
+            return true;
+          }
+          LOG.info("leadership transfer to {} refused: {}", c, r.getException());
+        } catch (IOException | RuntimeException e) {
+          LOG.info("leadership transfer to {} failed: {}", c, e.toString());
+        }
+      }
+    } catch (IOException e) {
+      LOG.info("leadership transfer failed: {}", e.toString());
+    }
+    return !isLeader();
   }
 
   /** The index of the last entry applied on this peer, -1 before any. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,20 @@ class RaftConsensusTest {
       assertThat(node.members())
           .containsExactlyInAnyOrder(cluster.id(0), cluster.id(1), cluster.id(2));
     }
+  }
+
+  @Test
+  void aLeaderHandsLeadershipToTheCandidateItIsGiven() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    int follower = cluster.follower(leader);
+    io.pincluster.core.peer.PeerId target = cluster.node(follower).settings().self();
+
+    assertThat(cluster.node(leader).transferLeadership(List.of(target), Duration.ofSeconds(10)))
+        .isTrue();
+    await().atMost(WAIT).until(() -> cluster.node(leader).leader().equals(Optional.of(target)));
+    assertThat(cluster.node(follower).transferLeadership(List.of(), Duration.ofSeconds(1)))
+        .isFalse(); // no candidate: it keeps leading
   }
 
   @Test
