@@ -232,6 +232,36 @@ class RepinningTest {
   }
 
   @Test
+  void withoutAMajorityNothingMovesAndTheFailuresAreAlerted() throws Exception {
+    start(fast("500ms", false));
+    List<Cid> cids = pinMany(0, 10, 2, 2);
+    int survivor = cluster.running().get(0);
+    Map<Cid, List<PeerId>> before = allocations(survivor, cids);
+    List<PeerId> dead = new ArrayList<>();
+    for (int i : List.copyOf(cluster.running())) {
+      if (i != survivor && dead.size() < 3) {
+        dead.add(cluster.id(i));
+        cluster.stopPeer(i);
+      }
+    }
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster.peer(survivor).cluster().alerts().stream()
+                        .map(Alert::peer)
+                        .distinct()
+                        .filter(dead::contains)
+                        .count()
+                    == 3);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(WAIT)
+        .until(() -> allocations(survivor, cids).equals(before));
+  }
+
+  @Test
   void withRepinningDisabledNothingMovesButTheAlertIsVisible() throws Exception {
     start(fast("500ms", true));
     List<Cid> cids = pinMany(0, 10, 2, 2);
