@@ -102,7 +102,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public String restUrl(int i) {
-    return "http://127.0.0.1:" + ports.get(i)[2];
+    return "http://127.0.0.1:" + daemons.get(i).restAddresses().get(0).getPort();
   }
 
   /** Running peers. */
@@ -238,7 +238,7 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
     ((ObjectNode) json.get("api").get("restapi"))
-        .put("http_listen_multiaddress", "/ip4/127.0.0.1/tcp/" + ports.get(i)[2]);
+        .put("http_listen_multiaddress", "/ip4/127.0.0.1/tcp/0"); // bound port: restUrl(i)
     ObjectNode ipfs = (ObjectNode) json.get("ipfs_connector").get("ipfshttp");
     String node =
         i < realIpfs.size() ? realIpfs.get(i).toString() : kubos.get(i).apiMultiaddr().toString();

@@ -149,6 +149,13 @@ class ThreePeersTest {
 
     Cid after = Cids.random();
     int survivor = cluster.running().get(0);
+    // allocation avoids a dead peer once its ping metric expired (2 × monitor_ping_interval)
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster.peer(survivor).cluster().latestMetrics("ping").stream()
+                    .noneMatch(m -> m.peer().equals(cluster.id(oldLeader))));
     Pin pin = pin(survivor, after, 1, 2);
     assertThat(pin.allocations()).doesNotContain(cluster.id(oldLeader)).isNotEmpty();
     await()
