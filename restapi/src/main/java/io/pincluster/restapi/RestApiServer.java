@@ -6,13 +6,12 @@ import io.pincluster.core.ClusterApi;
 import io.pincluster.core.config.ConfigException;
 import io.pincluster.core.config.RestApiSection;
 import io.pincluster.http.BindAddresses;
+import io.pincluster.http.CommonLogFile;
 import io.pincluster.http.HttpServer;
 import io.pincluster.http.HttpServerOptions;
 import io.pincluster.http.Router;
 import io.pincluster.restapi.internal.Auth;
-import io.pincluster.restapi.internal.CommonLog;
 import io.pincluster.restapi.internal.Cors;
-import io.pincluster.restapi.internal.RequestLog;
 import io.pincluster.restapi.internal.Routes;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -73,7 +72,7 @@ public final class RestApiServer implements AutoCloseable {
   private final HttpServerOptions options;
   private final Router router;
   private final InstantSource clock;
-  private RequestLog requestLog;
+  private CommonLogFile requestLog;
   private HttpServer server;
   private boolean closed;
 
@@ -157,11 +156,15 @@ public final class RestApiServer implements AutoCloseable {
     if (closed || server != null) {
       throw new IllegalStateException("the REST API server was already started or closed");
     }
-    CommonLog format = new CommonLog(ZoneId.systemDefault());
+    ZoneId zone = ZoneId.systemDefault();
     requestLog =
         config.httpLogFile().isEmpty()
-            ? RequestLog.toLogger(format)
-            : RequestLog.toFile(Path.of(config.httpLogFile()), format);
+            ? CommonLogFile.toLogger("restapilog", zone)
+            : CommonLogFile.toFile(
+                RestApiSection.SECTION + ".http_log_file",
+                Path.of(config.httpLogFile()),
+                "restapi-accesslog",
+                zone);
     server = new HttpServer(options, router, requestLog, clock);
     try {
       List<InetSocketAddress> bound = server.start();
