@@ -7,6 +7,7 @@ import io.pincluster.core.config.DiskInformerSection;
 import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.testing.FakeIpfsConnector;
+import io.pincluster.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;

@@ -6,6 +6,7 @@ import io.pincluster.core.api.Metric;
 import io.pincluster.core.config.TagsInformerSection;
 import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.PeerId;
+import io.pincluster.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -10,6 +10,7 @@ import io.pincluster.core.api.Metric;
 import io.pincluster.core.config.MonBasicSection;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.monitor.MetricPublisher.Source;
+import io.pincluster.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.pincluster.core.api.Alert;
 import io.pincluster.core.api.Metric;
 import io.pincluster.core.config.MonBasicSection;
 import io.pincluster.core.peer.PeerId;
+import io.pincluster.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

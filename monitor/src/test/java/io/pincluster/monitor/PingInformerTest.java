@@ -9,6 +9,7 @@ import io.pincluster.core.api.IpfsId;
 import io.pincluster.core.api.Metric;
 import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.PeerId;
+import io.pincluster.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -17,6 +17,7 @@ import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.peerrpc.internal.Hmac;
 import io.pincluster.peerrpc.internal.RequestSigner;
+import io.pincluster.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

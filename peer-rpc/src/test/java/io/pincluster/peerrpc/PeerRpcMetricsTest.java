@@ -13,6 +13,7 @@ import io.pincluster.core.peer.PeerId;
 import io.pincluster.peerrpc.internal.Hmac;
 import io.pincluster.peerrpc.internal.RequestSigner;
 import io.pincluster.peerrpc.internal.RpcPaths;
+import io.pincluster.testing.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

@@ -17,6 +17,7 @@ import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.peerrpc.internal.Hmac;
 import io.pincluster.peerrpc.internal.RequestSigner;
+import io.pincluster.testing.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

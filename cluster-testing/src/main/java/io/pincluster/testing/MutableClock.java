@@ -1,4 +1,4 @@
-package io.pincluster.informer;
+package io.pincluster.testing;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,14 +6,14 @@ import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock tests move by hand. Thread-safe. */
-final class MutableClock implements InstantSource {
+public final class MutableClock implements InstantSource {
   private final AtomicLong millis;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.millis = new AtomicLong(start.toEpochMilli());
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     millis.addAndGet(d.toMillis());
   }
 
