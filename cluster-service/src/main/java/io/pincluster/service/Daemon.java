@@ -2,7 +2,9 @@ package io.pincluster.service;
 
 import io.pincluster.consensus.raft.RaftConsensus;
 import io.pincluster.consensus.raft.RaftSettings;
+import io.pincluster.consensus.raft.RaftStatus;
 import io.pincluster.core.PinStateView;
+import io.pincluster.core.api.Metric;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.config.ConfigException;
 import io.pincluster.core.config.IpfsProxySection;
@@ -18,6 +20,10 @@ import io.pincluster.ipfsproxy.IpfsProxyServer;
 import io.pincluster.monitor.MetricPublisher;
 import io.pincluster.monitor.MetricsMonitor;
 import io.pincluster.monitor.PingInformer;
+import io.pincluster.observations.ClusterMetrics;
+import io.pincluster.observations.JvmMetrics;
+import io.pincluster.observations.MetricsRegistry;
+import io.pincluster.observations.PrometheusServer;
 import io.pincluster.peerrpc.HttpPeerRpc;
 import io.pincluster.peerrpc.PeerRpcServer;
 import io.pincluster.pintracker.MapPinTracker;
@@ -41,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +78,7 @@ public final class Daemon implements AutoCloseable {
   private RaftConsensus consensus;
   private RestApiServer restApi;
   private MetricsMonitor monitor;
+  private PrometheusServer prometheus;
   private IpfsProxyServer ipfsProxy;
   private PeerRpcServer rpcServer;
 
@@ -223,6 +231,7 @@ public final class Daemon implements AutoCloseable {
     remember("peer RPC server", rpcServer);
     // after the RPC server: peers that hear this peer's first metrics answer with theirs
     startMonitoring(config, monitor, rpc, ipfs, clock);
+    startPrometheus(config, tracker, clock);
 
     restApi = new RestApiServer(resolveFiles(config.restApi(), folder), cluster);
     restApi.start();
@@ -294,6 +303,53 @@ public final class Daemon implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The Prometheus endpoint ({@code observations.metrics}); nothing listens unless {@code
+   * enable_stats}. Every figure is read at scrape time from counters (never a pinset scan).
+   */
+  private void startPrometheus(ServiceConfig config, MapPinTracker tracker, InstantSource clock) {
+    MetricsRegistry metrics = new MetricsRegistry();
+    JvmMetrics.register(metrics);
+    new ClusterMetrics(metrics, clock)
+        .pinset(() -> consensus.state().estimatedCount())
+        .trackerStatuses(tracker::statusCount)
+        .ipfsPins(tracker::ipfsPinCount)
+        .pinAdds(tracker::pinCalls, tracker::pinCallErrors)
+        .informerDisk(() -> lastValue(monitor.window(config.diskInformer().metricType(), self)))
+        .raft(
+            () -> {
+              RaftStatus s = consensus.status();
+              return new ClusterMetrics.RaftFigures(
+                  s.leader(), s.term(), s.commitIndex(), s.appliedIndex(), s.latestSnapshotTime());
+            })
+        .peers(() -> consensus.members().size())
+        .alerts(() -> monitor.alerts().size());
+    PrometheusServer prometheus = new PrometheusServer(config.metrics(), metrics);
+    prometheus.start();
+    remember("Prometheus endpoint", prometheus);
+    this.prometheus = prometheus;
+  }
+
+  /** The value of the newest valid metric in a monitor window, if any. */
+  private static OptionalDouble lastValue(List<Metric> window) {
+    for (int i = window.size() - 1; i >= 0; i--) {
+      Metric m = window.get(i);
+      if (m.valid()) {
+        try {
+          return OptionalDouble.of(Double.parseDouble(m.value()));
+        } catch (NumberFormatException e) {
+          return OptionalDouble.empty();
+        }
+      }
+    }
+    return OptionalDouble.empty();
+  }
+
+  /** Where the Prometheus endpoint listens; empty when {@code enable_stats} is false. */
+  public List<InetSocketAddress> prometheusAddresses() {
+    return prometheus == null ? List.of() : prometheus.addresses();
   }
 
   /** How long a stopping leader tries to hand leadership over. */

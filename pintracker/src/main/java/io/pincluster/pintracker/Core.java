@@ -30,7 +30,7 @@ final class Core {
   final Duration opTimeout;
   final PinStateView state;
   final IpfsConnector ipfs;
-  final TrackerStore store;
+  final CountingStore store;
   final InstantSource clock;
   final OpTable table;
   final Feeder pinFeeder = new Feeder("pintracker-feeder");
@@ -52,7 +52,7 @@ final class Core {
     this.opTimeout = opTimeout;
     this.state = state;
     this.ipfs = ipfs;
-    this.store = store;
+    this.store = new CountingStore(store);
     this.clock = clock;
     this.table = new OpTable(config.maxPinQueueSize());
   }

@@ -22,9 +22,15 @@ import io.pincluster.pintracker.internal.Streams;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -97,7 +103,8 @@ public final class MapPinTracker implements PinTracker {
   private volatile ScheduledExecutorService scheduler;
 
   /**
-   * A tracker for peer {@code self}. Nothing runs until {@link #start()}.
+   * A tracker for peer {@code self}. Nothing runs until {@link #start()}. Reads the failures the
+   * store holds once, to count them (see {@link #statusCount}).
    *
    * @param cluster gives the loop intervals: {@code state_sync_interval}, {@code
    *     ipfs_sync_interval}, {@code pin_recover_interval}
@@ -657,6 +664,77 @@ public final class MapPinTracker implements PinTracker {
   /** The number of pin operations waiting in the pin queues (for metrics). */
   public int queuedPins() {
     return core.table.pins.size();
+  }
+
+  /** The statuses {@link #statusCount} and {@link #statusCounts} count. */
+  public static final Set<TrackerStatus> COUNTED_STATUSES =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              TrackerStatus.PIN_QUEUED,
+              TrackerStatus.PINNING,
+              TrackerStatus.UNPIN_QUEUED,
+              TrackerStatus.UNPINNING,
+              TrackerStatus.PIN_ERROR,
+              TrackerStatus.UNPIN_ERROR,
+              TrackerStatus.UNEXPECTEDLY_UNPINNED));
+
+  /**
+   * What this tracker holds in one status, counted as it changes (O(1), no store or pinset read;
+   * for metrics). Not a census of {@link #statusAll()}:
+   *
+   * <ul>
+   *   <li>{@code pin_queued}, {@code pinning}, {@code unpin_queued}, {@code unpinning}: operations
+   *       in the queues or running. A pin waiting for queue room (the feeder has not taken it yet)
+   *       shows {@code pin_queued} in {@link #status} but is not counted;
+   *   <li>{@code pin_error}, {@code unpin_error}, {@code unexpectedly_unpinned}: CIDs with such an
+   *       unresolved failure in the store, including failures left by an earlier run. A failure
+   *       stays counted while its retry is queued or running, until the retry succeeds or the CID
+   *       is no longer wanted that way.
+   * </ul>
+   *
+   * @throws IllegalArgumentException for a status not in {@link #COUNTED_STATUSES}
+   */
+  public long statusCount(TrackerStatus status) {
+    return switch (status) {
+      case PIN_QUEUED -> core.table.count(Type.PIN, Phase.QUEUED);
+      case PINNING -> core.table.count(Type.PIN, Phase.RUNNING);
+      case UNPIN_QUEUED -> core.table.count(Type.UNPIN, Phase.QUEUED);
+      case UNPINNING -> core.table.count(Type.UNPIN, Phase.RUNNING);
+      case PIN_ERROR -> core.store.failureCount(Failure.Kind.PIN_ERROR);
+      case UNPIN_ERROR -> core.store.failureCount(Failure.Kind.UNPIN_ERROR);
+      case UNEXPECTEDLY_UNPINNED -> core.store.failureCount(Failure.Kind.UNEXPECTEDLY_UNPINNED);
+      default ->
+          throw new IllegalArgumentException(
+              "the tracker does not count " + status.wire() + ": only " + COUNTED_STATUSES);
+    };
+  }
+
+  /** {@link #statusCount} of every status in {@link #COUNTED_STATUSES}; unmodifiable. */
+  public Map<TrackerStatus, Long> statusCounts() {
+    Map<TrackerStatus, Long> out = new EnumMap<>(TrackerStatus.class);
+    COUNTED_STATUSES.forEach(s -> out.put(s, statusCount(s)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The {@code pin/add} and {@code pin/update} calls this tracker made to IPFS since it was created
+   * (pins IPFS already held are not pinned again, so not counted).
+   */
+  public long pinCalls() {
+    return pinner.pinCalls();
+  }
+
+  /** The calls counted by {@link #pinCalls()} that failed; cancelled ones are not failures. */
+  public long pinCallErrors() {
+    return pinner.pinCallErrors();
+  }
+
+  /**
+   * How many pins IPFS listed in the last completed IPFS sync ({@code pin/ls}); empty before the
+   * first one completed.
+   */
+  public OptionalLong ipfsPinCount() {
+    return reconciler.lastListed();
   }
 
   /** True when neither feeder has a pass pending or running (for tests). */

@@ -8,6 +8,7 @@ import io.pincluster.pintracker.internal.PinQueue;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The operations queued or running (at most one per CID), their queues, and the stripe locks that
@@ -16,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Locking: {@link #lock(Cid)} returns the monitor of the CID's stripe (chosen by multihash, so a
  * CIDv0 and its CIDv1 share it). Methods marked "lock held" must be called holding it. Lock order:
  * a stripe, then the store's own locks; never two stripes.
+ *
+ * <p>Counts: the number of ops in the table by type and phase is kept on every change (queue,
+ * {@link #markRunning}, cancel, settle), so {@link #count} is O(1) and never iterates the table.
  */
 final class OpTable {
   private static final int STRIPES = 256;
@@ -25,6 +29,7 @@ final class OpTable {
   private final Object[] stripes = new Object[STRIPES];
   private final ConcurrentHashMap<Cid, Op> ops = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Cid, Op> cancelledRunning = new ConcurrentHashMap<>();
+  private final AtomicLongArray counts = new AtomicLongArray(Type.values().length * 2);
 
   OpTable(int queueCapacity) {
     for (int i = 0; i < STRIPES; i++) {
@@ -64,7 +69,31 @@ final class OpTable {
       ops.remove(op.cid, op);
       return null;
     }
+    counts.incrementAndGet(slot(type, Phase.QUEUED));
     return op;
+  }
+
+  /** Lock held; {@code op} is current and queued. A worker starts running it. */
+  void markRunning(Op op) {
+    op.phase = Phase.RUNNING;
+    counts.decrementAndGet(slot(op.type, Phase.QUEUED));
+    counts.incrementAndGet(slot(op.type, Phase.RUNNING));
+  }
+
+  /** The number of ops of {@code type} in {@code phase} in the table. O(1). */
+  long count(Type type, Phase phase) {
+    return counts.get(slot(type, phase));
+  }
+
+  private static int slot(Type type, Phase phase) {
+    return type.ordinal() * 2 + phase.ordinal();
+  }
+
+  /** Removes {@code op} from the table if it is still there, keeping the counts. */
+  private void remove(Op op) {
+    if (ops.remove(op.cid, op)) {
+      counts.decrementAndGet(slot(op.type, op.phase));
+    }
   }
 
   /**
@@ -72,7 +101,7 @@ final class OpTable {
    * cancels it), and the next op of the CID waits for it to end.
    */
   void cancel(Op op) {
-    ops.remove(op.cid, op);
+    remove(op);
     op.cancelled = true;
     op.settled.complete(null);
     if (op.phase == Phase.RUNNING) {
@@ -87,7 +116,7 @@ final class OpTable {
 
   /** Lock held. {@code op} is done or failed: it leaves the table. */
   void settle(Op op) {
-    ops.remove(op.cid, op);
+    remove(op);
     op.settled.complete(null);
   }
 

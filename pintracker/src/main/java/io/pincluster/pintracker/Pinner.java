@@ -7,10 +7,14 @@ import io.pincluster.core.api.PinMode;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.peer.Multiaddr;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The IPFS side of one pin or unpin operation, as IPFS Cluster does it. Thread-safe. */
+/**
+ * The IPFS side of one pin or unpin operation, as IPFS Cluster does it. Counts the pin calls it
+ * makes ({@code pin/add} and {@code pin/update}) and those that failed. Thread-safe.
+ */
 final class Pinner {
   private static final Logger log = LoggerFactory.getLogger(Pinner.class);
 
@@ -18,6 +22,8 @@ final class Pinner {
   static final int MAX_ORIGINS = 10;
 
   private final IpfsConnector ipfs;
+  private final LongAdder pinCalls = new LongAdder();
+  private final LongAdder pinCallErrors = new LongAdder();
 
   Pinner(IpfsConnector ipfs) {
     this.ipfs = ipfs;
@@ -39,12 +45,31 @@ final class Pinner {
     }
     connectOrigins(pin);
     Cid from = pin.pinUpdate();
-    if (from != null && pin.mode() == PinMode.RECURSIVE && isPinnedRecursively(from)) {
-      ipfs.pinUpdate(from, cid);
-      return PinMode.RECURSIVE;
+    boolean update = from != null && pin.mode() == PinMode.RECURSIVE && isPinnedRecursively(from);
+    pinCalls.increment();
+    try {
+      if (update) {
+        ipfs.pinUpdate(from, cid);
+        return PinMode.RECURSIVE;
+      }
+      ipfs.pin(cid, pin.mode());
+      return pin.mode();
+    } catch (RuntimeException e) {
+      if (!Thread.currentThread().isInterrupted()) {
+        pinCallErrors.increment(); // a cancelled call is not a failure
+      }
+      throw e;
     }
-    ipfs.pin(cid, pin.mode());
-    return pin.mode();
+  }
+
+  /** The {@code pin/add} and {@code pin/update} calls made so far. */
+  long pinCalls() {
+    return pinCalls.sum();
+  }
+
+  /** The calls counted by {@link #pinCalls()} that failed (not those cancelled). */
+  long pinCallErrors() {
+    return pinCallErrors.sum();
   }
 
   /** Unpins {@code cid}; not pinned counts as success. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ final class Reconciler {
   private final Core core;
   private final ReentrantLock ipfsSyncLock = new ReentrantLock();
   private volatile Cid pinCursor; // where the pinset pass resumes (feeder thread only writes)
+  private volatile long lastListed = -1; // pins listed by the last completed IPFS sync
 
   Reconciler(Core core) {
     this.core = core;
@@ -283,6 +285,7 @@ final class Reconciler {
       }
       long missing = markLost(rebuild);
       rebuild.commit();
+      lastListed = listed;
       long resolved = clearResolved(cleared);
       log.info(
           "IPFS sync: {} pins listed, {} found missing, {} errors cleared",
@@ -293,6 +296,12 @@ final class Reconciler {
     } finally {
       ipfsSyncLock.unlock();
     }
+  }
+
+  /** How many pins IPFS listed in the last completed IPFS sync; empty before the first. */
+  OptionalLong lastListed() {
+    long n = lastListed;
+    return n < 0 ? OptionalLong.empty() : OptionalLong.of(n);
   }
 
   private long markLost(TrackerStore.Rebuild rebuild) {

@@ -57,7 +57,7 @@ final class Worker implements Runnable {
       if (!core.table.isCurrent(op) || op.phase != Phase.QUEUED) {
         return; // replaced or cancelled while queued
       }
-      op.phase = Phase.RUNNING;
+      core.table.markRunning(op);
       op.attempts++;
       op.timestamp = core.clock.instant();
       op.runner = Thread.currentThread();

@@ -1,5 +1,6 @@
 package io.pincluster.pintracker;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pincluster.core.CloseableIterator;
@@ -121,8 +122,23 @@ abstract class TrackerTestBase {
     return out;
   }
 
-  /** Waits for the feeders to finish their passes and every queued op to settle. */
+  /**
+   * Waits for the feeders to finish their passes and every queued op to settle; then checks that
+   * the tracker's status counts agree (no op counted, failures counted as the store holds them).
+   */
   void awaitQuiet() {
     eventually().until(() -> tracker.feedersIdle() && tracker.operationCount() == 0);
+    for (TrackerStatus s :
+        List.of(
+            TrackerStatus.PIN_QUEUED,
+            TrackerStatus.PINNING,
+            TrackerStatus.UNPIN_QUEUED,
+            TrackerStatus.UNPINNING)) {
+      assertThat(tracker.statusCount(s)).as(s.wire()).isZero();
+    }
+    for (Failure.Kind k : Failure.Kind.values()) {
+      long stored = failures().stream().filter(f -> f.kind() == k).count();
+      assertThat(tracker.statusCount(k.status())).as(k.status().wire()).isEqualTo(stored);
+    }
   }
 }

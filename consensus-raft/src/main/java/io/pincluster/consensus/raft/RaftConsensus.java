@@ -822,6 +822,30 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     return waiters.applied();
   }
 
+  /** Where this peer's replica stands (see {@link RaftStatus}). Non-blocking; also once closed. */
+  public RaftStatus status() {
+    boolean leader = false;
+    long term = 0;
+    long commit = -1;
+    if (!closed.get()) {
+      try {
+        RaftServer.Division d = division();
+        leader = d.getInfo().isLeader();
+        term = d.getInfo().getCurrentTerm();
+        commit = d.getRaftLog().getLastCommittedIndex();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("no Raft division to read the status of: {}", e.toString());
+      }
+    }
+    return new RaftStatus(
+        leader,
+        term,
+        commit,
+        appliedIndex(),
+        latestSnapshotIndex().orElse(-1L),
+        stateMachine.snapshots().latestWrittenAt());
+  }
+
   @Override
   public PinStateView state() {
     return store;

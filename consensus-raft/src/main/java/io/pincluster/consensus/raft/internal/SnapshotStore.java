@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>A checkpoint is built by RocksDB in {@code snapshot.T_I.tmp} and renamed when complete, so a
  * folder without the suffix is always whole; {@code *.tmp} leftovers are deleted on {@link #init}.
  *
+ * <p>The latest snapshot's time is its folder's modification time, read when the folder is found or
+ * written: when its files were written here (by this peer's checkpoint, or by an install from the
+ * leader).
+ *
  * <p>Thread-safety: the latest snapshot is a volatile value; {@link #taken}, {@link #reload} and
  * {@link #cleanupOldSnapshots} are called by the Raft state-machine thread (or while it is paused).
  */
@@ -39,7 +44,10 @@ public final class SnapshotStore implements StateMachineStorage {
   private static final Pattern NAME = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
 
   private volatile Path smDir;
-  private volatile FileListSnapshotInfo latest;
+  private volatile Latest latest;
+
+  /** The latest snapshot and when its folder was written; one value so both change together. */
+  private record Latest(FileListSnapshotInfo info, Instant writtenAt) {}
 
   /** A snapshot folder and its position. */
   public record Found(TermIndex termIndex, Path dir) {}
@@ -105,13 +113,21 @@ public final class SnapshotStore implements StateMachineStorage {
 
   /** The latest snapshot's folder, if any. */
   public Optional<Found> latestFound() {
-    FileListSnapshotInfo s = latest;
-    return s == null
-        ? Optional.empty()
-        : Optional.of(new Found(s.getTermIndex(), folderFor(s.getTermIndex())));
+    Latest l = latest;
+    if (l == null) {
+      return Optional.empty();
+    }
+    TermIndex ti = l.info().getTermIndex();
+    return Optional.of(new Found(ti, folderFor(ti)));
   }
 
-  private static FileListSnapshotInfo describe(Found f) throws IOException {
+  /** When the latest snapshot's folder was written here, if there is one. Non-blocking. */
+  public Optional<Instant> latestWrittenAt() {
+    Latest l = latest;
+    return l == null ? Optional.empty() : Optional.of(l.writtenAt());
+  }
+
+  private static Latest describe(Found f) throws IOException {
     List<FileInfo> files = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(f.dir())) {
       for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
@@ -120,12 +136,14 @@ public final class SnapshotStore implements StateMachineStorage {
         }
       }
     }
-    return new FileListSnapshotInfo(files, f.termIndex());
+    Instant writtenAt = Files.getLastModifiedTime(f.dir()).toInstant();
+    return new Latest(new FileListSnapshotInfo(files, f.termIndex()), writtenAt);
   }
 
   @Override
   public FileListSnapshotInfo getLatestSnapshot() {
-    return latest;
+    Latest l = latest;
+    return l == null ? null : l.info();
   }
 
   @Override
