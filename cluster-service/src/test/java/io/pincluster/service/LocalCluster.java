@@ -255,12 +255,25 @@ public final class LocalCluster implements AutoCloseable {
     Peerstore.write(folder.resolveFile("peerstore"), peerstore);
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+      new java.util.concurrent.atomic.AtomicInteger(
+          20_000 + new java.util.Random().nextInt(5_000) * 2);
+
+  /**
+   * A port that is free now, taken from 20000–31999: below Linux's ephemeral range (32768+), so an
+   * outgoing connection of another test cannot take it before the peer binds it; handed out in
+   * sequence from a random start so parallel test JVMs rarely meet.
+   */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int tries = 0; tries < 1000; tries++) {
+      int port = 20_000 + Math.floorMod(NEXT_PORT.getAndIncrement() - 20_000, 12_000);
+      try (ServerSocket s = new ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException e) {
+        // taken: try the next one
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in 20000-31999"));
   }
 
   @Override
