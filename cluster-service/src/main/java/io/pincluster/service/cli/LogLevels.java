@@ -107,6 +107,13 @@ final class LogLevels {
       if (it.next() instanceof OutputStreamAppender<ILoggingEvent> out) {
         JsonEncoder json = new JsonEncoder();
         json.setContext(ctx);
+        // {"timestamp","level","threadName","loggerName","mdc","formattedMessage","throwable"}
+        json.setWithFormattedMessage(true);
+        json.setWithMessage(false);
+        json.setWithArguments(false);
+        json.setWithContext(false);
+        json.setWithSequenceNumber(false);
+        json.setWithNanoseconds(false);
         json.start();
         out.stop();
         out.setEncoder(json);

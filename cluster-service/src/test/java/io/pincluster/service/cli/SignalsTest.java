@@ -68,7 +68,7 @@ class SignalsTest {
       assertThat(init.exitValue()).as(Files.readString(dir.resolve("init.log"))).isZero();
 
       Path log = dir.resolve("daemon.log");
-      Process daemon = cli(env, log, "daemon");
+      Process daemon = cli(env, log, "--log-format", "json", "-l", "info,raft:warn", "daemon");
       try {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health =
@@ -92,6 +92,11 @@ class SignalsTest {
         assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(log);
         assertThat(daemon.exitValue()).as(out).isZero();
+        // --log-format json: every log line is one JSON object
+        assertThat(out.lines().filter(l -> l.contains("shutting down")))
+            .isNotEmpty()
+            .allMatch(l -> l.startsWith("{") && l.contains("\"level\":\"INFO\""))
+            .anyMatch(l -> l.contains("\"formattedMessage\":\"SIGTERM: shutting down"));
         assertThat(out)
             .contains("SIGTERM: shutting down")
             .contains("hand over leadership")
