@@ -59,7 +59,7 @@ public final class DiskInformer implements Informer {
 
   @Override
   public Metric metric() {
-    long expire = UnixNanos.of(clock.instant().plus(config.metricTtl()));
+    long expire = Metric.unixNanos(clock.instant().plus(config.metricTtl()));
     RepoStat stat;
     try {
       stat = ipfs.repoStat();

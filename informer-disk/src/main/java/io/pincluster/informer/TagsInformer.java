@@ -43,7 +43,7 @@ public final class TagsInformer {
 
   /** One valid metric per tag, in tag name order; empty with no tags. */
   public List<Metric> metrics() {
-    long expire = UnixNanos.of(clock.instant().plus(ttl));
+    long expire = Metric.unixNanos(clock.instant().plus(ttl));
     return tags.entrySet().stream()
         .map(e -> new Metric(PREFIX + e.getKey(), self, e.getValue(), expire, true, 0, true, 0))
         .toList();

@@ -42,7 +42,7 @@ class DiskInformerTest {
     assertThat(m)
         .isEqualTo(
             new Metric(
-                "freespace", SELF, "6000", UnixNanos.of(T0.plus(TTL)), true, 6_000, false, 0));
+                "freespace", SELF, "6000", Metric.unixNanos(T0.plus(TTL)), true, 6_000, false, 0));
   }
 
   @Test

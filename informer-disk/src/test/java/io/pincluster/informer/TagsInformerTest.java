@@ -26,7 +26,7 @@ class TagsInformerTest {
             clock);
     clock.advance(Duration.ofSeconds(5));
 
-    long expire = UnixNanos.of(T0.plusSeconds(25));
+    long expire = Metric.unixNanos(T0.plusSeconds(25));
     assertThat(tags.ttl()).isEqualTo(Duration.ofSeconds(20));
     assertThat(tags.metrics())
         .containsExactly(

@@ -183,7 +183,7 @@ public final class MetricsMonitor implements PeerMonitor {
       return;
     }
     Instant now = clock.instant();
-    long nanos = UnixNanos.of(now);
+    long nanos = Metric.unixNanos(now);
     Metric stamped =
         new Metric(
             metric.name(),
@@ -209,7 +209,7 @@ public final class MetricsMonitor implements PeerMonitor {
 
   @Override
   public List<Metric> latestMetrics(String name) {
-    long now = UnixNanos.of(clock.instant());
+    long now = Metric.unixNanos(clock.instant());
     List<Metric> out = new ArrayList<>();
     synchronized (this) {
       windows.forEach(
@@ -243,7 +243,7 @@ public final class MetricsMonitor implements PeerMonitor {
 
   @Override
   public boolean isHealthy(PeerId peer) {
-    long now = UnixNanos.of(clock.instant());
+    long now = Metric.unixNanos(clock.instant());
     synchronized (this) {
       ArrayDeque<Metric> window = windows.get(new Key(PING, peer));
       Metric latest = window == null ? null : window.peekLast();
@@ -279,7 +279,7 @@ public final class MetricsMonitor implements PeerMonitor {
   void check() {
     Set<PeerId> current = Set.copyOf(members.get());
     Instant now = clock.instant();
-    long nanos = UnixNanos.of(now);
+    long nanos = Metric.unixNanos(now);
     List<Alert> raised = new ArrayList<>();
     synchronized (this) {
       windows.keySet().removeIf(k -> !current.contains(k.peer()));
@@ -299,7 +299,8 @@ public final class MetricsMonitor implements PeerMonitor {
         for (PeerId peer : new TreeSet<>(current)) {
           Key key = new Key(PING, peer);
           if (!windows.containsKey(key) && alerted.add(key)) {
-            Metric never = new Metric(PING, peer, "", UnixNanos.of(gaveUpAt), false, 0, false, 0);
+            Metric never =
+                new Metric(PING, peer, "", Metric.unixNanos(gaveUpAt), false, 0, false, 0);
             raised.add(Alert.of(never, now));
           }
         }

@@ -95,6 +95,6 @@ public final class PingInformer implements Informer {
     String value = Json.toText(new PingValue(peerName, id.id(), id.addresses()));
     Instant now = clock.instant();
     return new Metric(
-        MetricsMonitor.PING, self, value, UnixNanos.of(now.plus(ttl())), true, 0, false, 0);
+        MetricsMonitor.PING, self, value, Metric.unixNanos(now.plus(ttl())), true, 0, false, 0);
   }
 }

@@ -53,7 +53,7 @@ class MetricPublisherTest {
   }
 
   private Metric metric(String name, String value, boolean valid) {
-    return new Metric(name, SELF, value, UnixNanos.of(T0.plus(TTL)), valid, 5, false, 0);
+    return new Metric(name, SELF, value, Metric.unixNanos(T0.plus(TTL)), valid, 5, false, 0);
   }
 
   private static Source source(String name, List<Metric> reading) {

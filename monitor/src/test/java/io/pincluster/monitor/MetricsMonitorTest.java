@@ -40,7 +40,7 @@ class MetricsMonitorTest {
   /** A valid metric sent now, living {@code ttl}. */
   private Metric metric(String name, PeerId peer, String value, Duration ttl) {
     return new Metric(
-        name, peer, value, UnixNanos.of(clock.instant().plus(ttl)), true, 1, false, 0);
+        name, peer, value, Metric.unixNanos(clock.instant().plus(ttl)), true, 1, false, 0);
   }
 
   private Metric ping(PeerId peer) {
@@ -69,7 +69,7 @@ class MetricsMonitorTest {
     monitor.accept(ping(A));
     assertThat(monitor.latestMetrics("ping"))
         .singleElement()
-        .satisfies(m -> assertThat(m.receivedAt()).isEqualTo(UnixNanos.of(T0)));
+        .satisfies(m -> assertThat(m.receivedAt()).isEqualTo(Metric.unixNanos(T0)));
   }
 
   @Test
@@ -77,7 +77,7 @@ class MetricsMonitorTest {
     monitor.accept(metric("freespace", A, "old", Duration.ofSeconds(10)));
     monitor.accept(metric("freespace", B, "fresh", Duration.ofSeconds(60)));
     monitor.accept(
-        new Metric("reposize", A, "1", UnixNanos.of(T0) + 1_000_000_000L, false, 0, false, 0));
+        new Metric("reposize", A, "1", Metric.unixNanos(T0) + 1_000_000_000L, false, 0, false, 0));
 
     clock.advance(Duration.ofSeconds(11));
 
@@ -120,7 +120,7 @@ class MetricsMonitorTest {
               assertThat(a.name()).isEqualTo("ping");
               assertThat(a.peer()).isEqualTo(A);
               assertThat(a.triggeredAt()).isEqualTo(T0.plusSeconds(31));
-              assertThat(a.expire()).isEqualTo(UnixNanos.of(T0.plus(PING_TTL)));
+              assertThat(a.expire()).isEqualTo(Metric.unixNanos(T0.plus(PING_TTL)));
             });
 
     monitor.accept(ping(A));
@@ -172,7 +172,7 @@ class MetricsMonitorTest {
               assertThat(a.peer()).isEqualTo(B);
               assertThat(a.valid()).isFalse();
               assertThat(a.value()).isEmpty();
-              assertThat(a.expire()).isEqualTo(UnixNanos.of(T0.plus(PING_TTL)));
+              assertThat(a.expire()).isEqualTo(Metric.unixNanos(T0.plus(PING_TTL)));
             });
 
     monitor.accept(ping(B));

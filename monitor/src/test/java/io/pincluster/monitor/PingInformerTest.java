@@ -39,7 +39,7 @@ class PingInformerTest {
     assertThat(m.peer()).isEqualTo(SELF);
     assertThat(m.valid()).isTrue();
     assertThat(m.partitionable()).isFalse();
-    assertThat(m.expire()).isEqualTo(UnixNanos.of(T0.plusSeconds(30)));
+    assertThat(m.expire()).isEqualTo(Metric.unixNanos(T0.plusSeconds(30)));
     JsonNode value = Json.mapper().readTree(m.value().getBytes(StandardCharsets.UTF_8));
     assertThat(value.get("peer_name").asText()).isEqualTo("alpha");
     assertThat(value.get("ipfs_id").asText()).isEqualTo("12D3KooWipfs");

@@ -20,6 +20,19 @@ public record Metric(
     boolean partitionable,
     long receivedAt) {
 
+  /**
+   * {@code instant} in the Unix nanoseconds that {@link #expire()} and {@link #receivedAt()} use
+   * (saturating: far-future instants give Long.MAX_VALUE).
+   */
+  public static long unixNanos(java.time.Instant instant) {
+    try {
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+    } catch (ArithmeticException e) {
+      return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
   /** True when {@code nowNanos} (Unix nanoseconds) is past {@link #expire()}. */
   public boolean expiredAt(long nowNanos) {
     return nowNanos > expire;

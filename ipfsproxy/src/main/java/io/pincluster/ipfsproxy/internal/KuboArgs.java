@@ -3,21 +3,12 @@ package io.pincluster.ipfsproxy.internal;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.cid.Cid;
-import io.pincluster.core.config.GoDuration;
-import io.pincluster.core.peer.Multiaddr;
-import io.pincluster.core.peer.PeerId;
 import io.pincluster.http.HttpException;
 import io.pincluster.http.Request;
-import java.time.Duration;
-import java.time.Instant;
+import io.pincluster.restapi.PinQuery;
 import java.time.InstantSource;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Reads the query of a Kubo RPC call: {@code arg} values, booleans as go-ipfs-cmds parses them,
@@ -26,7 +17,6 @@ import java.util.TreeMap;
  * HttpException}.
  */
 public final class KuboArgs {
-  private static final String META_PREFIX = "meta-";
 
   /** The path parameter of {@code /api/v0/pin/add/<arg…>}. */
   static final String PATH_ARG = "arg";
@@ -129,26 +119,17 @@ public final class KuboArgs {
    * {@code clock}.
    */
   public static PinOptions pinOptions(Request req, PinMode mode, InstantSource clock) {
-    int min;
-    int max;
-    Optional<String> replication = nonEmpty(req, "replication");
-    if (replication.isPresent()) {
-      min = integer("replication", replication.get());
-      max = min;
-    } else {
-      min = nonEmpty(req, "replication-min").map(v -> integer("replication-min", v)).orElse(0);
-      max = nonEmpty(req, "replication-max").map(v -> integer("replication-max", v)).orElse(0);
-    }
+    PinOptions o = PinQuery.options(req, clock);
     return new PinOptions(
-        min,
-        max,
-        req.queryParam("name", ""),
+        o.replicationFactorMin(),
+        o.replicationFactorMax(),
+        o.name(),
         mode,
-        userAllocations(req),
-        expireAt(req, clock),
-        metadata(req),
+        o.userAllocations(),
+        o.expireAt(),
+        o.metadata(),
         null,
-        origins(req));
+        o.origins());
   }
 
   /**
@@ -183,84 +164,5 @@ public final class KuboArgs {
 
   private static Optional<String> nonEmpty(Request req, String name) {
     return req.queryParam(name).filter(v -> !v.isEmpty());
-  }
-
-  private static int integer(String name, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw invalid(name, "\"" + value + "\" is not an integer");
-    }
-  }
-
-  private static HttpException invalid(String name, String why) {
-    return KuboError.badArgument("parameter " + name + " invalid: " + why);
-  }
-
-  private static List<PeerId> userAllocations(Request req) {
-    List<PeerId> out = new ArrayList<>();
-    for (String id :
-        nonEmpty(req, "user-allocations").map(v -> v.split(",")).orElse(new String[0])) {
-      try {
-        out.add(PeerId.parse(id.trim()));
-      } catch (IllegalArgumentException e) {
-        throw invalid("user-allocations", e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  private static Instant expireAt(Request req, InstantSource clock) {
-    Optional<String> at = nonEmpty(req, "expire-at");
-    if (at.isPresent()) {
-      try {
-        return OffsetDateTime.parse(at.get()).toInstant();
-      } catch (DateTimeParseException e) {
-        throw invalid("expire-at", "\"" + at.get() + "\" is not an RFC 3339 time");
-      }
-    }
-    Optional<String> in = nonEmpty(req, "expire-in");
-    if (in.isEmpty()) {
-      return null;
-    }
-    Duration d;
-    try {
-      d = GoDuration.parse(in.get());
-    } catch (IllegalArgumentException e) {
-      throw invalid("expire-in", e.getMessage());
-    }
-    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw invalid("expire-in", in.get() + " is shorter than 1s");
-    }
-    return clock.instant().plus(d);
-  }
-
-  private static Map<String, String> metadata(Request req) {
-    Map<String, String> out = new TreeMap<>();
-    req.query()
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith(META_PREFIX) && k.length() > META_PREFIX.length() && !v.isEmpty()) {
-                out.put(k.substring(META_PREFIX.length()), v.get(0));
-              }
-            });
-    return out;
-  }
-
-  private static List<Multiaddr> origins(Request req) {
-    List<Multiaddr> out = new ArrayList<>();
-    for (String text : nonEmpty(req, "origins").map(v -> v.split(",")).orElse(new String[0])) {
-      Multiaddr m;
-      try {
-        m = Multiaddr.parse(text.trim());
-      } catch (IllegalArgumentException e) {
-        throw invalid("origins", e.getMessage());
-      }
-      if (m.peerId().isEmpty()) {
-        throw invalid("origins", "multiaddress " + m + " does not contain a peer ID");
-      }
-      out.add(m);
-    }
-    return out;
   }
 }

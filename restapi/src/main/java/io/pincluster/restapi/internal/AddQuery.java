@@ -4,6 +4,7 @@ import io.pincluster.core.api.AddOptions;
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.http.HttpException;
 import io.pincluster.http.Request;
+import io.pincluster.restapi.PinQuery;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -10,6 +10,7 @@ import io.pincluster.core.cid.Cid;
 import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
+import io.pincluster.restapi.PinQuery;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

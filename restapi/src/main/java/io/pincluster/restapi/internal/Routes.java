@@ -16,6 +16,7 @@ import io.pincluster.http.HttpException;
 import io.pincluster.http.Request;
 import io.pincluster.http.Response;
 import io.pincluster.http.Router;
+import io.pincluster.restapi.PinQuery;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;

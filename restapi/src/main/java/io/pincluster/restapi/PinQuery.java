@@ -1,4 +1,4 @@
-package io.pincluster.restapi.internal;
+package io.pincluster.restapi;
 
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.PinOptions;
