@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The full benchmark run (issue 8); writes docs/benchmarks.md.
+#
+#   bench/run.sh [figure…] [--key=value…]
+#
+# Figures: floor (bare Ratis: 1, 100 and 1000 pins per entry), 1 (REST, one pin per request),
+# 2 (bulk NDJSON + offline state import), 6 (kill -9 the leader under load; with floor, also the
+# bare-Ratis failover). Default: all. Options are BenchMain's (bench/src/main/java/io/pincluster/
+# bench/BenchOptions.java): --pins, --clients, --bulk-pins, --bulk-batch, --import-pins,
+# --floor-pins, --floor-batched-pins, --reps, --failover-reps, --failover-writers, --work,
+# --report (default docs/benchmarks.md, which keeps the text outside its bench markers;
+# --report=none to skip). The default sizes (figure 3 at 1M pins) take about 20 minutes on 2 CPUs.
+# Example: bench/run.sh 1 --clients=64 --reps=5
+# Needs the distribution (mvn -o -q package -DskipTests) and the installed modules in ~/.m2.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+DIST="${PINCLUSTER_DIST:-$REPO/dist/pincluster}"
+WORK="${PINCLUSTER_BENCH_WORK:-${TMPDIR:-/tmp}/pincluster-bench}"
+M2="${MAVEN_REPO:-$HOME/.m2/repository}"
+say() { echo "bench/run.sh: $*" >&2; }
+
+[ -x "$DIST/bin/cluster-service" ] || { say "no distribution at $DIST: run 'mvn -o -q package -DskipTests'"; exit 1; }
+(cd "$REPO" && mvn -o -q -B -f bench/pom.xml package -DskipTests) >&2
+
+figures=(); opts=(); report="$REPO/docs/benchmarks.md"
+for a in "$@"; do
+  case "$a" in
+    --report=none) report="" ;;
+    --report=*) report="${a#--report=}" ;;
+    --*) opts+=("$a") ;;
+    *) figures+=("$a") ;;
+  esac
+done
+
+# Free disk: the cluster's Raft logs and RocksDB take about 1 KB per pin per peer.
+free_kb=$(df -Pk "$(dirname "$WORK")" | awk 'NR==2 {print $4}')
+say "free disk under $(dirname "$WORK"): $((free_kb / 1024 / 1024)) GiB"
+if [ "$free_kb" -lt $((5 * 1024 * 1024)) ]; then
+  say "less than 5 GiB free: refusing to run"; exit 1
+fi
+
+rm -rf "$WORK"; mkdir -p "$WORK"
+CP="$REPO/bench/target/bench-0.1.0-SNAPSHOT.jar:$M2/io/pincluster/cluster-testing/0.1.0-SNAPSHOT/cluster-testing-0.1.0-SNAPSHOT.jar:$DIST/lib/*"
+args=("--dist=$DIST" "--work=$WORK" "--command=bench/run.sh $*")
+[ ${#figures[@]} -gt 0 ] && args+=("--figures=$(IFS=,; echo "${figures[*]}")")
+[ -n "$report" ] && args+=("--report=$report")
+say "machine: $(nproc) CPUs; $(free -g | awk '/Mem:/ {print $2 " GiB RAM"}'); $(java -version 2>&1 | head -1)"
+exec java -Xmx2g -XX:+UseParallelGC -Dlogback.configurationFile="$DIST/etc/logback.xml" \
+  -cp "$CP" io.pincluster.bench.BenchMain "${args[@]}" "${opts[@]}"

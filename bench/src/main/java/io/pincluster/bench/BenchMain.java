@@ -1,0 +1,247 @@
+package io.pincluster.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmark harness (issue 8): {@code java -cp … io.pincluster.bench.BenchMain --key=value…}.
+ * Runs the chosen figures, prints one table row per case as it goes, and writes the Markdown report
+ * when {@code --report=FILE} is given. Exit 0 when every run succeeded, 2 on bad arguments, 1 when
+ * a run failed.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions o;
+    try {
+      o = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      run(o);
+    } catch (RuntimeException e) {
+      System.err.println("bench: failed: " + e.getMessage());
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  /** Runs {@code o}'s figures; the report is also written when {@code o.report()} is set. */
+  public static Report run(BenchOptions o) throws IOException, InterruptedException {
+    Report report = new Report();
+    System.out.println("bench: " + Machine.describe());
+    System.out.println(Report.header());
+    if (o.figures().contains("floor")) {
+      floor(o, report);
+    }
+    if (o.figures().contains("1") || o.figures().contains("2") || o.figures().contains("6")) {
+      try (LocalCluster cluster =
+          new LocalCluster(o.dist(), o.work().resolve("cluster"), o.classpath(), o.peerJavaOpts())
+              .start(Duration.ofMinutes(3))) {
+        if (o.figures().contains("1")) {
+          figure1(o, cluster, report);
+        }
+        if (o.figures().contains("2")) {
+          bulk(o, cluster, report);
+        }
+        if (o.figures().contains("6")) {
+          failover(o, cluster, report);
+        }
+      }
+    }
+    if (o.figures().contains("2")) {
+      stateImport(o, report);
+    }
+    if (o.figures().contains("3")) {
+      largeState(o, report);
+    }
+    if (o.report() != null) {
+      report.write(o.report(), o.command(), Preamble.TEXT);
+      System.out.println("bench: wrote " + o.report());
+    }
+    return report;
+  }
+
+  static void floor(BenchOptions o, Report report) throws IOException, InterruptedException {
+    try (RatisFloor floor = new RatisFloor(o.work().resolve("floor"))) {
+      floor.awaitLeader();
+      floor.run(Math.min(o.floorPins(), 1000), 1, 64); // warm-up
+      int[][] cases = {
+        {1, o.floorPins(), 64}, {100, o.floorBatchedPins(), 16}, {1000, o.floorBatchedPins(), 4}
+      };
+      for (int[] c : cases) {
+        List<RunResult> runs = new ArrayList<>();
+        for (int r = 0; r < o.reps(); r++) {
+          runs.add(floor.run(c[1], c[0], c[2]));
+        }
+        report.add(
+            "floor",
+            "bare Ratis, " + c[0] + " pin/entry, " + c[2] + " entries in flight",
+            runs,
+            "–");
+      }
+      if (o.figures().contains("6")) {
+        double[] ms = new double[o.failoverReps()];
+        for (int r = 0; r < ms.length; r++) {
+          ms[r] = floor.failoverOnce(o.failoverWriters());
+        }
+        report.addDurations(
+            "6",
+            "bare Ratis: close the leader under " + o.failoverWriters() + " writers → next commit",
+            ms,
+            "(reference)");
+      }
+    }
+  }
+
+  static void failover(BenchOptions o, LocalCluster cluster, Report report)
+      throws InterruptedException {
+    double[] ms = new double[o.failoverReps()];
+    for (int r = 0; r < ms.length; r++) {
+      ms[r] = failoverOnce(cluster, o.failoverWriters());
+    }
+    report.addDurations(
+        "6",
+        "kill -9 the leader under " + o.failoverWriters() + " REST writers → next committed write",
+        ms,
+        "≤3,000 ms median");
+  }
+
+  private static double failoverOnce(LocalCluster cluster, int writers)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    int leader;
+    while ((leader = cluster.leader()) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no peer reports pincluster_raft_leader 1");
+      }
+      Thread.sleep(50);
+    }
+    int target = (leader + 1) % LocalCluster.PEERS;
+    RestLoad load = new RestLoad();
+    CidSource cids = CidSource.fresh();
+    String url = cluster.restUrl(target);
+    FailoverProbe probe =
+        new FailoverProbe(writers, () -> load.pinOnce(url, cids.next()), "bench-failover-");
+    double ms;
+    try {
+      probe.awaitSuccesses(20, deadline);
+      probe.markKill();
+      cluster.kill9(leader);
+      ms = probe.awaitFirstAfterKill(System.nanoTime() + Duration.ofSeconds(60).toNanos());
+    } finally {
+      probe.close();
+    }
+    cluster.restart(leader, Duration.ofMinutes(2));
+    cluster.awaitWritable(leader, System.nanoTime() + Duration.ofMinutes(2).toNanos());
+    return ms;
+  }
+
+  static void figure1(BenchOptions o, LocalCluster cluster, Report report)
+      throws InterruptedException {
+    RestLoad load = new RestLoad();
+    load.pinOneByOne(cluster.restUrls(), 16, Math.min(o.pins(), 500), CidSource.fresh()); // warm-up
+    for (int c : o.clients()) {
+      List<RunResult> runs = new ArrayList<>();
+      for (int r = 0; r < o.reps(); r++) {
+        runs.add(load.pinOneByOne(cluster.restUrls(), c, o.pins(), CidSource.fresh()));
+      }
+      String goal =
+          c == 64
+              ? "≥5,000 pins/s; ≥5× floor 1 pin/entry"
+              : c == 1 ? "p50 ≤15 ms, p99 ≤60 ms" : "–";
+      report.add("1", "REST POST /pins/{cid}, " + c + " clients", runs, goal);
+    }
+  }
+
+  static void bulk(BenchOptions o, LocalCluster cluster, Report report)
+      throws InterruptedException {
+    RestLoad load = new RestLoad();
+    List<RunResult> runs = new ArrayList<>();
+    for (int r = 0; r < o.reps(); r++) {
+      runs.add(load.pinBulk(cluster.restUrl(0), o.bulkPins(), o.bulkBatch(), CidSource.fresh()));
+    }
+    report.add(
+        "2",
+        "bulk POST /pins NDJSON, " + o.bulkBatch() + " lines/request",
+        runs,
+        "≥30,000 pins/s; ≥0.6× floor 1000 pins/entry");
+  }
+
+  static void largeState(BenchOptions o, Report report) throws IOException, InterruptedException {
+    Path work = o.work().resolve("large");
+    StateImportRun imp = new StateImportRun(o.dist(), work);
+    Path file = imp.writeFile(o.largePins());
+    int n = o.largePins();
+    double[] restart = new double[o.reps()];
+    double[] disk = new double[o.reps()];
+    List<RunResult> alloc = new ArrayList<>();
+    List<RunResult> local = new ArrayList<>();
+    double[] allocHeap = new double[o.reps()];
+    double[] localHeap = new double[o.reps()];
+    double[] heapBase = new double[o.reps()];
+    try (LargeStateRun run = new LargeStateRun(o.dist(), work, o.classpath())) {
+      run.prepare(file);
+      for (int r = 0; r < o.reps(); r++) {
+        restart[r] = run.startToServing();
+        LargeStateRun.Streamed a = run.stream("/allocations");
+        LargeStateRun.Streamed l = run.stream("/pins?local=true");
+        if (a.run().items() != n || l.run().items() != n) {
+          throw new IllegalStateException(
+              "streamed "
+                  + a.run().items()
+                  + " allocations and "
+                  + l.run().items()
+                  + " local statuses, expected "
+                  + n);
+        }
+        alloc.add(a.run());
+        local.add(l.run());
+        allocHeap[r] = a.heapGrowthBytes() / 1048576.0;
+        localHeap[r] = l.heapGrowthBytes() / 1048576.0;
+        heapBase[r] = a.heapBeforeBytes() / 1048576.0;
+        run.stopDaemon();
+        disk[r] = run.diskBytes() / 1048576.0;
+      }
+    }
+    String one = " (one imported peer)";
+    report.add("3", "stream GET /allocations (pin ls)" + one, alloc, "≥200,000 pins/s");
+    report.add("3", "stream GET /pins?local=true (status --local)" + one, local, "≥200,000 pins/s");
+    report.addValues(
+        "3", "heap growth while streaming /allocations, " + n + " pins", allocHeap, "MB", "≤64 MB");
+    report.addValues(
+        "3",
+        "heap growth while streaming /pins?local=true, " + n + " pins",
+        localHeap,
+        "MB",
+        "≤64 MB");
+    report.addValues(
+        "4",
+        "heap in use before streaming, " + n + " pins (jcmd GC.heap_info)",
+        heapBase,
+        "MB",
+        "independent of size; ≤512 MB at 10M");
+    report.addValues("4", "disk of the peer folder, " + n + " pins (after stop)", disk, "MB", "–");
+    report.addDurations(
+        "5", "restart to serving /allocations, " + n + " pins" + one, restart, "≤30,000 ms at 10M");
+  }
+
+  static void stateImport(BenchOptions o, Report report) throws IOException {
+    StateImportRun imp = new StateImportRun(o.dist(), o.work().resolve("import"));
+    Path file = imp.writeFile(o.importPins());
+    List<RunResult> runs = new ArrayList<>();
+    for (int r = 0; r < o.reps(); r++) {
+      runs.add(imp.importOnce(file, o.importPins(), r));
+    }
+    report.add(
+        "2", "offline state import (whole command, JVM start included)", runs, "≥200,000 pins/s");
+  }
+}

@@ -1,0 +1,152 @@
+package io.pincluster.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to run and how big, from {@code --key=value} arguments. Validated on construction; a bad
+ * value is an {@link IllegalArgumentException} naming the option.
+ */
+record BenchOptions(
+    Set<String> figures,
+    List<Integer> clients,
+    int pins,
+    int bulkPins,
+    int bulkBatch,
+    int importPins,
+    int floorPins,
+    int floorBatchedPins,
+    int reps,
+    int failoverReps,
+    int failoverWriters,
+    int largePins,
+    Path dist,
+    Path work,
+    Path report,
+    String command,
+    String classpath,
+    String peerJavaOpts) {
+  static final Set<String> KNOWN = Set.of("floor", "1", "2", "6", "3");
+
+  BenchOptions {
+    for (String f : figures) {
+      if (!KNOWN.contains(f)) {
+        throw new IllegalArgumentException(
+            "--figures: unknown figure '" + f + "' (known: " + KNOWN + ")");
+      }
+    }
+    positive("--pins", pins);
+    positive("--bulk-pins", bulkPins);
+    positive("--bulk-batch", bulkBatch);
+    positive("--import-pins", importPins);
+    positive("--floor-pins", floorPins);
+    positive("--floor-batched-pins", floorBatchedPins);
+    positive("--reps", reps);
+    positive("--failover-reps", failoverReps);
+    positive("--failover-writers", failoverWriters);
+    positive("--large-pins", largePins);
+    for (int c : clients) {
+      positive("--clients", c);
+      if (c > pins) {
+        throw new IllegalArgumentException("--clients " + c + " is more than --pins " + pins);
+      }
+    }
+    if (floorBatchedPins < 1000) {
+      throw new IllegalArgumentException(
+          "--floor-batched-pins must be >= 1000 (one 1000-pin entry): " + floorBatchedPins);
+    }
+  }
+
+  private static void positive(String name, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0: " + v);
+    }
+  }
+
+  static BenchOptions parse(String[] args) {
+    Set<String> figures = new LinkedHashSet<>(List.of("floor", "1", "2", "6", "3"));
+    List<Integer> clients = List.of(1, 16, 64, 256);
+    int pins = 5000;
+    int bulkPins = 100_000;
+    int bulkBatch = 10_000;
+    int importPins = 200_000;
+    int floorPins = 5000;
+    int floorBatched = 200_000;
+    int reps = 3;
+    int failoverReps = 5;
+    int failoverWriters = 8;
+    int largePins = 1_000_000;
+    Path dist = Path.of(System.getProperty("pincluster.dist", "dist/pincluster"));
+    Path work = Path.of(System.getProperty("java.io.tmpdir"), "pincluster-bench");
+    Path report = null;
+    String command = "java io.pincluster.bench.BenchMain " + String.join(" ", args);
+    String classpath = System.getProperty("java.class.path");
+    String peerJavaOpts = "-Xmx1g -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (!a.startsWith("--") || eq < 0) {
+        throw new IllegalArgumentException("arguments are --key=value: '" + a + "'");
+      }
+      String k = a.substring(0, eq);
+      String v = a.substring(eq + 1);
+      switch (k) {
+        case "--figures" -> figures = new LinkedHashSet<>(List.of(v.split(",")));
+        case "--clients" -> clients = ints(k, v);
+        case "--pins" -> pins = parseInt(k, v);
+        case "--bulk-pins" -> bulkPins = parseInt(k, v);
+        case "--bulk-batch" -> bulkBatch = parseInt(k, v);
+        case "--import-pins" -> importPins = parseInt(k, v);
+        case "--floor-pins" -> floorPins = parseInt(k, v);
+        case "--floor-batched-pins" -> floorBatched = parseInt(k, v);
+        case "--reps" -> reps = parseInt(k, v);
+        case "--failover-reps" -> failoverReps = parseInt(k, v);
+        case "--failover-writers" -> failoverWriters = parseInt(k, v);
+        case "--large-pins" -> largePins = parseInt(k, v);
+        case "--dist" -> dist = Path.of(v);
+        case "--work" -> work = Path.of(v);
+        case "--report" -> report = Path.of(v);
+        case "--command" -> command = v;
+        case "--peer-java-opts" -> peerJavaOpts = v;
+        default -> throw new IllegalArgumentException("unknown option " + k);
+      }
+    }
+    return new BenchOptions(
+        figures,
+        clients,
+        pins,
+        bulkPins,
+        bulkBatch,
+        importPins,
+        floorPins,
+        floorBatched,
+        reps,
+        failoverReps,
+        failoverWriters,
+        largePins,
+        dist,
+        work,
+        report,
+        command,
+        classpath,
+        peerJavaOpts);
+  }
+
+  private static int parseInt(String k, String v) {
+    try {
+      return Integer.parseInt(v.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(k + " is not a number: '" + v + "'");
+    }
+  }
+
+  private static List<Integer> ints(String k, String v) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : v.split(",")) {
+      out.add(parseInt(k, s.trim()));
+    }
+    return out;
+  }
+}

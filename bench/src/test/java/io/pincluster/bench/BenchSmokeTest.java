@@ -1,0 +1,85 @@
+package io.pincluster.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole harness at tiny sizes so it cannot rot: real peer and fake-Kubo processes, the
+ * bare-Ratis floor, a leader kill and restart, the report. No timing assertions: only that every
+ * case ran and was written.
+ */
+class BenchSmokeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void everyFigureRunsAtTinySizesAndIsReported() throws Exception {
+    Path report = tmp.resolve("benchmarks.md");
+    BenchOptions o =
+        BenchOptions.parse(
+            new String[] {
+              "--figures=floor,1,2,6,3",
+              "--clients=1,4",
+              "--pins=20",
+              "--bulk-pins=300",
+              "--bulk-batch=100",
+              "--import-pins=200",
+              "--floor-pins=50",
+              "--floor-batched-pins=1000",
+              "--reps=1",
+              "--failover-reps=1",
+              "--failover-writers=2",
+              "--large-pins=300",
+              "--work=" + tmp.resolve("work"),
+              "--report=" + report,
+              "--command=smoke"
+            });
+
+    Report r = BenchMain.run(o);
+
+    assertThat(r.rows())
+        .extracting(Report.Row::figure)
+        .containsExactly(
+            "floor", "floor", "floor", "6", "1", "1", "2", "6", "2", "3", "3", "3", "3", "4", "4",
+            "5");
+    assertThat(r.rows())
+        .filteredOn(row -> !row.unit().equals("MB"))
+        .allSatisfy(row -> assertThat(row.rate().median()).isPositive());
+    String md = Files.readString(report);
+    assertThat(md)
+        .contains("- command: `smoke`")
+        .contains("CPUs (nproc)")
+        .contains("bare Ratis, 1000 pin/entry")
+        .contains("REST POST /pins/{cid}, 4 clients (20 pins ×1)")
+        .contains("offline state import")
+        .contains("kill -9 the leader under 2 REST writers")
+        .contains("stream GET /allocations (pin ls) (one imported peer) (300 pins ×1)");
+  }
+
+  @Test
+  void badOptionsNameTheProblem() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--figures=9"}))
+        .hasMessageContaining("unknown figure '9'");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--pins=x"}))
+        .hasMessageContaining("--pins is not a number: 'x'");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--pins=4", "--clients=8"}))
+        .hasMessageContaining("--clients 8 is more than --pins 4");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pins"}))
+        .hasMessageContaining("arguments are --key=value");
+  }
+
+  @Test
+  void percentilesByNearestRank() {
+    long[] s = {5, 1, 4, 2, 3, 6, 7, 8, 9, 10};
+    assertThat(Percentiles.of(s, 0.5)).isEqualTo(5);
+    assertThat(Percentiles.of(s, 0.99)).isEqualTo(10);
+    assertThat(Percentiles.of(s, 0.1)).isEqualTo(1);
+    assertThat(Percentiles.Spread.of(new double[] {3, 1, 2, 10}))
+        .isEqualTo(new Percentiles.Spread(2.5, 1, 10));
+    assertThatThrownBy(() -> Percentiles.of(new long[0], 0.5)).hasMessageContaining("no samples");
+  }
+}
