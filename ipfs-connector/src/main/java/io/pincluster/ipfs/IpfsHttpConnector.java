@@ -2,6 +2,7 @@ package io.pincluster.ipfs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.InvalidRequestException;
 import io.pincluster.core.IpfsConnector;
 import io.pincluster.core.IpfsException;
 import io.pincluster.core.api.IpfsAdded;
@@ -398,6 +399,8 @@ public final class IpfsHttpConnector implements IpfsConnector {
    * per chunk) waits in the socket buffers, a few megabytes on a typical system.
    *
    * @throws IpfsException when the node cannot be reached or refuses (also from the iterator)
+   * @throws InvalidRequestException when the node answers 400: it refused the body or the options
+   *     (Kubo's answer to a multipart body without files, or a malformed one), nothing was added
    */
   @Override
   public CloseableIterator<IpfsAdded> add(
@@ -419,7 +422,13 @@ public final class IpfsHttpConnector implements IpfsConnector {
         body(body, contentType),
         Timeout.STREAM,
         r -> new NdjsonIterator<>(client, "add", Timeout.STREAM, r, this::addLine),
-        (status, message) -> null);
+        (status, message) -> {
+          if (status == 400) {
+            throw new InvalidRequestException(
+                "IPFS at " + client.node() + " refused add: " + message);
+          }
+          return null;
+        });
   }
 
   private void addLine(JsonNode line, java.util.function.Consumer<IpfsAdded> out) {
@@ -560,6 +569,6 @@ public final class IpfsHttpConnector implements IpfsConnector {
   }
 
   private JsonNode json(Response r) throws IOException {
-    return KuboJson.parse(KuboJson.readAll(r.body().source(), 1024 * 1024));
+    return KuboJson.object(KuboJson.readAll(r.body().source(), 1024 * 1024));
   }
 }

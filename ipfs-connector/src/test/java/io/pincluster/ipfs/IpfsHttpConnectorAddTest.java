@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.InvalidRequestException;
 import io.pincluster.core.IpfsException;
 import io.pincluster.core.api.IpfsAdded;
 import io.pincluster.core.cid.Base58;
@@ -146,6 +147,21 @@ class IpfsHttpConnectorAddTest {
         .hasMessageContaining("refused add: unrecognized hash function: md5");
     assertThatThrownBy(() -> ipfs.add(file.stream(), "no type", Map.of()))
         .isInstanceOf(IpfsException.class);
+  }
+
+  /** Issue 9: Kubo's 400 for a body without files was a 500 at the REST API. */
+  @Test
+  void aBodyTheNodeRefusesWith400IsAnInvalidRequestNotAnIpfsFailure() {
+    IpfsHttpConnector ipfs = connector(kubo.port());
+    AddBody noFiles = AddBody.builder().build();
+    assertThatThrownBy(() -> all(ipfs.add(noFiles.stream(), noFiles.contentType(), Map.of())))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("refused add: argument \"path\" is required");
+    assertThatThrownBy(() -> all(ipfs.add(noFiles.stream(), "multipart/form-data", Map.of())))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("refused add: multipart body without a boundary");
+    AddBody file = AddBody.ofFile("f", "x".getBytes(StandardCharsets.UTF_8));
+    assertThat(all(ipfs.add(file.stream(), file.contentType(), Map.of()))).hasSize(1);
   }
 
   @Test

@@ -6,7 +6,6 @@ import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.PeerId;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,8 +95,10 @@ public final class PinFile {
         String text;
         try {
           text = in.readLine();
+        } catch (java.nio.charset.CharacterCodingException e) {
+          throw new ClusterException(file + " line " + (line + 1) + ": not UTF-8 text", e);
         } catch (IOException e) {
-          throw new UncheckedIOException(e);
+          throw new ClusterException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (text == null) {
           return false;

@@ -1,5 +1,6 @@
 package io.pincluster.ipfs.internal;
 
+import io.pincluster.core.InvalidRequestException;
 import io.pincluster.core.IpfsException;
 import io.pincluster.core.config.IpfsHttpSection;
 import java.io.IOException;
@@ -149,6 +150,8 @@ public final class KuboClient implements AutoCloseable {
    *
    * @throws IpfsException when the node cannot be reached, times out, refuses (and {@code refusal}
    *     returns null), or the caller is interrupted (the call is then cancelled)
+   * @throws InvalidRequestException when {@code refusal} throws it (the node refused the request's
+   *     arguments)
    */
   public <T> T call(
       String cmd,
@@ -177,6 +180,9 @@ public final class KuboClient implements AutoCloseable {
     } catch (CancellationException e) {
       throw new IpfsException(cmd + " to IPFS at " + node + " was cancelled");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof InvalidRequestException invalid) {
+        throw invalid;
+      }
       throw translate(cmd, timeout, e.getCause());
     }
   }

@@ -28,6 +28,22 @@ public final class KuboJson {
 
   private KuboJson() {}
 
+  /**
+   * {@code text} as a JSON object, the shape of every answer and answer line Kubo sends with a 2xx.
+   *
+   * @throws java.net.ProtocolException naming what came instead (garbage, a truncated or non-object
+   *     answer), so such an answer fails the call instead of reading as "nothing"
+   */
+  public static JsonNode object(String text) throws java.net.ProtocolException {
+    JsonNode node = parse(text);
+    if (!node.isObject()) {
+      String shown = text.length() > 200 ? text.substring(0, 200) + "…" : text;
+      throw new java.net.ProtocolException(
+          "the answer is not a JSON object: \"" + shown.strip() + "\"");
+    }
+    return node;
+  }
+
   /** Parses JSON text; a body that is not JSON becomes {@link MissingNode}. */
   public static JsonNode parse(String text) {
     try {

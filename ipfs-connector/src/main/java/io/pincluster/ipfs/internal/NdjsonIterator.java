@@ -91,6 +91,10 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
       close();
       throw client.refused(cmd, KuboJson.errorMessage(node));
     }
+    if (!node.isObject()) {
+      close();
+      throw client.refused(cmd, "a line of the answer is not a JSON object: " + shorten(line));
+    }
     parser.parse(node, ready::addLast);
   }
 
@@ -100,5 +104,9 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
     } finally {
       close();
     }
+  }
+
+  private static String shorten(String line) {
+    return "\"" + (line.length() > 200 ? line.substring(0, 200) + "…" : line) + "\"";
   }
 }

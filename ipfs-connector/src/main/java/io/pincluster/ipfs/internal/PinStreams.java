@@ -40,6 +40,7 @@ public final class PinStreams {
       if (KuboJson.isErrorLine(node)) {
         throw client.refused(cmd, KuboJson.errorMessage(node));
       }
+      node = KuboJson.object(line);
       clock.progress(KuboJson.number(node, "Progress", -1));
       confirmed |= node.has("Pins");
       if (clock.expired()) {
@@ -69,6 +70,7 @@ public final class PinStreams {
       if (KuboJson.isErrorLine(node)) {
         throw client.refused("refs", KuboJson.errorMessage(node));
       }
+      node = KuboJson.object(line);
       String err = KuboJson.text(node, "Err");
       if (!err.isEmpty()) {
         throw client.refused("refs", err);
@@ -86,7 +88,11 @@ public final class PinStreams {
   public static Optional<PinMode> pinStatus(Cid cid, Response response) throws IOException {
     String body = KuboJson.readAll(response.body().source(), KuboJson.MAX_BODY);
     List<Map.Entry<Cid, String>> entries = new ArrayList<>();
-    body.lines().filter(l -> !l.isBlank()).forEach(l -> parseEntries(KuboJson.parse(l), entries));
+    for (String line : (Iterable<String>) body.lines()::iterator) {
+      if (!line.isBlank()) {
+        parseEntries(KuboJson.object(line), entries);
+      }
+    }
     for (Map.Entry<Cid, String> e : entries) {
       if (e.getKey().multihash().equals(cid.multihash())) {
         Optional<PinMode> mode = mode(e.getValue());

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Parses the query of {@code POST /add} as IPFS Cluster's {@code AddParamsFromQuery} does
@@ -24,6 +25,15 @@ import java.util.Optional;
 public final class AddQuery {
   static final String DEFAULT_CHUNKER = "size-262144";
   static final String DEFAULT_HASH = "sha2-256";
+
+  /**
+   * The chunkers Kubo knows (boxo's {@code chunk.FromString}): {@code default}, {@code buzhash},
+   * {@code size-N}, {@code rabin}, {@code rabin-AVG}, {@code rabin-MIN-AVG-MAX}; checked here so a
+   * bad one is 400 before any byte reaches IPFS.
+   */
+  private static final Pattern CHUNKER =
+      Pattern.compile(
+          "default|buzhash|size-[1-9][0-9]{0,9}|rabin(-[0-9]{1,10}){0,1}|rabin(-[0-9]{1,10}){3}");
 
   private AddQuery() {}
 
@@ -53,16 +63,29 @@ public final class AddQuery {
       throw new HttpException(400, "sharding is not supported");
     }
     int cidVersion = integer(req, "cid-version", 0);
+    if (cidVersion != 0 && cidVersion != 1) {
+      throw new HttpException(400, "parameter cid-version invalid: " + cidVersion + " (0 or 1)");
+    }
+    String hash = nonEmpty(req, "hash").orElse(DEFAULT_HASH);
+    if (cidVersion == 0 && !hash.equals(DEFAULT_HASH)) {
+      throw new HttpException(
+          400,
+          "CIDv0 only supports " + DEFAULT_HASH + " (use cid-version=1 with hash " + hash + ")");
+    }
+    String chunker = nonEmpty(req, "chunker").orElse(DEFAULT_CHUNKER);
+    if (!CHUNKER.matcher(chunker).matches()) {
+      throw new HttpException(400, "unrecognized chunker option: " + chunker);
+    }
     boolean rawLeaves = bool(req, "raw-leaves", cidVersion > 0);
     Map<String, String> ipfs = new LinkedHashMap<>();
     flag(ipfs, "recursive", bool(req, "recursive", false));
     flag(ipfs, "hidden", bool(req, "hidden", false));
     flag(ipfs, "wrap-with-directory", bool(req, "wrap-with-directory", false));
     flag(ipfs, "trickle", layout.equals("trickle"));
-    ipfs.put("chunker", nonEmpty(req, "chunker").orElse(DEFAULT_CHUNKER));
+    ipfs.put("chunker", chunker);
     ipfs.put("raw-leaves", Boolean.toString(rawLeaves));
     ipfs.put("cid-version", Integer.toString(cidVersion));
-    ipfs.put("hash", nonEmpty(req, "hash").orElse(DEFAULT_HASH));
+    ipfs.put("hash", hash);
     flag(ipfs, "progress", bool(req, "progress", false));
     flag(ipfs, "nocopy", bool(req, "nocopy", false));
     return new AddOptions(
@@ -107,6 +130,17 @@ public final class AddQuery {
     } catch (NumberFormatException e) {
       throw new HttpException(400, "parameter " + name + " invalid");
     }
+  }
+
+  /** Whether {@code contentType} names a non-empty {@code boundary} parameter. */
+  static boolean hasBoundary(String contentType) {
+    for (String param : contentType.split(";")) {
+      String p = param.strip();
+      if (p.toLowerCase(Locale.ROOT).startsWith("boundary=") && p.length() > "boundary=".length()) {
+        return !p.substring("boundary=".length()).replace("\"", "").isEmpty();
+      }
+    }
+    return false;
   }
 
   /** Whether {@code contentType} is a multipart one (what {@code /add} reads). */

@@ -2,6 +2,7 @@ package io.pincluster.restapi.internal;
 
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterApi;
+import io.pincluster.core.InvalidRequestException;
 import io.pincluster.core.NoLeaderException;
 import io.pincluster.core.PinNotFoundException;
 import io.pincluster.core.api.AddOptions;
@@ -45,8 +46,8 @@ import java.util.Set;
  * newest first; {@code GET /health/graph} a {@code ConnectGraph}, which asks every member over peer
  * RPC and so blocks a worker up to the RPC timeout.
  *
- * <p>Errors: the pinset's not-found error is 404, {@link NoLeaderException} 503, parse problems
- * 400, every other failure 500 with its message.
+ * <p>Errors: the pinset's not-found error is 404, {@link NoLeaderException} 503, parse problems and
+ * {@link InvalidRequestException} 400, every other failure 500 with its message.
  */
 public final class Routes {
   /** The IPFS path namespaces {@code /pins/{ns}/{path...}} accepts. */
@@ -138,6 +139,9 @@ public final class Routes {
     if (!AddQuery.isMultipart(type)) {
       throw new HttpException(400, "request Content-Type isn't multipart/form-data");
     }
+    if (!AddQuery.hasBoundary(type)) {
+      throw new HttpException(400, "multipart Content-Type has no boundary");
+    }
     AddOptions options = AddQuery.parse(req, clock);
     CloseableIterator<AddedOutput> out = api.add(req.bodyStream(), type, options);
     Response r;
@@ -217,8 +221,9 @@ public final class Routes {
 
   /**
    * IPFS Cluster's "automatic" status: the pinset's not-found error is 404; a write that found no
-   * Raft leader in time is 503 (retry later); everything else falls through to the default mapping
-   * (HttpException keeps its status, others are 500).
+   * Raft leader in time is 503 (retry later); an {@link InvalidRequestException} (e.g. IPFS refused
+   * an add's body) is 400; everything else falls through to the default mapping (HttpException
+   * keeps its status, others are 500).
    */
   static Response mapError(Throwable t) {
     if (t instanceof PinNotFoundException || PinNotFoundException.MESSAGE.equals(t.getMessage())) {
@@ -226,6 +231,9 @@ public final class Routes {
     }
     if (t instanceof NoLeaderException) {
       return Response.error(503, Router.messageOf(t));
+    }
+    if (t instanceof InvalidRequestException) {
+      return Response.error(400, t.getMessage());
     }
     return null;
   }
