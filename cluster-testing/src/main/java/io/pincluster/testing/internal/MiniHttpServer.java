@@ -126,11 +126,21 @@ public final class MiniHttpServer implements AutoCloseable {
         }
         continue;
       }
+      if (closed) {
+        // stopping: a connection that slipped in is dropped, as a stopped node would (no 503)
+        closeQuietly(socket);
+        return;
+      }
       try {
         open.add(socket);
         connections.execute(() -> serve(socket));
       } catch (RejectedExecutionException e) {
-        refuse(socket);
+        if (closed) {
+          open.remove(socket);
+          closeQuietly(socket);
+        } else {
+          refuse(socket);
+        }
       }
     }
   }
