@@ -1,14 +1,13 @@
 package io.pincluster.service;
 
+import static io.pincluster.service.StateCommandsTest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.cid.Cid;
-import io.pincluster.service.cli.ClusterServiceCommand;
+import io.pincluster.service.StateCommandsTest.Result;
 import io.pincluster.testing.Cids;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -41,23 +39,6 @@ class FilesBadInputTest {
     if (cluster != null) {
       cluster.close();
     }
-  }
-
-  record Result(int code, String out, String err) {}
-
-  static Result cli(Path config, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-    all.addAll(List.of(args));
-    int code =
-        ClusterServiceCommand.run(
-            all.toArray(String[]::new),
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Corrupt versions of {@code good}: truncated at seeded points, garbage, empty, wrong JSON. */
