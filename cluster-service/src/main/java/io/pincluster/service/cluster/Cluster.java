@@ -270,10 +270,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
 
   @Override
   public io.pincluster.core.api.ConnectGraph connectGraph() {
-    Map<PeerId, CompletableFuture<io.pincluster.core.api.PeerLinks>> calls = new LinkedHashMap<>();
-    for (PeerId m : consensus.members()) {
-      calls.put(m, m.equals(self) ? async(this::localLinks) : async(() -> rpc.links(m)));
-    }
+    Map<PeerId, CompletableFuture<io.pincluster.core.api.PeerLinks>> calls =
+        onEach(consensus.members(), this::localLinks, rpc::links);
     List<io.pincluster.core.api.PeerLinks> links = new ArrayList<>();
     calls.forEach(
         (peer, call) -> {
@@ -392,10 +390,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     if (local) {
       return ipfs.repoStat();
     }
-    Map<PeerId, CompletableFuture<RepoStat>> calls = new LinkedHashMap<>();
-    for (PeerId m : consensus.members()) {
-      calls.put(m, m.equals(self) ? async(ipfs::repoStat) : async(() -> rpc.repoStat(m)));
-    }
+    Map<PeerId, CompletableFuture<RepoStat>> calls =
+        onEach(consensus.members(), ipfs::repoStat, rpc::repoStat);
     long size = 0;
     long max = 0;
     for (var e : calls.entrySet()) {
@@ -443,10 +439,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
 
   @Override
   public GlobalRepoGc ipfsGc(boolean local) {
-    Map<PeerId, CompletableFuture<RepoGc>> calls = new LinkedHashMap<>();
-    for (PeerId m : local ? List.of(self) : consensus.members()) {
-      calls.put(m, m.equals(self) ? async(this::localRepoGc) : async(() -> rpc.repoGc(m)));
-    }
+    Map<PeerId, CompletableFuture<RepoGc>> calls =
+        onEach(local ? List.of(self) : consensus.members(), this::localRepoGc, rpc::repoGc);
     Map<String, RepoGc> peerMap = new LinkedHashMap<>();
     calls.forEach(
         (peer, call) -> {
@@ -748,6 +742,21 @@ public final class Cluster implements ClusterApi, PeerRpcService {
       return config.peername();
     }
     return consensus.peerTable().peer(peer).map(PeerRecord::peername).orElse("");
+  }
+
+  /**
+   * One call per peer, all started at once on the fan-out pool: {@code mine} for this peer, {@code
+   * theirs} over peer RPC for the others; in {@code peers} order.
+   */
+  private <T> Map<PeerId, CompletableFuture<T>> onEach(
+      List<PeerId> peers,
+      java.util.function.Supplier<T> mine,
+      java.util.function.Function<PeerId, T> theirs) {
+    Map<PeerId, CompletableFuture<T>> calls = new LinkedHashMap<>();
+    for (PeerId m : peers) {
+      calls.put(m, m.equals(self) ? async(mine) : async(() -> theirs.apply(m)));
+    }
+    return calls;
   }
 
   private <T> CompletableFuture<T> async(java.util.function.Supplier<T> call) {
