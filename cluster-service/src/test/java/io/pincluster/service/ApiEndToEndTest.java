@@ -127,6 +127,36 @@ class ApiEndToEndTest {
   }
 
   @Test
+  void theHealthGraphShowsEveryPeerHearingTheOthersAndItsIpfsNode() throws Exception {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              JsonNode g =
+                  JSON.readTree(
+                      send(
+                              "GET",
+                              cluster.restUrl(1) + "/health/graph",
+                              HttpRequest.BodyPublishers.noBody(),
+                              null)
+                          .body());
+              for (int i = 0; i < 3; i++) {
+                String id = cluster.id(i).toString();
+                if (g.get("cluster_links").get(id) == null
+                    || g.get("cluster_links").get(id).size() != 2
+                    || !cluster
+                        .kubo(i)
+                        .peerId()
+                        .toString()
+                        .equals(g.get("cluster_to_ipfs").path(id).asText())) {
+                  return false;
+                }
+              }
+              return g.get("cluster_id").asText().equals(cluster.id(1).toString());
+            });
+  }
+
+  @Test
   void noPinAddsWithoutPinning() throws Exception {
     byte[] content = "not pinned".getBytes(StandardCharsets.UTF_8);
     AddBody body = AddBody.ofFile("n.txt", content);
