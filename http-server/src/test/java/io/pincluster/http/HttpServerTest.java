@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterException;
 import io.pincluster.core.json.Json;
 import java.io.IOException;
@@ -291,6 +292,49 @@ class HttpServerTest {
       assertThat(r.trailers().get("X-Stream-Error")).isEmpty();
     }
     await().atMost(WAIT).untilTrue(items.closed);
+  }
+
+  @Test
+  void aLineReachesTheClientWhileTheNextItemIsStillBeingProduced() throws Exception {
+    // Lines are gathered into chunks; a slow stream (progress) must still deliver each line
+    // without waiting for the next one.
+    java.util.concurrent.CountDownLatch firstLineRead = new java.util.concurrent.CountDownLatch(1);
+    CloseableIterator<Map<String, Integer>> slow =
+        new CloseableIterator<>() {
+          private int i;
+
+          @Override
+          public boolean hasNext() {
+            if (i == 1) {
+              try {
+                if (!firstLineRead.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                  throw new IllegalStateException("the client never got the first line");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            }
+            return i < 2;
+          }
+
+          @Override
+          public Map<String, Integer> next() {
+            return Map.of("i", i++);
+          }
+
+          @Override
+          public void close() {}
+        };
+    String base = start(Router.builder().get("/slow", req -> Response.stream(slow)).build());
+    try (okhttp3.Response r = get(base + "/slow")) {
+      BufferedSource source = r.body().source();
+      assertThat(source.readUtf8LineStrict()).isEqualTo("{\"i\":0}");
+      firstLineRead.countDown();
+      assertThat(source.readUtf8LineStrict()).isEqualTo("{\"i\":1}");
+      assertThat(source.readUtf8Line()).isNull();
+      assertThat(r.trailers().get("X-Stream-Error")).isEmpty();
+    }
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.pincluster.http.internal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -171,6 +170,7 @@ final class ResponseWriter {
     e.status(200);
     ChannelHandlerContext ctx = e.connection.ctx();
     ctx.write(head);
+    ChunkCoalescer chunks = new ChunkCoalescer(ctx);
     String error = "";
     try {
       while (true) {
@@ -181,11 +181,11 @@ final class ResponseWriter {
           error = "cannot encode item: " + Router.messageOf(ex);
           break;
         }
-        if (!e.connection.awaitWritable()) {
+        if (chunks.full() && !e.connection.awaitWritable()) {
           e.connection.abort(e);
           return;
         }
-        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+        chunks.add(line);
         e.addBytes(line.length);
         if (!items.hasNext()) {
           break;
@@ -195,6 +195,7 @@ final class ResponseWriter {
     } catch (RuntimeException ex) {
       error = Router.messageOf(ex);
     }
+    chunks.flush();
     finish(e, ctx, chunked, close, error);
   }
 
