@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -125,7 +124,7 @@ public final class Json {
         return null;
       }
       try {
-        return OffsetDateTime.parse(text).toInstant();
+        return Rfc3339.parse(text);
       } catch (DateTimeParseException e) {
         return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 time");
       }
