@@ -1,6 +1,7 @@
 package io.pincluster.consensus.raft.internal;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,11 @@ public final class CommitRetryPolicy implements RetryPolicy {
   private final LongSupplier nanoTime;
   private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
 
+  /** When each retried request that is not one of our writes first failed (by call ID). */
+  private final Map<Long, Long> untrackedSince = new HashMap<>(); // guarded by itself
+
+  private static final int MAX_UNTRACKED = 1024;
+
   /** Retry bookkeeping of one write. */
   public static final class Tracked {
     private final long startNanos;
@@ -66,6 +72,11 @@ public final class CommitRetryPolicy implements RetryPolicy {
     this.nanoTime = nanoTime;
   }
 
+  /** How many ambiguous failures of one write are retried. */
+  public int commitRetries() {
+    return commitRetries;
+  }
+
   /** Starts the clock of write {@code requestId}; call {@link #untrack} when it completes. */
   public Tracked track(long requestId) {
     Tracked t = new Tracked(nanoTime.getAsLong());
@@ -82,8 +93,10 @@ public final class CommitRetryPolicy implements RetryPolicy {
     Tracked t = event instanceof ClientRetryEvent ce ? find(ce.getRequest()) : null;
     if (t == null) {
       // Not one of our writes: e.g. the watch a fresh client sends first, which every write
-      // behind it waits for. Retried as long as a write would wait for a leader.
-      return event.getAttemptCount() < untrackedAttempts() ? () -> leaderPoll : NO_RETRY_ACTION;
+      // behind it waits for. Retried as long as a write would wait for a leader, counted in time
+      // (an attempt that times out costs a whole request timeout, so a count alone could keep the
+      // writes behind it waiting many times longer) and in attempts.
+      return untrackedMayRetry(event) ? () -> leaderPoll : NO_RETRY_ACTION;
     }
     Throwable cause = event.getCause();
     if (Failures.isAmbiguous(cause) && t.ambiguous.incrementAndGet() > commitRetries) {
@@ -94,6 +107,26 @@ public final class CommitRetryPolicy implements RetryPolicy {
     }
     TimeDuration sleep = Failures.isAmbiguous(cause) ? commitRetryDelay : leaderPoll;
     return () -> sleep;
+  }
+
+  private boolean untrackedMayRetry(Event event) {
+    long now = nanoTime.getAsLong();
+    RaftClientRequest request = event instanceof ClientRetryEvent ce ? ce.getRequest() : null;
+    long callId = request == null ? -1 : request.getCallId();
+    Long first;
+    synchronized (untrackedSince) {
+      untrackedSince.entrySet().removeIf(e -> now - e.getValue() > 2 * waitForLeader.toNanos());
+      first =
+          untrackedSince.size() < MAX_UNTRACKED ? untrackedSince.putIfAbsent(callId, now) : null;
+    }
+    boolean inTime = first == null || now - first < waitForLeader.toNanos();
+    if (!inTime || event.getAttemptCount() >= untrackedAttempts()) {
+      synchronized (untrackedSince) {
+        untrackedSince.remove(callId);
+      }
+      return false;
+    }
+    return true;
   }
 
   private int untrackedAttempts() {

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -69,13 +71,56 @@ public final class EntrySender implements Batcher.Sender {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    return sent.handle(
-            (reply, err) -> {
-              retryPolicy.untrack(id);
-              lease.release(err != null);
-              return onReply(ops.size(), tracked, reply, err);
-            })
-        .thenCompose(f -> f);
+    CompletableFuture<List<OpResult>> result =
+        sent.handle(
+                (reply, err) -> {
+                  retryPolicy.untrack(id);
+                  lease.release(err != null);
+                  return onReply(ops.size(), tracked, reply, err);
+                })
+            .thenCompose(f -> f);
+    return withDeadline(result, lease);
+  }
+
+  /**
+   * The longest a write may take before it is answered as indeterminate: waiting for a leader,
+   * every attempt the retry policy allows timing out, and the wait to apply it here, plus one more
+   * network timeout of slack. A backstop: Ratis' own retries normally end a write sooner, but a
+   * request that is neither answered nor failed (a silent partition) must not hold the caller — and
+   * every write queued behind it on the same client — until the network heals.
+   */
+  Duration deadline() {
+    return waitForLeader.plus(applyWait.multipliedBy(retryPolicy.commitRetries() + 3L));
+  }
+
+  private CompletableFuture<List<OpResult>> withDeadline(
+      CompletableFuture<List<OpResult>> result, ReplaceableClient.Lease lease) {
+    CompletableFuture<List<OpResult>> out = new CompletableFuture<>();
+    result.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            out.completeExceptionally(
+                e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+          } else {
+            out.complete(v);
+          }
+        });
+    Duration d = deadline();
+    CompletableFuture.delayedExecutor(d.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+        .execute(
+            () -> {
+              if (!out.isDone()
+                  && out.completeExceptionally(
+                      new IndeterminateCommitException(
+                          "no answer to the write within "
+                              + GoDuration.format(d)
+                              + " (is this peer cut off from the leader?); it may or may not"
+                              + " have been committed",
+                          null))) {
+                lease.retire();
+              }
+            });
+    return out;
   }
 
   private CompletableFuture<List<OpResult>> onReply(

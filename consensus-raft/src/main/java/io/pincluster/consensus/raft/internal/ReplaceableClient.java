@@ -50,6 +50,22 @@ public final class ReplaceableClient implements AutoCloseable {
     }
 
     /**
+     * Retires the client if it is still the current one, without ending this write's use of it (for
+     * a write given up on while its request may still be pending): later writes get a fresh client,
+     * this one closes once its last write is released.
+     */
+    public void retire() {
+      synchronized (lock) {
+        if (slot == current) {
+          slot.isRetired = true;
+          retired.add(slot);
+          current = null;
+          LOG.debug("retiring raft client {} after a write got no answer", slot.client.getId());
+        }
+      }
+    }
+
+    /**
      * Ends this write's use of the client; {@code failed} retires the client if it is still the
      * current one.
      */
