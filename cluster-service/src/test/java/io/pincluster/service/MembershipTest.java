@@ -89,7 +89,13 @@ class MembershipTest {
     assertThat(data).doesNotExist();
     assertThat(StateFolders.backup(data, 0)).isDirectory();
     assertThat(RemovedMarker.read(cluster.folder(follower).path())).isPresent();
-    assertThat(Files.readString(cluster.folder(follower).resolveFile("peerstore"))).isEmpty();
+    Path peerstore = cluster.folder(follower).resolveFile("peerstore");
+    assertThat(Files.readString(peerstore)).isEmpty();
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(peerstore)))
+        .as("rewritten private")
+        .isEqualTo("rw-------");
     cluster.daemons.set(follower, null);
     assertThatThrownBy(() -> cluster.startPeer(follower))
         .isInstanceOf(ClusterException.class)

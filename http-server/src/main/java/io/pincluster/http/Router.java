@@ -72,6 +72,14 @@ public final class Router {
     }
   }
 
+  /**
+   * Every route, as {@code METHOD template} (e.g. {@code GET /pins/{cid}}), most specific first;
+   * without the fallback. For audits (e.g. that every route needs authentication) and docs.
+   */
+  public List<String> routes() {
+    return routes.stream().map(r -> r.method() + " " + r.template()).toList();
+  }
+
   /** The response for a failure (see the class comment); unwraps completion exceptions. */
   public Response errorResponse(Throwable failure) {
     Throwable t = unwrap(failure);

@@ -28,6 +28,19 @@ class RouterTest {
           .build();
 
   @Test
+  void routesListsEveryMethodAndTemplateMostSpecificFirst() {
+    assertThat(router.routes())
+        .containsExactlyInAnyOrder(
+            "GET /pins/{cid}",
+            "DELETE /pins/{cid}",
+            "GET /pins/ipfs/{path...}",
+            "GET /pins/recover",
+            "GET /");
+    assertThat(router.routes().indexOf("GET /pins/recover"))
+        .isLessThan(router.routes().indexOf("GET /pins/{cid}"));
+  }
+
+  @Test
   void mostSpecificTemplateWinsWhateverTheRegistrationOrder() {
     assertThat(body(router.handle(request("GET", "/pins/recover")))).isEqualTo("\"literal\"");
     assertThat(body(router.handle(request("GET", "/pins/Qm1")))).isEqualTo("\"param:Qm1\"");

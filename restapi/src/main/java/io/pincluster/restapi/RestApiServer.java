@@ -11,6 +11,7 @@ import io.pincluster.http.HttpServer;
 import io.pincluster.http.HttpServerOptions;
 import io.pincluster.http.Router;
 import io.pincluster.restapi.internal.Auth;
+import io.pincluster.restapi.internal.AuthFailures;
 import io.pincluster.restapi.internal.Cors;
 import io.pincluster.restapi.internal.Routes;
 import java.io.File;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request handling order (as IPFS Cluster): request log → authentication, Basic or a Bearer JWT
  * from {@code POST /token} (except {@code OPTIONS} and {@code /health}) → CORS → trailing-slash 307
- * redirect → route.
+ * redirect → route. Authentication failures are rate-limited per client address (at most {@link
+ * AuthFailures#MAX_FAILURES} wrong passwords or bad tokens per {@link AuthFailures#WINDOW}, then
+ * 429 until the window ends).
  *
  * <p>Config keys honoured: {@code http_listen_multiaddress} (several; ip4/ip6/dns* + tcp only),
  * {@code ssl_cert_file}/{@code ssl_key_file} (PEM, PKCS#8 key; paths used as given), {@code
@@ -91,7 +94,7 @@ public final class RestApiServer implements AutoCloseable {
     this.options = options(config);
     Router.Builder b = Router.builder();
     if (config.basicAuthCredentials() != null) {
-      b.filter(new Auth(config.basicAuthCredentials(), clock));
+      b.filter(new Auth(config.basicAuthCredentials(), clock, new AuthFailures()));
     }
     b.filter(new Cors(config));
     this.router =
@@ -178,6 +181,11 @@ public final class RestApiServer implements AutoCloseable {
       requestLog.close();
       throw e;
     }
+  }
+
+  /** Every route served, as {@code METHOD template} (see {@link Router#routes()}). */
+  List<String> routes() {
+    return router.routes();
   }
 
   /** The bound addresses; empty before {@link #start()}. */

@@ -8,6 +8,7 @@ import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.service.Daemon;
 import io.pincluster.service.config.ConfigFolder;
 import io.pincluster.service.config.IdentityFile;
+import io.pincluster.service.config.SecureFiles;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ final class DaemonCommand implements Callable<Integer> {
     ServiceConfig config =
         ConfigLoader.load(
             folder.serviceJson(), parent.env, Hostnames.local(parent.env), w -> log.warn("{}", w));
+    // warned, not refused: the operator may have reasons (e.g. a group-readable backup setup)
+    SecureFiles.exposureWarnings(folder, config).forEach(w -> log.warn("{}", w));
     Identity identity = IdentityFile.load(folder.identityJson(), parent.env);
     Optional<Multiaddr> via = Optional.empty();
     if (bootstrap != null) {

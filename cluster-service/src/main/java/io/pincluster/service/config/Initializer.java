@@ -25,7 +25,9 @@ import java.util.function.Consumer;
 
 /**
  * {@code cluster-service init}: writes {@code service.json} (defaults, with the environment's
- * overrides baked in), {@code identity.json} (only when absent) and the {@code peerstore}.
+ * overrides baked in), {@code identity.json} (only when absent) and the {@code peerstore}, each
+ * with mode 0600 and atomically ({@link SecureFiles}), in a folder created with mode 0700; then
+ * warns about any of them (or a kept {@code identity.json}) that others can read.
  */
 public final class Initializer {
   /** What init was asked to do. */
@@ -79,7 +81,7 @@ public final class Initializer {
     ObjectNode json = ConfigLoader.toJson(defaults);
     ServiceConfig config = ConfigLoader.fromJson(json, env, hostname, warnings);
 
-    Files.createDirectories(folder.path());
+    SecureFiles.createPrivateDirectories(folder.path());
     boolean newIdentity = !Files.exists(folder.identityJson());
     Identity identity;
     if (newIdentity) {
@@ -91,6 +93,7 @@ public final class Initializer {
     SecureFiles.writePrivate(folder.serviceJson(), ConfigLoader.toText(config));
     Path peerstore = folder.resolveFile(config.cluster().peerstoreFile());
     Peerstore.write(peerstore, options.peers());
+    SecureFiles.exposureWarnings(folder, config).forEach(warnings);
     return new Result(config, identity, newIdentity);
   }
 

@@ -62,9 +62,13 @@ public final class Peerstore {
     return out;
   }
 
+  /**
+   * Replaces the file with these addresses, one per line: atomically, with mode 0600 (as every file
+   * of the configuration folder, see {@link SecureFiles}).
+   */
   public static void write(Path file, List<Multiaddr> addresses) throws IOException {
     StringBuilder sb = new StringBuilder();
     addresses.forEach(a -> sb.append(a).append('\n'));
-    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+    SecureFiles.writePrivate(file, sb.toString());
   }
 }

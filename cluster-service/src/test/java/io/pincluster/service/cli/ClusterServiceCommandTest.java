@@ -1,7 +1,11 @@
 package io.pincluster.service.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pincluster.core.BuildInfo;
@@ -17,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** cluster-service run as a black box: arguments in, exit code and output out. */
 class ClusterServiceCommandTest {
@@ -69,6 +74,111 @@ class ClusterServiceCommandTest {
     Result forced = run("--config", dir.toString(), "init", "--force");
     assertThat(forced.code()).as(forced.err()).isZero();
     assertThat(Files.readString(dir.resolve("identity.json"))).isEqualTo(identity);
+  }
+
+  static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  static void chmod(Path p, String mode) throws Exception {
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+  }
+
+  @Test
+  void initMakesAnOwnerOnlyFolderAndEveryRewriteKeepsTheFilesPrivate() throws Exception {
+    Path cfg = dir.resolve("new-folder");
+    Result r = run("--config", cfg.toString(), "init");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(mode(cfg)).isEqualTo("rwx------");
+    for (String f : new String[] {"service.json", "identity.json", "peerstore"}) {
+      assertThat(mode(cfg.resolve(f))).as(f).isEqualTo("rw-------");
+    }
+    assertThat(r.err()).as("nothing to warn about").doesNotContain("warning");
+
+    chmod(cfg.resolve("service.json"), "rw-r--r--");
+    chmod(cfg.resolve("peerstore"), "rw-rw-rw-");
+    chmod(cfg.resolve("identity.json"), "rw-r--r--");
+    Result forced = run("--config", cfg.toString(), "init", "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(mode(cfg.resolve("service.json"))).isEqualTo("rw-------");
+    assertThat(mode(cfg.resolve("peerstore"))).isEqualTo("rw-------");
+    assertThat(forced.err())
+        .as("the kept identity.json is not rewritten but reported")
+        .contains(
+            "warning: " + cfg.resolve("identity.json") + " is accessible by group or others",
+            "chmod 600");
+  }
+
+  @Test
+  void initNeverPrintsTheSecretOrThePrivateKey() throws Exception {
+    String secret = "c0ffee".repeat(10) + "abcd";
+    env.put("CLUSTER_SECRET", secret);
+    Result r = run("--config", dir.toString(), "init");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(serviceJson().get("cluster").get("secret").asText()).isEqualTo(secret);
+    String key =
+        new ObjectMapper()
+            .readTree(dir.resolve("identity.json").toFile())
+            .get("private_key")
+            .asText();
+    assertThat(r.out() + r.err()).doesNotContain(secret).doesNotContain(key);
+  }
+
+  @Test
+  void daemonWarnsAboutASecretFileOthersCanReadNamingIt() throws Exception {
+    assertThat(run("--config", dir.toString(), "init").code()).isZero();
+    chmod(dir.resolve("service.json"), "rw-r--r--");
+    Files.delete(dir.resolve("identity.json")); // so the daemon stops right after its checks
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DaemonCommand.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    log.addAppender(captured);
+    Result r;
+    try {
+      r = run("--config", dir.toString(), "daemon");
+    } finally {
+      log.detachAppender(captured);
+    }
+    assertThat(r.err()).contains("run `cluster-service init` first");
+    assertThat(captured.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            dir.resolve("service.json")
+                + " is accessible by group or others (mode rw-r--r--) but holds the cluster"
+                + " secret and the REST API credentials: run chmod 600 "
+                + dir.resolve("service.json"));
+    assertThat(captured.list.get(0).getLevel()).isEqualTo(Level.WARN);
+  }
+
+  @Test
+  void unreadableSecretFilesAreReportedWithoutTheirContent() throws Exception {
+    // random ports: should a broken file ever be accepted, no fixed port is taken
+    assertThat(run("--config", dir.toString(), "init", "--randomports").code()).isZero();
+    String service = Files.readString(dir.resolve("service.json"));
+    String secret = serviceJson().get("cluster").get("secret").asText();
+    String cutService = service.substring(0, service.indexOf(secret) + 70);
+    assertThatThrownBy(() -> new ObjectMapper().readTree(cutService)).as("invalid JSON");
+    Files.writeString(dir.resolve("service.json"), cutService);
+    Result badConfig = run("--config", dir.toString(), "daemon");
+    assertThat(badConfig.code()).isEqualTo(1);
+    assertThat(badConfig.err()).contains("service.json is not valid JSON").doesNotContain(secret);
+
+    Files.writeString(dir.resolve("service.json"), service);
+    String identity = Files.readString(dir.resolve("identity.json"));
+    String key = new ObjectMapper().readTree(identity).get("private_key").asText();
+    String cutIdentity = identity.substring(0, identity.indexOf(key) + key.length());
+    assertThatThrownBy(() -> new ObjectMapper().readTree(cutIdentity)).as("invalid JSON");
+    Files.writeString(dir.resolve("identity.json"), cutIdentity);
+    Result badIdentity = run("--config", dir.toString(), "daemon");
+    assertThat(badIdentity.code()).isEqualTo(1);
+    assertThat(badIdentity.err()).contains("identity.json is not valid JSON").doesNotContain(key);
+
+    String badKey = key.substring(0, 20) + "!" + key.substring(21);
+    Files.writeString(dir.resolve("identity.json"), identity.replace(key, badKey));
+    Result badKeyRun = run("--config", dir.toString(), "daemon");
+    assertThat(badKeyRun.code()).isEqualTo(1);
+    assertThat(badKeyRun.err()).contains("identity.json").doesNotContain(key.substring(21));
   }
 
   @Test
