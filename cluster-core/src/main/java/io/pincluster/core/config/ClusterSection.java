@@ -79,6 +79,12 @@ public record ClusterSection(
         "peerstore");
   }
 
+  /** Every field, the secret redacted: records print every component by default. */
+  @Override
+  public String toString() {
+    return RedactedText.of(this, "secret");
+  }
+
   /** The secret's 32 bytes. */
   public byte[] secretBytes() {
     return HexFormat.of().parseHex(secret);
@@ -90,7 +96,8 @@ public record ClusterSection(
     try {
       bytes = HexFormat.of().parseHex(secret);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("secret is not hex: " + e.getMessage(), e);
+      // the value is not repeated: it is (meant to be) a secret
+      throw new IllegalArgumentException("secret is not hex (64 characters 0-9, a-f expected)", e);
     }
     if (bytes.length != 32) {
       throw new IllegalArgumentException(

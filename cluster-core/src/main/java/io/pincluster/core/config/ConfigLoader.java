@@ -31,6 +31,10 @@ import java.util.function.Consumer;
  * record without being loaded, overridable, validated and written.
  */
 public final class ConfigLoader {
+  /** Keys whose values are never repeated in errors: they hold secrets. */
+  static final java.util.Set<String> SECRET_KEYS =
+      java.util.Set.of("secret", "basic_auth_credentials");
+
   /** One section: where it sits in service.json and its environment-variable infix. */
   record Section(String path, String envName, Class<? extends Record> type) {
     String envVar(String key) {
@@ -194,6 +198,15 @@ public final class ConfigLoader {
         args[i] = ValueCodec.fromJson(node.get(key), components[i].getGenericType());
       } catch (IllegalArgumentException e) {
         String origin = fromEnv.containsKey(key) ? " (from " + fromEnv.get(key) + ")" : "";
+        if (SECRET_KEYS.contains(key)) {
+          // never repeat a secret's value, not even a malformed one, in an error or a log
+          throw new ConfigException(
+              section.path()
+                  + "."
+                  + key
+                  + ": has the wrong type or form (value not shown)"
+                  + origin);
+        }
         throw new ConfigException(section.path() + "." + key + ": " + e.getMessage() + origin, e);
       }
     }

@@ -83,4 +83,10 @@ public record RestApiSection(
         true,
         Duration.ZERO);
   }
+
+  /** Every field, the credentials redacted: records print every component by default. */
+  @Override
+  public String toString() {
+    return RedactedText.of(this, "basicAuthCredentials");
+  }
 }
