@@ -109,10 +109,15 @@ public final class Json {
   }
 
   private static final class InstantSerializer extends JsonSerializer<Instant> {
+    private static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    private static final String ZERO_TIME_TEXT = ZERO_TIME.toString();
+
     @Override
     public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers)
         throws IOException {
-      gen.writeString(value.toString());
+      // the zero time (Go's time.Time{}) is in most pins (expire_at, often timestamp): skip
+      // formatting it
+      gen.writeString(ZERO_TIME.equals(value) ? ZERO_TIME_TEXT : value.toString());
     }
   }
 

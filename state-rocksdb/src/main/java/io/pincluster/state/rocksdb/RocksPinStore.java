@@ -258,7 +258,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     }
     try {
       if (op instanceof StateOp.PutPin p) {
-        return putPin(batch, state, p.pin());
+        return putPin(batch, state, p.pin(), p.json());
       } else if (op instanceof StateOp.RemovePin r) {
         return removePin(batch, state, r.cid());
       } else if (op instanceof StateOp.ReplacePin r) {
@@ -266,7 +266,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
         if (current == null || current.isEmpty() || !current.get().equals(r.expected())) {
           return OpResult.notFound();
         }
-        return putPin(batch, state, r.pin());
+        return putPin(batch, state, r.pin(), null);
       } else if (op instanceof StateOp.PutPeer p) {
         return putPeer(batch, state, p.record());
       } else if (op instanceof StateOp.RemovePeer r) {
@@ -278,8 +278,9 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     }
   }
 
-  private OpResult putPin(WriteBatch batch, BatchState state, Pin pin) throws RocksDBException {
-    byte[] value = Json.write(pin);
+  private OpResult putPin(WriteBatch batch, BatchState state, Pin pin, byte[] json)
+      throws RocksDBException {
+    byte[] value = json != null ? json : Json.write(pin);
     Optional<Pin> previous = currentPin(state, pin.cid());
     batch.put(h.pins(), pin.cid().toBytes(), value);
     state.pins.put(pin.cid(), Optional.of(pin));

@@ -13,10 +13,35 @@ import java.util.Objects;
  */
 public sealed interface StateOp {
 
-  /** Adds {@code pin} or replaces the pin with the same CID. */
-  record PutPin(Pin pin) implements StateOp {
+  /**
+   * Adds {@code pin} or replaces the pin with the same CID.
+   *
+   * @param json {@code pin}'s JSON exactly as it was read into {@code pin} (from a Raft entry), or
+   *     null; when given it is stored as-is instead of encoding {@code pin} again. Not part of
+   *     equality.
+   */
+  record PutPin(Pin pin, byte[] json) implements StateOp {
     public PutPin {
       Objects.requireNonNull(pin, "pin");
+    }
+
+    public PutPin(Pin pin) {
+      this(pin, null);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PutPin p && p.pin.equals(pin);
+    }
+
+    @Override
+    public int hashCode() {
+      return pin.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "PutPin[pin=" + pin + "]";
     }
   }
 

@@ -196,7 +196,7 @@ public final class EntryCodec {
     try {
       StateOp op =
           switch (tag) {
-            case PUT_PIN -> new StateOp.PutPin(Json.read(payload, Pin.class));
+            case PUT_PIN -> new StateOp.PutPin(Json.read(payload, Pin.class), payload);
             case REMOVE_PIN -> new StateOp.RemovePin(Cid.fromBytes(payload));
             case PUT_PEER -> new StateOp.PutPeer(Json.read(payload, PeerRecord.class));
             case REMOVE_PEER -> new StateOp.RemovePeer(PeerId.parse(new String(payload, UTF_8)));
