@@ -9,6 +9,7 @@ import io.pincluster.core.peer.PeerId;
 import io.pincluster.service.cluster.SelfAddresses;
 import io.pincluster.service.config.ConfigFolder;
 import io.pincluster.service.config.Peerstore;
+import io.pincluster.service.state.JoinMarker;
 import io.pincluster.service.state.RemovedMarker;
 import io.pincluster.service.state.StateFolders;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -42,6 +44,7 @@ final class Membership {
   private volatile String goneReason = "";
   private RaftConsensus consensus;
   private SelfAddresses addresses;
+  private Optional<Multiaddr> joinVia = Optional.empty();
 
   Membership(
       PeerId self,
@@ -85,8 +88,12 @@ final class Membership {
         throw new ClusterException("cannot clear " + RemovedMarker.path(folder.path()), e);
       }
     }
+    resumeUnfinishedJoin();
     upgradeIfNeeded();
     boolean hasState = Files.isDirectory(dataFolder.resolve("ratis"));
+    if (joinVia.isPresent()) {
+      return true;
+    }
     if (options.bootstrap().isPresent()) {
       if (hasState) {
         log.warn(
@@ -97,9 +104,41 @@ final class Membership {
             dataFolder);
         return false;
       }
+      joinVia = options.bootstrap();
       return true;
     }
     return false;
+  }
+
+  /**
+   * An earlier join that did not finish (see {@link JoinMarker}) left state without a cluster
+   * configuration, from which Raft would start a one-member group of its own and accept writes no
+   * other peer sees: move it aside and join again, through {@code --bootstrap} if given, else
+   * through the peer the earlier join used.
+   */
+  private void resumeUnfinishedJoin() {
+    Optional<Multiaddr> earlier;
+    try {
+      earlier = JoinMarker.read(folder.path());
+    } catch (IllegalStateException e) {
+      throw new ClusterException(
+          e.getMessage()
+              + ": start with `--bootstrap <peer address>` to join again, or remove that file if"
+              + " this peer finished joining",
+          e);
+    }
+    if (earlier.isEmpty()) {
+      return;
+    }
+    Multiaddr via = options.bootstrap().orElse(earlier.get());
+    var moved = StateFolders.rotate(dataFolder, config.raft().backupsRotate());
+    log.warn(
+        "an earlier join through {} did not finish (the peer stopped while joining): its partial"
+            + " state was moved to {}; joining again through {}",
+        earlier.get(),
+        moved.map(Path::toString).orElse("(there was none)"),
+        via);
+    joinVia = Optional.of(via);
   }
 
   private void upgradeIfNeeded() {
@@ -142,7 +181,7 @@ final class Membership {
 
   /** Asks the bootstrap peer's cluster to add this peer, then waits until it has caught up. */
   void join() {
-    Multiaddr via = options.bootstrap().orElseThrow();
+    Multiaddr via = joinVia.orElseThrow();
     PeerId viaPeer =
         via.peerId()
             .orElseThrow(
@@ -150,12 +189,20 @@ final class Membership {
     Duration wait = config.raft().waitForLeaderTimeout().plusSeconds(5);
     log.info("joining the cluster through {}", via);
     try {
+      JoinMarker.write(folder.path(), via);
+    } catch (IOException e) {
+      throw new ClusterException("cannot write " + JoinMarker.path(folder.path()), e);
+    }
+    try {
       consensus.requestJoin(
           viaPeer, via.withoutPeerId().hostPort(), addresses.raft().hostPort(), wait);
       if (!consensus.awaitCaughtUp(wait)) {
         throw new ClusterException(
             "did not catch up with the cluster within " + wait.toSeconds() + "s");
       }
+      JoinMarker.clear(folder.path());
+    } catch (IOException e) {
+      throw new ClusterException("cannot remove " + JoinMarker.path(folder.path()), e);
     } catch (ClusterException e) {
       throw new ClusterException(
           "this peer was not able to become part of the cluster through "

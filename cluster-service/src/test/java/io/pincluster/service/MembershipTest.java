@@ -68,6 +68,32 @@ class MembershipTest {
   }
 
   @Test
+  void aJoinCutShortIsMadeAgainThroughTheSamePeerInsteadOfStartingAGroupOfItsOwn()
+      throws Exception {
+    // What a kill -9 during the snapshot install of a --bootstrap join leaves: the JOINING marker
+    // and a Raft folder without any cluster configuration (Raft alone would start a one-member
+    // group from it). Restarted without --bootstrap, as systemd would.
+    int joiner = cluster.addPeerFolder();
+    Path configFolder = cluster.folder(joiner).path();
+    Path partial = configFolder.resolve("raft/ratis/partial-download");
+    Files.createDirectories(partial);
+    io.pincluster.service.state.JoinMarker.write(configFolder, cluster.raftAddress(0));
+
+    cluster.startPeer(joiner, new Daemon.Options(false, Optional.empty(), false));
+
+    await().atMost(WAIT).until(() -> hasAllPins(joiner));
+    assertThat(cluster.peer(joiner).consensus().members())
+        .hasSize(4)
+        .contains(cluster.id(0), cluster.id(joiner));
+    assertThat(
+            StateFolders.backup(configFolder.resolve("raft"), 0).resolve("ratis/partial-download"))
+        .as("the partial state is kept aside")
+        .isDirectory();
+    assertThat(io.pincluster.service.state.JoinMarker.read(configFolder)).isEmpty();
+    await().atMost(WAIT).until(() -> cluster.peer(0).consensus().members().size() == 4);
+  }
+
+  @Test
   void bootstrapGivenToAnExistingMemberKeepsItsStateAndStartsNormally() {
     int follower = aFollower();
     cluster.stopPeer(follower);
