@@ -701,12 +701,9 @@ public final class CrashRunner {
               Cids.rawOf(("crash-filler-" + clusters + "-" + i).getBytes(StandardCharsets.UTF_8)))
           .append('\n');
     }
-    String answer =
-        rest.bulkPin(
-            cluster.restUrl(members.get(0)),
-            body.toString(),
-            options.replicationMin(),
-            options.replicationMax());
+    // pinned everywhere: fillers only give the snapshot some size, and need no allocation (so
+    // no fresh free-space metrics, which a loaded machine with shrunk TTLs may lack)
+    String answer = rest.bulkPin(cluster.restUrl(members.get(0)), body.toString(), -1, -1);
     if (!answer.isEmpty()) {
       throw new IllegalStateException("filler pins failed: " + answer);
     }
