@@ -10,7 +10,6 @@ import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,11 +32,6 @@ class CrashScenariosTest {
   }
 
   @Test
-  @Disabled(
-      "defect: a peer killed -9 during the snapshot install of its --bootstrap join ignores"
-          + " --bootstrap on restart ('already has cluster state'), starts a one-voter group of its"
-          + " own (voters=[itself]) that acknowledges writes, then believes it was removed, moves"
-          + " its state to raft.old.0 and exits; see docs/reliability.md")
   void aPeerKilledDuringItsSnapshotInstallComesBack() throws Exception {
     runOnce("snapshot", List.of(Scenario.SNAPSHOT_INSTALL));
   }

@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -199,11 +198,6 @@ class NetworkPartitionTest {
 
   @Test
   @Order(5)
-  @Disabled(
-      "defect: in a silent partition (packets dropped, nothing refused) a write through the"
-          + " minority peer can wait 40 s and more, until the partition heals, instead of failing"
-          + " within wait_for_leader_timeout + (commit_retries + 1) x network_timeout; see"
-          + " docs/reliability-network.md")
   void aWriteOnTheMinorityOfASilentPartitionFailsClearlyInTime() {
     int leader = awaitLeader(allPeers());
     int minority = (leader + 1) % N;
