@@ -1,5 +1,6 @@
 package io.pincluster.bench;
 
+import io.pincluster.consensus.raft.ClusterTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -39,6 +40,7 @@ final class LocalCluster implements AutoCloseable {
   private final ChildProcess[] daemons = new ChildProcess[PEERS];
   private final int[][] ports = new int[PEERS][];
   private final String[] ids = new String[PEERS];
+  private ClusterTls.Credentials raftTls; // for RaftRole, from the peers' secret
 
   /**
    * @param dist the unpacked distribution ({@code bin/cluster-service})
@@ -85,6 +87,7 @@ final class LocalCluster implements AutoCloseable {
               work.resolve("fakekubo" + (n + 1) + ".log")));
     }
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
+    raftTls = ClusterTls.fromSecret(HexFormat.of().parseHex(secret)).issue("bench");
     for (int n = 0; n < PEERS; n++) {
       init(n, secret, null);
       ids[n] = readId(n);
@@ -139,7 +142,7 @@ final class LocalCluster implements AutoCloseable {
    */
   int leader() {
     for (int n = 0; n < PEERS; n++) {
-      if (daemons[n].isAlive() && RaftRole.isLeader(ids[n], "127.0.0.1:" + ports[n][2])) {
+      if (daemons[n].isAlive() && RaftRole.isLeader(raftTls, ids[n], "127.0.0.1:" + ports[n][2])) {
         return n;
       }
     }

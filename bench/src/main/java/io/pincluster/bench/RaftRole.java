@@ -1,5 +1,6 @@
 package io.pincluster.bench;
 
+import io.pincluster.consensus.raft.ClusterTls;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,15 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.util.TimeDuration;
 
-/** Asks one Raft server (a pincluster peer's Raft port) whether it leads its only group. */
+/**
+ * Asks one Raft server (a pincluster peer's Raft port) whether it leads its only group. The Raft
+ * port only admits mutual TLS with credentials of the cluster's secret ({@link ClusterTls}).
+ */
 final class RaftRole {
   private RaftRole() {}
 
   /** True when the server answers that it is LEADER; false when not, or when it cannot be asked. */
-  static boolean isLeader(String raftPeerId, String hostPort) {
+  static boolean isLeader(ClusterTls.Credentials tls, String raftPeerId, String hostPort) {
     RaftPeer peer = RaftPeer.newBuilder().setId(raftPeerId).setAddress(hostPort).build();
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
@@ -29,6 +33,7 @@ final class RaftRole {
     try (RaftClient c =
         RaftClient.newBuilder()
             .setProperties(p)
+            .setParameters(tls.ratisParameters())
             .setRaftGroup(RaftGroup.valueOf(RaftGroupId.randomId(), peer))
             .setRetryPolicy(RetryPolicies.noRetry())
             .build()) {

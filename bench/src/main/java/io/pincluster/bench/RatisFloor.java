@@ -1,5 +1,6 @@
 package io.pincluster.bench;
 
+import io.pincluster.consensus.raft.ClusterTls;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +36,9 @@ import org.apache.ratis.util.TimeDuration;
 /**
  * The floor: a bare Ratis 3.2 group of three servers on loopback (gRPC, log on disk, the election
  * timeout consensus-raft uses by default: 1–2 s) with a state machine that only counts, and one
- * client sending ordered async writes with a bounded number in flight. All in this JVM.
+ * client sending ordered async writes with a bounded number in flight. All in this JVM. Every
+ * connection uses the same mutual TLS as pincluster's Raft transport ({@link ClusterTls}, from a
+ * random secret), so the floor pays the same transport cost.
  */
 final class RatisFloor implements AutoCloseable {
   /** Bytes of entry payload per pin: about one Pin (CID, type, options, three allocations). */
@@ -46,6 +49,7 @@ final class RatisFloor implements AutoCloseable {
   private final List<RaftPeer> peers = new ArrayList<>();
   private final RaftGroup group;
   private final RaftClient client;
+  private final ClusterTls tls = ClusterTls.fromSecret(randomSecret());
 
   RatisFloor(Path dir) throws IOException {
     int[] ports = LocalCluster.freePorts(3);
@@ -81,6 +85,7 @@ final class RatisFloor implements AutoCloseable {
     client =
         RaftClient.newBuilder()
             .setProperties(cp)
+            .setParameters(tls.issue("floor-client").ratisParameters())
             .setRaftGroup(group)
             .setRetryPolicy(
                 RetryPolicies.retryForeverWithSleep(
@@ -88,11 +93,18 @@ final class RatisFloor implements AutoCloseable {
             .build();
   }
 
+  private static byte[] randomSecret() {
+    byte[] secret = new byte[ClusterTls.SECRET_BYTES];
+    new java.security.SecureRandom().nextBytes(secret);
+    return secret;
+  }
+
   private RaftServer build(int i) throws IOException {
     return RaftServer.newBuilder()
         .setServerId(peers.get(i).getId())
         .setGroup(group)
         .setProperties(props.get(i))
+        .setParameters(tls.issue(peers.get(i).getId().toString()).ratisParameters())
         .setStateMachine(new CountingStateMachine())
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();

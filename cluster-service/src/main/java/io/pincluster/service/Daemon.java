@@ -1,5 +1,6 @@
 package io.pincluster.service;
 
+import io.pincluster.consensus.raft.ClusterTls;
 import io.pincluster.consensus.raft.RaftConsensus;
 import io.pincluster.consensus.raft.RaftSettings;
 import io.pincluster.consensus.raft.RaftStatus;
@@ -142,6 +143,7 @@ public final class Daemon implements AutoCloseable {
                 addresses.raft().hostPort(),
                 dataFolder,
                 config.raft(),
+                ClusterTls.fromSecret(config.cluster().secretBytes()),
                 initialPeers,
                 join));
     remember("consensus (Ratis and RocksDB)", consensus);

@@ -8,6 +8,7 @@ import io.pincluster.consensus.raft.internal.CommitRetryPolicy;
 import io.pincluster.consensus.raft.internal.ConfChanger;
 import io.pincluster.consensus.raft.internal.EntryCodec;
 import io.pincluster.consensus.raft.internal.EntrySender;
+import io.pincluster.consensus.raft.internal.Failures;
 import io.pincluster.consensus.raft.internal.LocalRequests;
 import io.pincluster.consensus.raft.internal.Membership;
 import io.pincluster.consensus.raft.internal.PeerEvents;
@@ -95,6 +96,10 @@ import org.slf4j.LoggerFactory;
  *       the leader ({@link ConfChanger}); {@link #onRemoved} tells the owner when this peer was
  *       removed (see {@link PeerEvents}).
  *   <li>Ratis settings from {@code consensus.raft}: see {@link RaftProps}.
+ *   <li>Transport: every Ratis connection this peer serves or opens (Raft messages, its write
+ *       client, admin and group-management calls) is mutual TLS with the trust in {@link
+ *       RaftSettings#tls()}, derived from the cluster secret ({@link ClusterTls}); each start
+ *       issues a fresh in-memory certificate for this peer.
  * </ul>
  *
  * <p>Threads: Ratis' own (gRPC, log worker, state machine updater, appenders), plus {@code
@@ -134,6 +139,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
   private static final Duration CATCH_UP_POLL = Duration.ofMillis(50);
 
   private final RaftSettings settings;
+  private final ClusterTls.Credentials credentials;
   private final RocksPinStore store;
   private final AppliedIndexWaiters waiters;
   private final PeerEvents events;
@@ -149,6 +155,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
 
   private RaftConsensus(
       RaftSettings settings,
+      ClusterTls.Credentials credentials,
       RocksPinStore store,
       AppliedIndexWaiters waiters,
       PeerEvents events,
@@ -157,6 +164,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       ReplaceableClient clients,
       CommitRetryPolicy retryPolicy) {
     this.settings = settings;
+    this.credentials = credentials;
     this.store = store;
     this.waiters = waiters;
     this.events = events;
@@ -236,11 +244,13 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
           new PeerEvents(
               RaftSetup.raftId(s.self()), "raft-removed-" + RaftSetup.shortName(s.self()), waiters);
       PinStateMachine sm = new PinStateMachine(store, events);
+      ClusterTls.Credentials tls = s.tls().issue(s.self().toString());
       server =
           RaftServer.newBuilder()
               .setServerId(RaftSetup.raftId(s.self()))
               .setGroup(fresh && s.join() ? RaftGroup.valueOf(GROUP_ID) : RaftSetup.initialGroup(s))
               .setProperties(RaftProps.server(s))
+              .setParameters(tls.ratisParameters())
               .setStateMachine(sm)
               .setOption(RaftStorage.StartupOption.RECOVER)
               .build();
@@ -253,9 +263,9 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
               s.config().commitRetryDelay(),
               System::nanoTime);
       RaftServer started = server;
-      clients = new ReplaceableClient(() -> RaftSetup.newClient(started, s, policy));
+      clients = new ReplaceableClient(() -> RaftSetup.newClient(started, s, tls, policy));
       clients.acquire().release(false); // builds the first client now, so bad settings fail here
-      consensus = new RaftConsensus(s, store, waiters, events, sm, server, clients, policy);
+      consensus = new RaftConsensus(s, tls, store, waiters, events, sm, server, clients, policy);
       consensus.afterStart(fresh);
       return consensus;
     } catch (IOException | RuntimeException e) {
@@ -299,10 +309,12 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       LOG.info("raft peer {} has state already: recovering it instead of joining", settings.self());
     }
     LOG.info(
-        "raft peer {} started on {} (announced as {}){}: voters={} listeners={}",
+        "raft peer {} started on {} (announced as {}, mutual TLS, cluster CA {}){}: voters={}"
+            + " listeners={}",
         settings.self(),
         settings.bind(),
         settings.announceAddress(),
+        settings.tls().caFingerprint(),
         settings.join() && fresh ? ", waiting to be added" : "",
         m.voters(),
         m.listeners());
@@ -464,7 +476,8 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof ClusterException ce
           ? ce
-          : new ClusterException("cannot " + what + ": " + e.getCause(), e.getCause());
+          : new ClusterException(
+              "cannot " + what + ": " + Failures.describe(e.getCause()), e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
       throw new ClusterException(
           "cannot " + what + ": no answer within " + GoDuration.format(wait), e);
@@ -693,6 +706,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     return RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
         .setProperties(RaftProps.client(settings))
+        .setParameters(credentials.ratisParameters())
         .setRaftGroup(group)
         .setRetryPolicy(
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(

@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param announceAddress {@code host:port} other peers use to reach {@code bind}
  * @param dataFolder holds Ratis storage ({@code ratis/}) and the pin store ({@code db/})
  * @param config the {@code consensus.raft} section
+ * @param tls the cluster's Raft transport trust, from the cluster secret ({@link
+ *     ClusterTls#fromSecret}); every Ratis connection of this peer uses mutual TLS with it
  * @param initialPeers Raft {@code host:port} of the {@code init_peerset} members, used only on the
  *     first start (later starts recover the stored configuration); self may be included or not
  * @param join start as a peer that joins a running cluster: when no Raft state exists yet, Raft
@@ -30,6 +32,7 @@ public record RaftSettings(
     String announceAddress,
     Path dataFolder,
     RaftSection config,
+    ClusterTls tls,
     Map<PeerId, String> initialPeers,
     boolean join) {
 
@@ -40,18 +43,27 @@ public record RaftSettings(
       String announceAddress,
       Path dataFolder,
       RaftSection config,
+      ClusterTls tls,
       Map<PeerId, String> initialPeers) {
-    this(self, bind, announceAddress, dataFolder, config, initialPeers, false);
+    this(self, bind, announceAddress, dataFolder, config, tls, initialPeers, false);
   }
 
   /** These settings with {@code join} set as given. */
   public RaftSettings withJoin(boolean join) {
-    return new RaftSettings(self, bind, announceAddress, dataFolder, config, initialPeers, join);
+    return new RaftSettings(
+        self, bind, announceAddress, dataFolder, config, tls, initialPeers, join);
   }
 
   /** These settings with another listen and announce address (same data folder). */
   public RaftSettings withAddress(InetSocketAddress bind, String announceAddress) {
-    return new RaftSettings(self, bind, announceAddress, dataFolder, config, initialPeers, join);
+    return new RaftSettings(
+        self, bind, announceAddress, dataFolder, config, tls, initialPeers, join);
+  }
+
+  /** These settings with another cluster trust (another secret). */
+  public RaftSettings withTls(ClusterTls tls) {
+    return new RaftSettings(
+        self, bind, announceAddress, dataFolder, config, tls, initialPeers, join);
   }
 
   public RaftSettings {
@@ -59,6 +71,7 @@ public record RaftSettings(
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(dataFolder, "dataFolder");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(tls, "tls (the cluster secret's Raft transport trust)");
     if (bind.getPort() <= 0) {
       throw new IllegalArgumentException(
           "raft bind address " + bind + " must have a fixed port > 0");

@@ -26,6 +26,7 @@ final class LocalRaftCluster implements AutoCloseable {
   private final List<PeerId> ids = new ArrayList<>();
   private final Map<PeerId, String> addresses = new LinkedHashMap<>();
   private final RaftConsensus[] nodes; // each slot written by one thread at a time
+  private final Map<Integer, ClusterTls> tls = new java.util.concurrent.ConcurrentHashMap<>();
   private final int founders;
 
   private LocalRaftCluster(Path root, int n, int founders, RaftSection config) {
@@ -105,7 +106,13 @@ final class LocalRaftCluster implements AutoCloseable {
         addr,
         root.resolve("peer-" + i),
         config,
+        tls.getOrDefault(i, TestTls.CLUSTER),
         initial);
+  }
+
+  /** Peer {@code i} starts with {@code trust} (another cluster secret) from its next start on. */
+  void useTls(int i, ClusterTls trust) {
+    tls.put(i, trust);
   }
 
   int port(int i) {

@@ -273,6 +273,7 @@ class RaftConsensusTest {
     try (org.apache.ratis.client.RaftClient raw =
         org.apache.ratis.client.RaftClient.newBuilder()
             .setProperties(new org.apache.ratis.conf.RaftProperties())
+            .setParameters(TestTls.CLUSTER.issue("test").ratisParameters()) // the Raft port's TLS
             .setRaftGroup(org.apache.ratis.protocol.RaftGroup.valueOf(RaftConsensus.GROUP_ID, peer))
             .build()) {
       org.apache.ratis.protocol.Message message =

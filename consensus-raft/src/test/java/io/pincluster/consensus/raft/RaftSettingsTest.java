@@ -21,7 +21,13 @@ class RaftSettingsTest {
 
   static RaftSettings settings(String announce, Map<PeerId, String> peers) {
     return new RaftSettings(
-        SELF, BIND, announce, Path.of("/data/raft"), RaftSection.defaults(), peers);
+        SELF,
+        BIND,
+        announce,
+        Path.of("/data/raft"),
+        RaftSection.defaults(),
+        TestTls.CLUSTER,
+        peers);
   }
 
   @Test
@@ -40,6 +46,7 @@ class RaftSettingsTest {
                     "h:1",
                     Path.of("d"),
                     RaftSection.defaults(),
+                    TestTls.CLUSTER,
                     Map.of()))
         .hasMessageContaining("must have a fixed port");
   }

@@ -70,6 +70,7 @@ class StateFormatTest {
         "127.0.0.1:" + port,
         data,
         LocalRaftCluster.config(Duration.ofSeconds(10)),
+        TestTls.CLUSTER,
         Map.of());
   }
 

@@ -201,13 +201,7 @@ public final class ConfChanger implements AutoCloseable {
   }
 
   private static String describe(Throwable t) {
-    if (t == null) {
-      return "none";
-    }
-    String m = t.getMessage() == null ? "" : t.getMessage();
-    int nl = m.indexOf('\n');
-    m = nl < 0 ? m : m.substring(0, nl);
-    return t.getClass().getSimpleName() + ": " + (m.length() > 200 ? m.substring(0, 200) + "…" : m);
+    return t == null ? "none" : Failures.describe(t);
   }
 
   /** Stops the thread; changes not done by then fail. Idempotent. */

@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
@@ -46,7 +47,24 @@ public final class Failures {
         || e instanceof ReconfigurationInProgressException
         || e instanceof ResourceUnavailableException
         || sentNothing(e)
-        || causedByConnectionRefused(e);
+        || causedByConnectionRefused(e)
+        || causedByTlsHandshake(e);
+  }
+
+  /**
+   * The connection failed in the TLS handshake, before any request was sent: typically the other
+   * side holds another cluster secret (the Raft transport's mutual TLS, {@code ClusterTls}).
+   */
+  static boolean causedByTlsHandshake(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof SSLHandshakeException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
   }
 
   /**
@@ -111,14 +129,23 @@ public final class Failures {
     return e;
   }
 
-  private static String describe(Throwable t) {
+  /** A one-line description of {@code t}, with a hint when it is a failed TLS handshake. */
+  public static String describe(Throwable t) {
+    String hint = causedByTlsHandshake(t) ? "; " + TLS_HINT : "";
     String message = t.getMessage();
     String name = t.getClass().getSimpleName();
     if (message == null) {
-      return name;
+      return name + hint;
     }
     int newline = message.indexOf('\n');
     String firstLine = newline < 0 ? message : message.substring(0, newline);
-    return name + ": " + (firstLine.length() > 200 ? firstLine.substring(0, 200) + "…" : firstLine);
+    return name
+        + ": "
+        + (firstLine.length() > 200 ? firstLine.substring(0, 200) + "…" : firstLine)
+        + hint;
   }
+
+  /** What a failed TLS handshake on the Raft port usually means. */
+  public static final String TLS_HINT =
+      "the TLS handshake failed: check that cluster.secret is the same on every peer";
 }

@@ -62,13 +62,15 @@ import org.apache.ratis.util.TimeDuration;
  *     </tr>
  * </table>
  *
- * <p>Fixed settings: gRPC transport on one port; storage in {@code <data>/ratis} and removed groups
- * in {@code <data>/ratis/removed-groups} (the defaults are under /tmp); snapshots on clean
- * shutdown, {@value #SNAPSHOTS_KEPT} kept; snapshot chunks of 4 MB; log segments of {@value
- * #SEGMENT_SIZE}; appender retry policy {@code 1ms,10, 500ms,100} (a restarted follower is
- * contacted again within 0.5 s); {@code raft.server.close.threshold} 15 s; read option LINEARIZABLE
- * (only affects {@code sync()}); the retry cache keeps replies at least as long as a client may
- * retry; the client keeps at most {@value #OUTSTANDING_REQUESTS_MAX} writes in flight.
+ * <p>Fixed settings: gRPC transport on one port, mutual TLS (not a property: {@code
+ * ClusterTls.Credentials.ratisParameters()} goes to every server and client builder); storage in
+ * {@code <data>/ratis} and removed groups in {@code <data>/ratis/removed-groups} (the defaults are
+ * under /tmp); snapshots on clean shutdown, {@value #SNAPSHOTS_KEPT} kept; snapshot chunks of 4 MB;
+ * log segments of {@value #SEGMENT_SIZE}; appender retry policy {@code 1ms,10, 500ms,100} (a
+ * restarted follower is contacted again within 0.5 s); {@code raft.server.close.threshold} 15 s;
+ * read option LINEARIZABLE (only affects {@code sync()}); the retry cache keeps replies at least as
+ * long as a client may retry; the client keeps at most {@value #OUTSTANDING_REQUESTS_MAX} writes in
+ * flight.
  */
 public final class RaftProps {
   public static final int OUTSTANDING_REQUESTS_MAX = 256;

@@ -1,5 +1,6 @@
 package io.pincluster.consensus.raft.internal;
 
+import io.pincluster.consensus.raft.ClusterTls;
 import io.pincluster.consensus.raft.RaftConsensus;
 import io.pincluster.consensus.raft.RaftSettings;
 import io.pincluster.core.Consensus;
@@ -53,10 +54,13 @@ public final class RaftSetup {
     return RaftGroup.valueOf(RaftConsensus.GROUP_ID, peers);
   }
 
-  public static RaftClient newClient(RaftServer server, RaftSettings s, CommitRetryPolicy policy) {
+  /** The peer's client for writes: mutual TLS with {@code tls}, the peer's own credentials. */
+  public static RaftClient newClient(
+      RaftServer server, RaftSettings s, ClusterTls.Credentials tls, CommitRetryPolicy policy) {
     return RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
         .setProperties(RaftProps.client(s))
+        .setParameters(tls.ratisParameters())
         .setRaftGroup(clientGroup(server, s))
         .setRetryPolicy(policy)
         .build();

@@ -40,6 +40,21 @@ class FailuresTest {
   }
 
   @Test
+  void aFailedTlsHandshakeIsARefusalWithAHintAtTheSecret() {
+    IOException tls =
+        new IOException(
+            "UNAVAILABLE: io exception",
+            new javax.net.ssl.SSLHandshakeException("PKIX path validation failed"));
+
+    assertThat(Failures.isAmbiguous(tls)).isFalse();
+    assertThat(Failures.toClusterException(tls, false, java.time.Duration.ofSeconds(2)))
+        .isInstanceOf(NoLeaderException.class)
+        .hasMessageContaining(Failures.TLS_HINT);
+    assertThat(Failures.isAmbiguous(new IOException(new javax.net.ssl.SSLException("bad record"))))
+        .isTrue();
+  }
+
+  @Test
   void timeoutsAndBrokenConnectionsAreAmbiguous() {
     assertThat(Failures.isAmbiguous(new TimeoutIOException("request #3 timeout 3s"))).isTrue();
     assertThat(
