@@ -1,8 +1,14 @@
 package io.pincluster.testing.process;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The loopback ports of one peer and its fake Kubo, chosen free when the peer is created and kept
- * across restarts.
+ * The loopback ports of one peer and its fake Kubo, chosen free when the peer is created (or given
+ * by {@link ProcessClusterConfig#ports()}) and kept across restarts.
  */
 public record PeerPorts(int rest, int proxy, int raft, int rpc, int kubo, int metrics) {
   public PeerPorts {
@@ -13,9 +19,38 @@ public record PeerPorts(int rest, int proxy, int raft, int rpc, int kubo, int me
     }
   }
 
-  /** Six distinct free ports. */
-  static PeerPorts free() {
-    int[] p = ProcessCluster.freePorts(6);
+  /** Six distinct ports that were free a moment ago. */
+  public static PeerPorts free() {
+    int[] p = freePorts(6);
     return new PeerPorts(p[0], p[1], p[2], p[3], p[4], p[5]);
+  }
+
+  /** Every port of this peer: rest, proxy, raft, rpc, kubo, metrics. */
+  public List<Integer> all() {
+    return List.of(rest, proxy, raft, rpc, kubo, metrics);
+  }
+
+  /** {@code count} distinct ports that were free a moment ago. */
+  public static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    int[] out = new int[count];
+    try {
+      for (int i = 0; i < count; i++) {
+        ServerSocket s = new ServerSocket(0);
+        sockets.add(s);
+        out[i] = s.getLocalPort();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find free ports", e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // closing a listening socket that accepted nothing: nothing to lose
+        }
+      }
+    }
+    return out;
   }
 }

@@ -3,7 +3,6 @@ package io.pincluster.testing.process;
 import io.pincluster.testing.Cids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,9 @@ import java.util.regex.Pattern;
  * ports). Peers are numbered from 0 and named {@code peer1…}; each keeps its folder, ports and
  * identity across {@link #kill9}, {@link #stopPeer} and {@link #restart}. {@link #addPeer} adds a
  * fresh peer that joins with {@code --bootstrap}. Every peer serves Prometheus metrics on its own
- * port (the default {@link LeaderProbe} reads them).
+ * port (the default {@link LeaderProbe} reads them; so does {@link #metric}). A {@link
+ * PeerCustomizer} adds JVM options and environment per daemon start and may make a peer announce
+ * another address than its listen address (e.g. a host name that routes through a proxy).
  *
  * <p>Not thread-safe: drive it from one thread (reading URLs, ids and folders from others is fine
  * once the peers exist). {@link #close()} stops everything it started, in reverse order.
@@ -49,6 +52,7 @@ public final class ProcessCluster implements AutoCloseable {
     final String name;
     final PeerPorts ports;
     final String bootstrap;
+    Optional<String> announce = Optional.empty();
     String id;
     ChildProcess kubo;
     ChildProcess daemon;
@@ -83,7 +87,7 @@ public final class ProcessCluster implements AutoCloseable {
     }
     mkdirs(config.work());
     for (int n = 0; n < config.peers(); n++) {
-      peers.add(new Peer("peer" + (n + 1), PeerPorts.free(), null));
+      createPeer(config.ports().isEmpty() ? PeerPorts.free() : config.ports().get(n), null);
       startKubo(n);
     }
     for (int n = 0; n < config.peers(); n++) {
@@ -117,8 +121,7 @@ public final class ProcessCluster implements AutoCloseable {
    * which a peer that already holds cluster state ignores.
    */
   public int addPeer(int via) {
-    int n = peers.size();
-    peers.add(new Peer("peer" + (n + 1), PeerPorts.free(), raftMultiaddr(via)));
+    int n = createPeer(PeerPorts.free(), raftMultiaddr(via));
     startKubo(n);
     init(n, null);
     peers.get(n).id = readId(n);
@@ -157,10 +160,13 @@ public final class ProcessCluster implements AutoCloseable {
     return peer(n).ports;
   }
 
-  /** {@code /ip4/127.0.0.1/tcp/<raft port>/p2p/<id>}, as peerstores list it. */
+  /**
+   * {@code <announced address>/p2p/<id>}, as peerstores list it: by default {@code
+   * /ip4/127.0.0.1/tcp/<raft port>/p2p/<id>} (see {@link PeerCustomizer#announce}).
+   */
   public String raftMultiaddr(int n) {
     Peer p = peer(n);
-    return "/ip4/127.0.0.1/tcp/" + p.ports.raft() + "/p2p/" + p.id;
+    return p.announce.orElse("/ip4/127.0.0.1/tcp/" + p.ports.raft()) + "/p2p/" + p.id;
   }
 
   /** The config folder of peer {@code n} (holds {@code service.json} and {@code raft/}). */
@@ -180,6 +186,11 @@ public final class ProcessCluster implements AutoCloseable {
 
   public String peerName(int n) {
     return peer(n).name;
+  }
+
+  /** The name peer {@code n} gets (0-based): {@code peer<n + 1>}; known before the peer exists. */
+  public static String nameOf(int n) {
+    return "peer" + (n + 1);
   }
 
   public String peerId(int n) {
@@ -213,6 +224,24 @@ public final class ProcessCluster implements AutoCloseable {
   /** The peer that leads (see {@link ProcessClusterConfig#leaderProbe()}); -1 when none does. */
   public int leader() {
     return config.leaderProbe().leader(this);
+  }
+
+  /**
+   * The value of the Prometheus sample {@code name} (any labels) on peer {@code n}; empty when the
+   * peer does not answer within 3 s or does not have it.
+   */
+  public OptionalDouble metric(int n, String name) {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(metricsUrl(n))).timeout(Duration.ofSeconds(3)).build();
+    try {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? PrometheusText.value(r.body(), name) : OptionalDouble.empty();
+    } catch (IOException e) {
+      return OptionalDouble.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalDouble.empty();
+    }
   }
 
   /** kill -9 of peer {@code n}'s daemon; waits until it is gone. */
@@ -337,30 +366,30 @@ public final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** {@code count} distinct ports that were free a moment ago. */
-  public static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    int[] out = new int[count];
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        out[i] = s.getLocalPort();
-      }
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find free ports", e);
-    }
-    return out;
-  }
-
   private Peer peer(int n) {
     if (n < 0 || n >= peers.size()) {
       throw new IllegalArgumentException("no peer " + n + " (peers: " + peers.size() + ")");
     }
     return peers.get(n);
+  }
+
+  /** Adds a peer with these ports and asks the customizer what it announces; its index. */
+  private int createPeer(PeerPorts ports, String bootstrap) {
+    int n = peers.size();
+    Peer p = new Peer(nameOf(n), ports, bootstrap);
+    peers.add(p);
+    p.announce = config.customizer().announce(n, this);
+    p.announce.ifPresent(
+        a -> {
+          if (!a.startsWith("/") || a.contains("/p2p/")) {
+            throw new IllegalArgumentException(
+                "the announced address of "
+                    + p.name
+                    + " must be a multiaddr without /p2p (e.g. /dns4/host/tcp/port), not: "
+                    + a);
+          }
+        });
+    return n;
   }
 
   private ChildProcess daemon(int n) {
@@ -398,6 +427,7 @@ public final class ProcessCluster implements AutoCloseable {
     env.put("CLUSTER_PEERNAME", peer.name);
     env.put("CLUSTER_SECRET", secret);
     env.put("CLUSTER_LISTENMULTIADDRESS", "/ip4/127.0.0.1/tcp/" + p.raft());
+    peer.announce.ifPresent(a -> env.put("CLUSTER_ANNOUNCEMULTIADDRESS", a));
     env.put("CLUSTER_RPCLISTENMULTIADDRESS", "/ip4/127.0.0.1/tcp/" + p.rpc());
     env.put("CLUSTER_RESTAPI_HTTPLISTENMULTIADDRESS", "/ip4/127.0.0.1/tcp/" + p.rest());
     env.put("CLUSTER_IPFSPROXY_LISTENMULTIADDRESS", "/ip4/127.0.0.1/tcp/" + p.proxy());

@@ -2,9 +2,12 @@ package io.pincluster.testing.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How {@link ProcessCluster} starts its peers. Immutable; {@code with*} return copies.
@@ -18,6 +21,9 @@ import java.util.Objects;
  *     and daemon, after the ones the cluster sets itself (ports, secret, name), so they win
  * @param customizer per-peer extras, asked at every daemon start
  * @param leaderProbe how {@link ProcessCluster#leader()} finds the leader
+ * @param ports the ports of peers 0 to {@code peers - 1}, in order, when they must be known before
+ *     the cluster starts (e.g. to set up a network in front of them; see {@link PeerPorts#free()});
+ *     empty: free ones are chosen at start. Peers added later always get free ones.
  */
 public record ProcessClusterConfig(
     Path dist,
@@ -27,7 +33,8 @@ public record ProcessClusterConfig(
     String peerJavaOpts,
     Map<String, String> env,
     PeerCustomizer customizer,
-    LeaderProbe leaderProbe) {
+    LeaderProbe leaderProbe,
+    List<PeerPorts> ports) {
   /** The JVM options of a peer unless told otherwise: small heap, fast start. */
   public static final String DEFAULT_JAVA_OPTS =
       "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
@@ -64,6 +71,23 @@ public record ProcessClusterConfig(
     }
     customizer = customizer == null ? PeerCustomizer.NONE : customizer;
     leaderProbe = leaderProbe == null ? new MetricsLeaderProbe() : leaderProbe;
+    ports = ports == null ? List.of() : List.copyOf(ports);
+    checkPorts(ports, peers);
+  }
+
+  private static void checkPorts(List<PeerPorts> ports, int peers) {
+    if (!ports.isEmpty() && ports.size() != peers) {
+      throw new IllegalArgumentException(
+          "ports are given for " + ports.size() + " peers, but the cluster has " + peers);
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (PeerPorts p : ports) {
+      for (int port : p.all()) {
+        if (!seen.add(port)) {
+          throw new IllegalArgumentException("port " + port + " is given twice in " + ports);
+        }
+      }
+    }
   }
 
   /** {@code peers} peers with the default options and no overrides. */
@@ -73,12 +97,12 @@ public record ProcessClusterConfig(
           "no cluster-service in " + dist + "/bin: build the distribution first");
     }
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, DEFAULT_JAVA_OPTS, Map.of(), null, null);
+        dist, work, classpath, peers, DEFAULT_JAVA_OPTS, Map.of(), null, null, List.of());
   }
 
   public ProcessClusterConfig withPeerJavaOpts(String opts) {
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, opts, env, customizer, leaderProbe);
+        dist, work, classpath, peers, opts, env, customizer, leaderProbe, ports);
   }
 
   /** These overrides added to (replacing equal keys of) the current ones. */
@@ -86,15 +110,22 @@ public record ProcessClusterConfig(
     Map<String, String> merged = new LinkedHashMap<>(env);
     merged.putAll(more);
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, peerJavaOpts, merged, customizer, leaderProbe);
+        dist, work, classpath, peers, peerJavaOpts, merged, customizer, leaderProbe, ports);
   }
 
   public ProcessClusterConfig withCustomizer(PeerCustomizer c) {
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, peerJavaOpts, env, c, leaderProbe);
+        dist, work, classpath, peers, peerJavaOpts, env, c, leaderProbe, ports);
   }
 
   public ProcessClusterConfig withLeaderProbe(LeaderProbe p) {
-    return new ProcessClusterConfig(dist, work, classpath, peers, peerJavaOpts, env, customizer, p);
+    return new ProcessClusterConfig(
+        dist, work, classpath, peers, peerJavaOpts, env, customizer, p, ports);
+  }
+
+  /** The first peers' ports fixed in advance (one {@link PeerPorts} a peer, in order). */
+  public ProcessClusterConfig withPorts(List<PeerPorts> fixed) {
+    return new ProcessClusterConfig(
+        dist, work, classpath, peers, peerJavaOpts, env, customizer, leaderProbe, fixed);
   }
 }
