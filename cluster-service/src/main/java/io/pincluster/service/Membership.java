@@ -113,8 +113,8 @@ final class Membership {
   /**
    * An earlier join that did not finish (see {@link JoinMarker}) left state without a cluster
    * configuration, from which Raft would start a one-member group of its own and accept writes no
-   * other peer sees: move it aside and join again, through {@code --bootstrap} if given, else
-   * through the peer the earlier join used.
+   * other peer sees: delete it and join again, through {@code --bootstrap} if given, else through
+   * the peer the earlier join used.
    */
   private void resumeUnfinishedJoin() {
     Optional<Multiaddr> earlier;
@@ -131,12 +131,12 @@ final class Membership {
       return;
     }
     Multiaddr via = options.bootstrap().orElse(earlier.get());
-    var moved = StateFolders.rotate(dataFolder, config.raft().backupsRotate());
+    StateFolders.discard(dataFolder);
     log.warn(
         "an earlier join through {} did not finish (the peer stopped while joining): its partial"
-            + " state was moved to {}; joining again through {}",
+            + " state in {} was deleted (the cluster holds all of it); joining again through {}",
         earlier.get(),
-        moved.map(Path::toString).orElse("(there was none)"),
+        dataFolder,
         via);
     joinVia = Optional.of(via);
   }
@@ -194,8 +194,26 @@ final class Membership {
       throw new ClusterException("cannot write " + JoinMarker.path(folder.path()), e);
     }
     try {
-      consensus.requestJoin(
-          viaPeer, via.withoutPeerId().hostPort(), addresses.raft().hostPort(), wait);
+      try {
+        consensus.requestJoin(
+            viaPeer, via.withoutPeerId().hostPort(), addresses.raft().hostPort(), wait);
+      } catch (ClusterException e) {
+        // An earlier join of this peer that was cut short may still be under way at the leader
+        // (Ratis first brings a new peer up to date, then commits it, and refuses other changes
+        // meanwhile): when it completes, this peer is a member without a new request.
+        // That includes sending it a snapshot, which takes as long as the pinset is large: wait
+        // longer than for a plain join. If it does not complete, the daemon exits with the error
+        // and the JOINING marker left in place makes the next start try again.
+        Duration earlierJoin = wait.multipliedBy(5);
+        log.info(
+            "the join request failed ({}); waiting up to {}s for an earlier join of this peer to"
+                + " complete",
+            e.getMessage(),
+            earlierJoin.toSeconds());
+        if (!consensus.awaitCaughtUp(earlierJoin) || !consensus.isMember()) {
+          throw e;
+        }
+      }
       if (!consensus.awaitCaughtUp(wait)) {
         throw new ClusterException(
             "did not catch up with the cluster within " + wait.toSeconds() + "s");

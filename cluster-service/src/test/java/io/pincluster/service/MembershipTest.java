@@ -85,10 +85,12 @@ class MembershipTest {
     assertThat(cluster.peer(joiner).consensus().members())
         .hasSize(4)
         .contains(cluster.id(0), cluster.id(joiner));
-    assertThat(
-            StateFolders.backup(configFolder.resolve("raft"), 0).resolve("ratis/partial-download"))
-        .as("the partial state is kept aside")
-        .isDirectory();
+    assertThat(configFolder.resolve("raft/ratis/partial-download"))
+        .as("the partial state is deleted")
+        .doesNotExist();
+    assertThat(StateFolders.backup(configFolder.resolve("raft"), 0))
+        .as("and takes no place among the backups")
+        .doesNotExist();
     assertThat(io.pincluster.service.state.JoinMarker.read(configFolder)).isEmpty();
     await().atMost(WAIT).until(() -> cluster.peer(0).consensus().members().size() == 4);
   }

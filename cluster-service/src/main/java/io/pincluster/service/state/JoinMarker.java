@@ -14,7 +14,7 @@ import java.util.Optional;
  * caught up). Found at start, it means an earlier join was cut short (a crash or kill during the
  * join, e.g. during the snapshot install): the state folder then holds a partial download with no
  * cluster configuration, from which Raft would start a one-member group of its own, so the daemon
- * moves that state aside and joins again through the same peer instead.
+ * deletes that state and joins again through the same peer instead.
  */
 public final class JoinMarker {
   public static final String NAME = "JOINING";

@@ -53,6 +53,21 @@ public final class StateFolders {
     return dataFolder.resolveSibling(dataFolder.getFileName() + ".old." + n);
   }
 
+  /**
+   * Deletes {@code dataFolder} and everything in it (the partial state of a join that never
+   * finished: nothing the cluster does not hold, and not worth a place among the backups). Does
+   * nothing when it does not exist.
+   *
+   * @throws ClusterException when it cannot be deleted
+   */
+  public static void discard(Path dataFolder) {
+    try {
+      deleteTree(dataFolder);
+    } catch (IOException e) {
+      throw new ClusterException("cannot delete " + dataFolder + ": " + e.getMessage(), e);
+    }
+  }
+
   static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;

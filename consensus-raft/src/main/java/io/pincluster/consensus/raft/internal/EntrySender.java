@@ -83,14 +83,15 @@ public final class EntrySender implements Batcher.Sender {
   }
 
   /**
-   * The longest a write may take before it is answered as indeterminate: waiting for a leader,
-   * every attempt the retry policy allows timing out, and the wait to apply it here. A backstop:
-   * Ratis' own retries normally end a write sooner, but a request that is neither answered nor
-   * failed (a silent partition) must not hold the caller — and every write queued behind it on the
-   * same client — until the network heals.
+   * The longest a write may take before it is answered as indeterminate: waiting for a leader and
+   * every attempt the retry policy allows timing out ({@code wait_for_leader + (commit_retries + 1)
+   * x network_timeout}); a write that commits later is still applied, the caller was told it may
+   * have been. A backstop: Ratis' own retries normally end a write sooner, but a request that is
+   * neither answered nor failed (a silent partition) must not hold the caller — and every write
+   * queued behind it on the same client — until the network heals.
    */
   Duration deadline() {
-    return waitForLeader.plus(applyWait.multipliedBy(retryPolicy.commitRetries() + 2L));
+    return waitForLeader.plus(applyWait.multipliedBy(retryPolicy.commitRetries() + 1L));
   }
 
   private CompletableFuture<List<OpResult>> withDeadline(
