@@ -5,13 +5,18 @@
 #
 # Figures: floor (bare Ratis: 1, 100 and 1000 pins per entry), 1 (REST, one pin per request),
 # 2 (bulk NDJSON + offline state import), 6 (kill -9 the leader under load; with floor, also the
-# bare-Ratis failover). Default: all. Options are BenchMain's (bench/src/main/java/io/pincluster/
-# bench/BenchOptions.java): --pins, --clients, --bulk-pins, --bulk-batch, --import-pins,
-# --floor-pins, --floor-batched-pins, --reps, --failover-reps, --failover-writers, --work,
+# bare-Ratis failover), 3 (large state: streaming, heap, disk, restart), 7 (tracker overhead: N
+# blocks already in a real js-ipfs node pinned through a one-peer cluster vs pin/add straight to the
+# node; starts the node with testing/ipfs-node, whose install.sh must have run). Default: all.
+# Options are BenchMain's (bench/src/main/java/io/pincluster/bench/BenchOptions.java): --pins,
+# --clients, --bulk-pins, --bulk-batch, --import-pins, --floor-pins, --floor-batched-pins, --reps,
+# --failover-reps, --failover-writers, --large-pins, --fig7-blocks (default 500), --fig7-reps
+# (default 3), --fig7-peer-settings (CLUSTER_*=value,… for the figure 7 peer), --work,
 # --report (default docs/benchmarks.md, which keeps the text outside its bench markers;
 # --report=none to skip). The default sizes (figure 3 at 1M pins) take about 20 minutes on 2 CPUs.
 # Example: bench/run.sh 1 --clients=64 --reps=5
-# Needs the distribution (mvn -o -q package -DskipTests) and the installed modules in ~/.m2.
+# Needs the distribution (mvn -o -q package -DskipTests) and the installed modules in ~/.m2
+# (or in $MAVEN_REPO, also used for building the harness).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 DIST="${PINCLUSTER_DIST:-$REPO/dist/pincluster}"
@@ -20,7 +25,7 @@ M2="${MAVEN_REPO:-$HOME/.m2/repository}"
 say() { echo "bench/run.sh: $*" >&2; }
 
 [ -x "$DIST/bin/cluster-service" ] || { say "no distribution at $DIST: run 'mvn -o -q package -DskipTests'"; exit 1; }
-(cd "$REPO" && mvn -o -q -B -f bench/pom.xml package -DskipTests) >&2
+(cd "$REPO" && mvn -o -q -B ${MAVEN_REPO:+-Dmaven.repo.local=$MAVEN_REPO} -f bench/pom.xml package -DskipTests) >&2
 
 figures=(); opts=(); report="$REPO/docs/benchmarks.md"
 for a in "$@"; do
@@ -41,7 +46,7 @@ fi
 
 rm -rf "$WORK"; mkdir -p "$WORK"
 CP="$REPO/bench/target/bench-0.1.0-SNAPSHOT.jar:$M2/io/pincluster/cluster-testing/0.1.0-SNAPSHOT/cluster-testing-0.1.0-SNAPSHOT.jar:$DIST/lib/*"
-args=("--dist=$DIST" "--work=$WORK" "--command=bench/run.sh $*")
+args=("--dist=$DIST" "--work=$WORK" "--ipfs-recipe=$REPO/testing/ipfs-node" "--command=bench/run.sh $*")
 [ ${#figures[@]} -gt 0 ] && args+=("--figures=$(IFS=,; echo "${figures[*]}")")
 [ -n "$report" ] && args+=("--report=$report")
 say "machine: $(nproc) CPUs; $(free -g | awk '/Mem:/ {print $2 " GiB RAM"}'); $(java -version 2>&1 | head -1)"

@@ -63,6 +63,9 @@ public final class BenchMain {
     if (o.figures().contains("3")) {
       largeState(o, report);
     }
+    if (o.figures().contains("7")) {
+      trackerOverhead(o, report);
+    }
     if (o.report() != null) {
       report.write(o.report(), o.command(), Preamble.TEXT);
       System.out.println("bench: wrote " + o.report());
@@ -243,5 +246,61 @@ public final class BenchMain {
     }
     report.add(
         "2", "offline state import (whole command, JVM start included)", runs, "≥200,000 pins/s");
+  }
+
+  /**
+   * Figure 7. One peer, not the 3-peer cluster: with replication 1 on the js-ipfs peer the other
+   * two would only add Raft replication (measured by figure 1) and take CPU from the node on a
+   * small machine, so the figure would no longer isolate the tracker's path (REST, commit, tracker,
+   * connector) against the node it drives.
+   */
+  static void trackerOverhead(BenchOptions o, Report report) throws InterruptedException {
+    int n = o.fig7Blocks();
+    double[] cluster = new double[o.fig7Reps()];
+    double[] committed = new double[o.fig7Reps()];
+    double[] direct = new double[o.fig7Reps()];
+    double[] ratio = new double[o.fig7Reps()];
+    int concurrency;
+    TrackerOverheadRun setup =
+        new TrackerOverheadRun(
+            o.dist(), o.work().resolve("fig7"), o.ipfsRecipe(), o.peerJavaOpts());
+    o.fig7PeerSettings().forEach(setup::withPeerSetting);
+    try (TrackerOverheadRun run = setup.start()) {
+      concurrency = run.concurrency();
+      run.direct(Math.min(n, 50)); // warm-up of both paths
+      run.throughCluster(Math.min(n, 50));
+      for (int r = 0; r < ratio.length; r++) {
+        // alternate which goes first, so neither always finds the node busier after the other
+        TrackerOverheadRun.ClusterTimes times;
+        if (r % 2 == 0) {
+          times = run.throughCluster(n);
+          direct[r] = run.direct(n);
+        } else {
+          direct[r] = run.direct(n);
+          times = run.throughCluster(n);
+        }
+        cluster[r] = times.pinnedMillis();
+        committed[r] = times.committedMillis();
+        ratio[r] = cluster[r] / direct[r];
+      }
+    }
+    String c =
+        concurrency
+            + " clients (concurrent_pins)"
+            + (o.fig7PeerSettings().isEmpty() ? "" : "; peer: " + o.fig7PeerSettings());
+    report.addDurations(
+        "7",
+        n
+            + " blocks in a js-ipfs node → all `pinned` through a one-peer cluster (REST, replication"
+            + " 1, "
+            + c
+            + ")",
+        cluster,
+        "–");
+    report.addDurations(
+        "7", "of which until every POST was answered (pins committed)", committed, "–");
+    report.addDurations(
+        "7", "the same: " + n + " `pin/add` straight to the node, " + c, direct, "–");
+    report.addValues("7", "tracker overhead: cluster time / direct time", ratio, "×", "≤1.2×");
   }
 }

@@ -2,8 +2,10 @@ package io.pincluster.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,13 +25,17 @@ record BenchOptions(
     int failoverReps,
     int failoverWriters,
     int largePins,
+    int fig7Blocks,
+    int fig7Reps,
+    Map<String, String> fig7PeerSettings,
     Path dist,
     Path work,
     Path report,
     String command,
     String classpath,
-    String peerJavaOpts) {
-  static final Set<String> KNOWN = Set.of("floor", "1", "2", "6", "3");
+    String peerJavaOpts,
+    Path ipfsRecipe) {
+  static final Set<String> KNOWN = Set.of("floor", "1", "2", "6", "3", "7");
 
   BenchOptions {
     for (String f : figures) {
@@ -48,6 +54,14 @@ record BenchOptions(
     positive("--failover-reps", failoverReps);
     positive("--failover-writers", failoverWriters);
     positive("--large-pins", largePins);
+    positive("--fig7-blocks", fig7Blocks);
+    positive("--fig7-reps", fig7Reps);
+    for (String k : fig7PeerSettings.keySet()) {
+      if (!k.matches("CLUSTER_[A-Z0-9_]+")) {
+        throw new IllegalArgumentException(
+            "--fig7-peer-settings: '" + k + "' is not a CLUSTER_* override");
+      }
+    }
     for (int c : clients) {
       positive("--clients", c);
       if (c > pins) {
@@ -67,7 +81,7 @@ record BenchOptions(
   }
 
   static BenchOptions parse(String[] args) {
-    Set<String> figures = new LinkedHashSet<>(List.of("floor", "1", "2", "6", "3"));
+    Set<String> figures = new LinkedHashSet<>(List.of("floor", "1", "2", "6", "3", "7"));
     List<Integer> clients = List.of(1, 16, 64, 256);
     int pins = 5000;
     int bulkPins = 100_000;
@@ -79,12 +93,16 @@ record BenchOptions(
     int failoverReps = 5;
     int failoverWriters = 8;
     int largePins = 1_000_000;
+    int fig7Blocks = 500;
+    int fig7Reps = 3;
+    Map<String, String> fig7PeerSettings = new LinkedHashMap<>();
     Path dist = Path.of(System.getProperty("pincluster.dist", "dist/pincluster"));
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "pincluster-bench");
     Path report = null;
     String command = "java io.pincluster.bench.BenchMain " + String.join(" ", args);
     String classpath = System.getProperty("java.class.path");
     String peerJavaOpts = "-Xmx1g -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+    Path ipfsRecipe = Path.of(System.getProperty("pincluster.ipfsnode", "testing/ipfs-node"));
     for (String a : args) {
       int eq = a.indexOf('=');
       if (!a.startsWith("--") || eq < 0) {
@@ -105,6 +123,10 @@ record BenchOptions(
         case "--failover-reps" -> failoverReps = parseInt(k, v);
         case "--failover-writers" -> failoverWriters = parseInt(k, v);
         case "--large-pins" -> largePins = parseInt(k, v);
+        case "--fig7-blocks" -> fig7Blocks = parseInt(k, v);
+        case "--fig7-reps" -> fig7Reps = parseInt(k, v);
+        case "--fig7-peer-settings" -> fig7PeerSettings = settings(k, v);
+        case "--ipfs-recipe" -> ipfsRecipe = Path.of(v);
         case "--dist" -> dist = Path.of(v);
         case "--work" -> work = Path.of(v);
         case "--report" -> report = Path.of(v);
@@ -126,12 +148,16 @@ record BenchOptions(
         failoverReps,
         failoverWriters,
         largePins,
+        fig7Blocks,
+        fig7Reps,
+        fig7PeerSettings,
         dist,
         work,
         report,
         command,
         classpath,
-        peerJavaOpts);
+        peerJavaOpts,
+        ipfsRecipe);
   }
 
   private static int parseInt(String k, String v) {
@@ -140,6 +166,19 @@ record BenchOptions(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(k + " is not a number: '" + v + "'");
     }
+  }
+
+  /** {@code KEY=VALUE,KEY=VALUE}. */
+  private static Map<String, String> settings(String k, String v) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String s : v.split(",")) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(k + ": '" + s + "' is not KEY=VALUE");
+      }
+      out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+    }
+    return out;
   }
 
   private static List<Integer> ints(String k, String v) {

@@ -91,7 +91,7 @@ final class Report {
         + " | "
         + r.what()
         + " | "
-        + spread(r.rate(), "%.0f")
+        + spread(r.rate(), r.unit().equals("×") ? "%.2f" : "%.0f")
         + " "
         + r.unit()
         + " | "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,40 @@ class BenchSmokeTest {
         .contains("stream GET /allocations (pin ls) (one imported peer) (300 pins ×1)");
   }
 
+  /**
+   * Figure 7 needs the js-ipfs test node; under {@code mvn verify} the ipfs-connector and
+   * distribution ITs have installed it before this module runs. Elsewhere it may be missing: then
+   * this test is skipped, saying why.
+   */
+  @Test
+  void figure7RunsAgainstARealIpfsNodeAtATinySize() throws Exception {
+    Path recipe = Path.of(System.getProperty("pincluster.ipfsnode", "../testing/ipfs-node"));
+    String why = JsIpfsNode.unavailableReason(recipe);
+    Assumptions.assumeTrue(why == null, () -> "figure 7 not run: " + why);
+    Path report = tmp.resolve("benchmarks.md");
+    BenchOptions o =
+        BenchOptions.parse(
+            new String[] {
+              "--figures=7",
+              "--fig7-blocks=10",
+              "--fig7-reps=1",
+              "--ipfs-recipe=" + recipe,
+              "--work=" + tmp.resolve("work"),
+              "--report=" + report,
+              "--command=smoke7"
+            });
+
+    Report r = BenchMain.run(o);
+
+    assertThat(r.rows()).extracting(Report.Row::figure).containsExactly("7", "7", "7", "7");
+    assertThat(r.rows()).extracting(Report.Row::unit).containsExactly("ms", "ms", "ms", "×");
+    assertThat(r.rows()).allSatisfy(row -> assertThat(row.rate().median()).isPositive());
+    assertThat(Files.readString(report))
+        .contains("10 blocks in a js-ipfs node → all `pinned` through a one-peer cluster")
+        .contains("10 `pin/add` straight to the node")
+        .contains("tracker overhead: cluster time / direct time (×1)");
+  }
+
   @Test
   void badOptionsNameTheProblem() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--figures=9"}))
@@ -70,6 +105,8 @@ class BenchSmokeTest {
         .hasMessageContaining("--clients 8 is more than --pins 4");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pins"}))
         .hasMessageContaining("arguments are --key=value");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fig7-blocks=0"}))
+        .hasMessageContaining("--fig7-blocks must be > 0: 0");
   }
 
   @Test

@@ -64,6 +64,32 @@ class PinningTest extends TrackerTestBase {
   }
 
   @Test
+  void aPlainRecursivePinIsOneConnectorCallWithoutAStatusCheckFirst() {
+    start(100, 1);
+    Pin p = commit(pin(SELF));
+    awaitQuiet(); // not awaitStatus: a status query asks IPFS too
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_STATUS))
+        .as("the connector's pin checks the node itself")
+        .isZero();
+    assertThat(ipfs.calls(TestIpfs.Call.PIN)).isEqualTo(1);
+    assertThat(tracker.pinCalls()).isEqualTo(1);
+    assertThat(status(p.cid())).isEqualTo(TrackerStatus.PINNED);
+  }
+
+  @Test
+  void aDirectPinOfSomethingPinnedRecursivelyIsLeftAlone() {
+    start(100, 1);
+    Cid cid = Cids.random();
+    ipfs.putPin(cid, PinMode.RECURSIVE);
+    PinOptions direct = new PinOptions(0, 0, "", PinMode.DIRECT, null, null, null, null, null);
+    commit(withOptions(cid, direct));
+    awaitQuiet();
+    assertThat(status(cid)).isEqualTo(TrackerStatus.PINNED);
+    assertThat(ipfs.calls(TestIpfs.Call.PIN)).isZero();
+    assertThat(ipfs.mode(cid)).as("the recursive pin is kept").contains(PinMode.RECURSIVE);
+  }
+
+  @Test
   void somethingAlreadyPinnedIsNotPinnedAgain() {
     start(100, 1);
     Cid cid = Cids.random();

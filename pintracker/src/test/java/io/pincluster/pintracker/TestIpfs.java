@@ -55,10 +55,20 @@ public final class TestIpfs implements IpfsConnector {
 
   // ---- IpfsConnector
 
+  /**
+   * Like the real connector, idempotent: a CID already pinned in {@code mode} is left alone after a
+   * status check, counted as {@link Call#PIN_STATUS}, not as {@link Call#PIN} (no {@code pin/add}
+   * sent).
+   */
   @Override
   public void pin(Cid cid, PinMode mode) {
     lock.lock();
     try {
+      IpfsPin held = pins.get(cid.multihash());
+      if (held != null && !unreachable && held.mode() == mode) {
+        enter(Call.PIN_STATUS, cid);
+        return;
+      }
       enter(Call.PIN, cid);
       if (pinFailure != null) {
         throw new IpfsException("pin/add " + cid + ": " + pinFailure);
