@@ -12,8 +12,8 @@ final class Preamble {
       (`io.pincluster.testing.FakeKubo`, in-memory, instant pins); the load generator is the
       harness JVM (`java.net.http` clients, one platform thread per client, client *i* talks to
       peer *i* mod 3). The floor is a bare Ratis 3.2.0 group of three servers in the harness JVM
-      (gRPC, log on the same disk, election timeout 1–2 s, a state machine that only counts,
-      300 B of payload per pin). Each case runs `--reps` times after a warm-up; cells are the
+      (gRPC with mutual TLS as between peers, log on the same disk, election timeout 1–2 s, a
+      state machine that only counts, 300 B of payload per pin). Each case runs `--reps` times after a warm-up; cells are the
       median with (min–max) over repetitions; latencies are per request (REST) or per Raft entry
       (floor), nearest-rank percentiles over all samples of one repetition. Figure 6: the
       leader (asked over Ratis' group-management API on each peer's Raft port) is killed with
