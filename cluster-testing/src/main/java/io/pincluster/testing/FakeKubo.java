@@ -34,9 +34,9 @@ import java.util.concurrent.CountDownLatch;
  * refused with 405, like Kubo. Pins are compared by multihash. {@link #emulateJsIpfs} switches to
  * js-ipfs's shapes.
  *
- * <p>Test hooks: pins and unpins behind the clients' backs, gated pins, injected failures, latency,
- * and {@link #stop()}/{@link #restart()} on the same port to simulate the daemon going down and
- * coming back.
+ * <p>Test hooks: pins and unpins behind the clients' backs, gated pins, injected failures, garbage
+ * answers ({@link #setGarbage}), latency, and {@link #stop()}/{@link #restart()} on the same port
+ * to simulate the daemon going down and coming back.
  *
  * <p>Threads: {@code fakekubo-<port>-accept} and up to 128 {@code fakekubo-<port>-conn-N}, one per
  * open connection (daemon threads; {@code <port>} is the requested one, 0 until a restart).
@@ -311,6 +311,16 @@ public final class FakeKubo implements AutoCloseable {
   public FakeKubo emulateJsIpfs(boolean on) {
     state.setJsIpfs(on);
     state.setV1InBase58(on);
+    return this;
+  }
+
+  /**
+   * {@code true}: every command (after the latency) is answered HTTP 200 {@code application/json}
+   * with garbage and has no effect: bytes that are not JSON at all and JSON cut off mid-document,
+   * in turn. {@code false} (the default): proper answers again. Returns this.
+   */
+  public FakeKubo setGarbage(boolean on) {
+    state.setGarbage(on);
     return this;
   }
 

@@ -53,6 +53,11 @@ public final class KuboCommands {
     if (Thread.currentThread().isInterrupted()) {
       throw new UncheckedIOException(new java.io.IOException("fake stopped"));
     }
+    Optional<byte[]> garbage = state.nextGarbage();
+    if (garbage.isPresent()) {
+      call.respond(200, JSON, garbage.get());
+      return;
+    }
     try {
       Optional<String> failure = state.takeFailure(cmd);
       if (failure.isPresent()) {

@@ -58,6 +58,8 @@ public final class KuboState {
   private boolean v1InBase58;
   private boolean jsIpfs;
   private Duration latency = Duration.ZERO;
+  private boolean garbage;
+  private long garbageAnswers;
   private boolean closed;
 
   public KuboState(List<Multiaddr> swarmAddresses) {
@@ -365,6 +367,30 @@ public final class KuboState {
 
   public void setJsIpfs(boolean on) {
     run(() -> jsIpfs = on);
+  }
+
+  // ---- garbage ----
+
+  /** Whether every command is answered with garbage (see {@code FakeKubo#setGarbage}). */
+  public void setGarbage(boolean on) {
+    run(() -> garbage = on);
+  }
+
+  /**
+   * The garbage answer for the next request, or empty while the node answers properly: odd answers
+   * are bytes that are not JSON at all, even ones JSON cut off in the middle of a document.
+   */
+  public Optional<byte[]> nextGarbage() {
+    return locked(
+        () -> {
+          if (!garbage) {
+            return Optional.empty();
+          }
+          garbageAnswers++;
+          String body =
+              garbageAnswers % 2 == 1 ? "\u0000\u00ff<html>not json at all\n" : "{\"Pins\":[\"bafy";
+          return Optional.of(body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        });
   }
 
   // ---- latency ----

@@ -328,7 +328,8 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
    * anything queued before) but may be split over several Raft entries, so they are not applied
    * atomically. Fails as a whole with the first failure of any op: {@link NoLeaderException},
    * {@link IndeterminateCommitException}, or {@link ClusterException} (closed, too many pending
-   * writes). An op the state machine rejects gets an INVALID result.
+   * writes, or this peer cannot write now: see {@link #cannotWrite}). An op the state machine
+   * rejects gets an INVALID result.
    *
    * @throws NullPointerException if {@code ops} or one of its elements is null
    */
@@ -337,18 +338,65 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     for (StateOp op : ops) {
       encoded.add(EntryCodec.encodeOp(java.util.Objects.requireNonNull(op, "op")));
     }
+    Optional<String> refusal = cannotWrite();
+    if (refusal.isPresent()) {
+      return CompletableFuture.failedFuture(new ClusterException(refusal.get()));
+    }
     List<CompletableFuture<OpResult>> each = batcher.submit(encoded);
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-        .thenApply(
-            v -> {
-              List<OpResult> out = new ArrayList<>(each.size());
-              each.forEach(f -> out.add(f.join()));
-              return out;
-            });
+    return explainFailure(
+        CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+            .thenApply(
+                v -> {
+                  List<OpResult> out = new ArrayList<>(each.size());
+                  each.forEach(f -> out.add(f.join()));
+                  return out;
+                }));
   }
 
   private CompletableFuture<OpResult> commitOne(StateOp op) {
-    return batcher.submit(List.of(EntryCodec.encodeOp(op))).get(0);
+    Optional<String> refusal = cannotWrite();
+    if (refusal.isPresent()) {
+      return CompletableFuture.failedFuture(new ClusterException(refusal.get()));
+    }
+    return explainFailure(batcher.submit(List.of(EntryCodec.encodeOp(op))).get(0));
+  }
+
+  /**
+   * Why this peer cannot take writes now: its state store waits for disk space (writes resume by
+   * themselves once there is room) or applying stopped for good (e.g. its Raft log could not be
+   * written; a restart is needed). Writes are refused up front then, instead of waiting for a reply
+   * that cannot come and failing as indeterminate.
+   */
+  public Optional<String> cannotWrite() {
+    Optional<String> failure = events.failure();
+    return failure.isPresent() ? failure : stateMachine.stalled();
+  }
+
+  /**
+   * A write that failed while this peer could not write (it was sent before the disk filled up)
+   * fails with that reason, as indeterminate: it may be in the Raft log and applied later.
+   */
+  private <T> CompletableFuture<T> explainFailure(CompletableFuture<T> f) {
+    return f.handle(
+        (v, e) -> {
+          if (e == null) {
+            return v;
+          }
+          Optional<String> why = cannotWrite();
+          Throwable cause =
+              e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                  ? e.getCause()
+                  : e;
+          if (why.isPresent() && !(cause instanceof NoLeaderException)) {
+            throw new java.util.concurrent.CompletionException(
+                new IndeterminateCommitException(
+                    why.get() + " (this write was sent before: it may or may not be applied)",
+                    cause));
+          }
+          throw e instanceof java.util.concurrent.CompletionException ce
+              ? ce
+              : new java.util.concurrent.CompletionException(e);
+        });
   }
 
   /** The Raft entries this peer has proposed for writes so far (group commit makes them few). */
@@ -538,8 +586,8 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
    * it again on the same folder) fixes it; a warning is logged when it happens. Non-blocking.
    */
   public boolean needsRestart() {
-    if (closed.get()) {
-      return false;
+    if (closed.get() || events.failure().isPresent()) {
+      return false; // a division that stopped on a failure is not a promoted listener
     }
     try {
       RaftServer.Division d = division();
@@ -905,6 +953,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       return;
     }
     events.closing();
+    stateMachine.abandonStalledApply(); // the server's close waits for the updater otherwise
     closeQuietly("group commit", batcher);
     closeQuietly("membership changes", confChanger);
     timer.shutdownNow();

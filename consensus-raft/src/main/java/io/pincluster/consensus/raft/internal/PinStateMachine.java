@@ -6,6 +6,7 @@ import io.pincluster.consensus.raft.internal.SnapshotStore.Found;
 import io.pincluster.state.rocksdb.OpResult;
 import io.pincluster.state.rocksdb.RocksPinStore;
 import io.pincluster.state.rocksdb.StateOp;
+import io.pincluster.state.rocksdb.StateStoreException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       guess what a newer one meant) and a <em>storage</em> failure. Ratis then stops applying and
  *       closes this division (fail-stop) instead of carrying on with a state that silently
  *       diverged; a restart meets the same entry again. The leader refuses unknown versions up
- *       front ({@link #startTransaction}), so only a newer leader can put one in the log.
+ *       front ({@link #startTransaction}), so only a newer leader can put one in the log. A full
+ *       disk is the exception: the apply waits and retries until space is freed ({@link
+ *       ApplyStall}), so the peer keeps serving reads and writes resume without a restart.
  *   <li>Snapshots are RocksDB checkpoints ({@link SnapshotStore}) named after Ratis' last applied
  *       position. Before a checkpoint the store records that position as applied (configuration
  *       entries do not pass through the store), so a database is never behind its own snapshot.
@@ -69,6 +72,9 @@ public final class PinStateMachine extends BaseStateMachine {
 
   private final RocksPinStore store;
   private final SnapshotStore snapshots = new SnapshotStore();
+  private final ApplyStall stall = new ApplyStall();
+  private final java.util.concurrent.atomic.AtomicBoolean logFailed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final StateMachineEvents events;
 
   /**
@@ -149,11 +155,68 @@ public final class PinStateMachine extends BaseStateMachine {
     long term = entry.getTerm();
     long index = entry.getIndex();
     ByteString data = entry.getStateMachineLogEntry().getLogData();
-    List<OpResult> results = apply(term, index, data.toByteArray());
+    List<OpResult> results = applyWaitingForSpace(term, index, data.toByteArray());
     updateLastAppliedTermIndex(term, index);
     events.applied(index);
     return CompletableFuture.completedFuture(
         Message.valueOf(ByteString.copyFrom(EntryCodec.encodeResults(results))));
+  }
+
+  /**
+   * {@link #apply}, retried while the store fails for lack of disk space (see {@link ApplyStall}):
+   * blocking the updater keeps the entry (and every later one) in order without stopping the
+   * division, and writes resume by themselves once space is freed.
+   *
+   * @throws StateStoreException for any other storage failure, or a full disk while this peer
+   *     closes (fail-stop, see class notes)
+   */
+  private List<OpResult> applyWaitingForSpace(long term, long index, byte[] data) {
+    while (true) {
+      try {
+        List<OpResult> results = apply(term, index, data);
+        stall.cleared(index);
+        return results;
+      } catch (StateStoreException e) {
+        if (!e.noSpace() || !stall.awaitRetry(index, e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Why this peer cannot apply writes right now (its disk is full), while that lasts. */
+  public Optional<String> stalled() {
+    return stall.problem();
+  }
+
+  /**
+   * Stops waiting for disk space in a stalled apply, so that closing the server does not wait for
+   * it. Call before closing the Raft server.
+   */
+  public void abandonStalledApply() {
+    stall.abandon();
+  }
+
+  /**
+   * Ratis could not write its log (e.g. the disk is full). Its log worker does not retry: this
+   * division cannot append again until this peer restarts, so writes are refused with that reason.
+   */
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    if (logFailed.getAndSet(true)) {
+      return; // every later log task fails the same way
+    }
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        "this peer cannot write its Raft log ("
+            + root.getMessage()
+            + "): writes are refused; free space, then restart this peer (Ratis does not retry"
+            + " a failed log write; nothing acknowledged is lost)";
+    LOG.error("{}", message, cause);
+    events.fatal(failedEntry == null ? -1 : failedEntry.getIndex(), message);
   }
 
   /**
@@ -314,6 +377,7 @@ public final class PinStateMachine extends BaseStateMachine {
 
   @Override
   public void close() {
+    stall.abandon();
     getLifeCycle().checkStateAndClose(store::close);
     events.closed();
   }

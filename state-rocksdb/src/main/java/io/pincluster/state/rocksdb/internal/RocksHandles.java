@@ -10,8 +10,10 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * One open RocksDB with the store's three column families ({@code default} for meta keys, {@code
  * pins}, {@code peers}) and the native options it owns. Not thread-safe to close: the owner makes
  * sure nobody uses it after {@link #close()}.
+ *
+ * <p>A writable database has an {@code SstFileManager}: after a write failed for lack of space
+ * (RocksDB then refuses every write), it polls the free space and resumes the database once there
+ * is room again, so the owner only has to retry; no reopen or restart is needed.
  */
 public final class RocksHandles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RocksHandles.class);
@@ -33,6 +39,7 @@ public final class RocksHandles implements AutoCloseable {
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  private final SstFileManager files; // null when read-only
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
 
@@ -40,11 +47,13 @@ public final class RocksHandles implements AutoCloseable {
       Path dir,
       DBOptions dbOptions,
       ColumnFamilyOptions cfOptions,
+      SstFileManager files,
       RocksDB db,
       List<ColumnFamilyHandle> handles) {
     this.dir = dir;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.files = files;
     this.db = db;
     this.handles = handles;
   }
@@ -57,6 +66,7 @@ public final class RocksHandles implements AutoCloseable {
   public static RocksHandles open(Path dir, boolean readOnly) throws Exception {
     DBOptions dbOptions = null;
     ColumnFamilyOptions cfOptions = null;
+    SstFileManager files = null;
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
     try {
@@ -69,6 +79,10 @@ public final class RocksHandles implements AutoCloseable {
               .setCreateMissingColumnFamilies(!readOnly)
               .setKeepLogFileNum(3)
               .setMaxLogFileSize(8L << 20);
+      if (!readOnly) {
+        files = new SstFileManager(Env.getDefault());
+        dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
+      }
       cfOptions = new ColumnFamilyOptions();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
@@ -79,7 +93,7 @@ public final class RocksHandles implements AutoCloseable {
           readOnly
               ? RocksDB.openReadOnly(dbOptions, dir.toString(), cfs, handles)
               : RocksDB.open(dbOptions, dir.toString(), cfs, handles);
-      return new RocksHandles(dir, dbOptions, cfOptions, db, handles);
+      return new RocksHandles(dir, dbOptions, cfOptions, files, db, handles);
     } catch (Exception e) {
       handles.forEach(ColumnFamilyHandle::close);
       if (db != null) {
@@ -90,6 +104,9 @@ public final class RocksHandles implements AutoCloseable {
       }
       if (dbOptions != null) {
         dbOptions.close();
+      }
+      if (files != null) {
+        files.close();
       }
       throw e;
     }
@@ -126,5 +143,8 @@ public final class RocksHandles implements AutoCloseable {
     }
     cfOptions.close();
     dbOptions.close();
+    if (files != null) {
+      files.close();
+    }
   }
 }

@@ -10,8 +10,10 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * The tracker store's RocksDB with its column families ({@code default} for meta keys, {@code
  * pinned}, {@code failures}) and the native options it owns. The owner makes sure nobody uses it
  * after {@link #close()}.
+ *
+ * <p>It has an {@code SstFileManager}: after a write failed for lack of space (RocksDB then refuses
+ * every write), it polls the free space and resumes the database once there is room again, so
+ * writes work again without a reopen or restart.
  */
 public final class TrackerHandles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrackerHandles.class);
@@ -33,6 +39,7 @@ public final class TrackerHandles implements AutoCloseable {
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  private final SstFileManager files; // null when read-only
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
 
@@ -40,11 +47,13 @@ public final class TrackerHandles implements AutoCloseable {
       Path dir,
       DBOptions dbOptions,
       ColumnFamilyOptions cfOptions,
+      SstFileManager files,
       RocksDB db,
       List<ColumnFamilyHandle> handles) {
     this.dir = dir;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.files = files;
     this.db = db;
     this.handles = handles;
   }
@@ -57,6 +66,7 @@ public final class TrackerHandles implements AutoCloseable {
   public static TrackerHandles open(Path dir) throws Exception {
     DBOptions dbOptions = null;
     ColumnFamilyOptions cfOptions = null;
+    SstFileManager files = null;
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
     try {
@@ -67,6 +77,8 @@ public final class TrackerHandles implements AutoCloseable {
               .setCreateMissingColumnFamilies(true)
               .setKeepLogFileNum(3)
               .setMaxLogFileSize(8L << 20);
+      files = new SstFileManager(Env.getDefault());
+      dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
       cfOptions = new ColumnFamilyOptions();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
@@ -74,7 +86,7 @@ public final class TrackerHandles implements AutoCloseable {
               new ColumnFamilyDescriptor(PINNED_CF.getBytes(UTF_8), cfOptions),
               new ColumnFamilyDescriptor(FAILURES_CF.getBytes(UTF_8), cfOptions));
       db = RocksDB.open(dbOptions, dir.toString(), cfs, handles);
-      return new TrackerHandles(dir, dbOptions, cfOptions, db, handles);
+      return new TrackerHandles(dir, dbOptions, cfOptions, files, db, handles);
     } catch (Exception e) {
       handles.forEach(ColumnFamilyHandle::close);
       if (db != null) {
@@ -85,6 +97,9 @@ public final class TrackerHandles implements AutoCloseable {
       }
       if (dbOptions != null) {
         dbOptions.close();
+      }
+      if (files != null) {
+        files.close();
       }
       throw e;
     }
@@ -117,5 +132,8 @@ public final class TrackerHandles implements AutoCloseable {
     }
     cfOptions.close();
     dbOptions.close();
+    if (files != null) {
+      files.close();
+    }
   }
 }
