@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pincluster.testing.Cids;
 import io.pincluster.testing.FakeKubo;
 import io.pincluster.testing.process.ChildProcess;
-import io.pincluster.testing.process.ProcessCluster;
+import io.pincluster.testing.process.PeerPorts;
 import io.pincluster.testing.process.ProcessClusterConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -67,7 +67,7 @@ class DiskFullTest {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final Path dist = Path.of(System.getProperty("pincluster.dist", "../dist/pincluster"));
   Path work; // target/disk-full/<scenario>
-  final int[] ports = ProcessCluster.freePorts(4); // raft, rpc, rest, proxy
+  final int[] ports = PeerPorts.freePorts(4); // raft, rpc, rest, proxy
   int nextCid;
 
   /** What a scenario does with the running peer; returns the daemon that runs at its end. */
