@@ -1,5 +1,7 @@
 package io.pincluster.bench;
 
+import io.pincluster.testing.process.ProcessCluster;
+import io.pincluster.testing.process.ProcessClusterConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,12 @@ import java.util.List;
  * a run failed.
  */
 public final class BenchMain {
+  /** The peers of the cluster of figures 1, 2 and 6. */
+  static final int PEERS = 3;
+
+  /** The JVM options of that cluster's fake Kubo processes (they keep every pin in memory). */
+  static final String FAKE_KUBO_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
+
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -43,9 +51,8 @@ public final class BenchMain {
       floor(o, report);
     }
     if (o.figures().contains("1") || o.figures().contains("2") || o.figures().contains("6")) {
-      try (LocalCluster cluster =
-          new LocalCluster(o.dist(), o.work().resolve("cluster"), o.classpath(), o.peerJavaOpts())
-              .start(Duration.ofMinutes(3))) {
+      try (ProcessCluster cluster = new ProcessCluster(clusterConfig(o))) {
+        cluster.start(Duration.ofMinutes(3));
         if (o.figures().contains("1")) {
           figure1(o, cluster, report);
         }
@@ -71,6 +78,18 @@ public final class BenchMain {
       System.out.println("bench: wrote " + o.report());
     }
     return report;
+  }
+
+  /**
+   * The 3-peer cluster of figures 1, 2 and 6 on fake Kubo processes. Its leader probe is the
+   * default {@link io.pincluster.testing.process.MetricsLeaderProbe}: each peer's {@code
+   * pincluster_raft_leader} gauge is read from its Raft division at every scrape (no caching), so
+   * it shows a new leader as soon as that peer's Raft server has become one.
+   */
+  static ProcessClusterConfig clusterConfig(BenchOptions o) {
+    return ProcessClusterConfig.of(o.dist(), o.work().resolve("cluster"), o.classpath(), PEERS)
+        .withPeerJavaOpts(o.peerJavaOpts())
+        .withKuboJavaOpts(FAKE_KUBO_JAVA_OPTS);
   }
 
   static void floor(BenchOptions o, Report report) throws IOException, InterruptedException {
@@ -105,7 +124,7 @@ public final class BenchMain {
     }
   }
 
-  static void failover(BenchOptions o, LocalCluster cluster, Report report)
+  static void failover(BenchOptions o, ProcessCluster cluster, Report report)
       throws InterruptedException {
     double[] ms = new double[o.failoverReps()];
     for (int r = 0; r < ms.length; r++) {
@@ -118,7 +137,7 @@ public final class BenchMain {
         "≤3,000 ms median");
   }
 
-  private static double failoverOnce(LocalCluster cluster, int writers)
+  private static double failoverOnce(ProcessCluster cluster, int writers)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     int leader;
@@ -128,7 +147,7 @@ public final class BenchMain {
       }
       Thread.sleep(50);
     }
-    int target = (leader + 1) % LocalCluster.PEERS;
+    int target = (leader + 1) % cluster.size();
     RestLoad load = new RestLoad();
     CidSource cids = CidSource.fresh();
     String url = cluster.restUrl(target);
@@ -148,7 +167,7 @@ public final class BenchMain {
     return ms;
   }
 
-  static void figure1(BenchOptions o, LocalCluster cluster, Report report)
+  static void figure1(BenchOptions o, ProcessCluster cluster, Report report)
       throws InterruptedException {
     RestLoad load = new RestLoad();
     load.pinOneByOne(cluster.restUrls(), 16, Math.min(o.pins(), 500), CidSource.fresh()); // warm-up
@@ -165,7 +184,7 @@ public final class BenchMain {
     }
   }
 
-  static void bulk(BenchOptions o, LocalCluster cluster, Report report)
+  static void bulk(BenchOptions o, ProcessCluster cluster, Report report)
       throws InterruptedException {
     RestLoad load = new RestLoad();
     List<RunResult> runs = new ArrayList<>();

@@ -18,10 +18,6 @@ final class CidSource {
     return new CidSource("bench-" + UUID.randomUUID() + "-");
   }
 
-  static CidSource probe() {
-    return new CidSource("bench-probe-" + UUID.randomUUID() + "-");
-  }
-
   String next() {
     return Cids.rawOf((prefix + next.getAndIncrement()).getBytes(StandardCharsets.UTF_8))
         .toString();

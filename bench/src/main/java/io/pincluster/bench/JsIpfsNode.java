@@ -1,6 +1,8 @@
 package io.pincluster.bench;
 
 import io.pincluster.core.cid.Cid;
+import io.pincluster.testing.process.ChildProcess;
+import io.pincluster.testing.process.PeerPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -86,7 +88,7 @@ final class JsIpfsNode implements AutoCloseable {
               recipe.resolve("ipfs-node.sh").toString(),
               "start",
               name,
-              Integer.toString(LocalCluster.freePorts(1)[0]),
+              Integer.toString(PeerPorts.freePorts(1)[0]),
               "0"),
           Map.of("IPFS_TEST_ROOT", root.toString()),
           out,

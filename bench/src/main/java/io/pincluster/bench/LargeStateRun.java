@@ -1,5 +1,7 @@
 package io.pincluster.bench;
 
+import io.pincluster.testing.process.ChildProcess;
+import io.pincluster.testing.process.PeerPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +33,7 @@ final class LargeStateRun implements AutoCloseable {
   private final Path dist;
   private final Path folder;
   private final String classpath;
-  private final int[] ports = LocalCluster.freePorts(5); // rest, proxy, raft, rpc, kubo
+  private final int[] ports = PeerPorts.freePorts(5); // rest, proxy, raft, rpc, kubo
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)

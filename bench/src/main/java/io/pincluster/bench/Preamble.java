@@ -16,7 +16,7 @@ final class Preamble {
       state machine that only counts, 300 B of payload per pin). Each case runs `--reps` times after a warm-up; cells are the
       median with (min–max) over repetitions; latencies are per request (REST) or per Raft entry
       (floor), nearest-rank percentiles over all samples of one repetition. Figure 6: the
-      leader (asked over Ratis' group-management API on each peer's Raft port) is killed with
+      leader (the peer whose Prometheus gauge `pincluster_raft_leader` is 1) is killed with
       SIGKILL while 8 writers pin through another peer; the figure is the time from the kill to
       the completion of the first write *sent after* the kill that commits; the peer is then
       restarted before the next repetition. The bare-Ratis figure beside it closes the leader's

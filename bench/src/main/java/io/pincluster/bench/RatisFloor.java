@@ -1,6 +1,7 @@
 package io.pincluster.bench;
 
 import io.pincluster.consensus.raft.ClusterTls;
+import io.pincluster.testing.process.PeerPorts;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class RatisFloor implements AutoCloseable {
   private final ClusterTls tls = ClusterTls.fromSecret(randomSecret());
 
   RatisFloor(Path dir) throws IOException {
-    int[] ports = LocalCluster.freePorts(3);
+    int[] ports = PeerPorts.freePorts(3);
     for (int i = 0; i < 3; i++) {
       peers.add(
           RaftPeer.newBuilder().setId("floor" + i).setAddress("127.0.0.1:" + ports[i]).build());

@@ -1,5 +1,6 @@
 package io.pincluster.bench;
 
+import io.pincluster.testing.process.ChildProcess;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;

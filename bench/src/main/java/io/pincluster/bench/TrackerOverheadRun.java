@@ -1,6 +1,8 @@
 package io.pincluster.bench;
 
 import io.pincluster.core.cid.Cid;
+import io.pincluster.testing.process.ChildProcess;
+import io.pincluster.testing.process.PeerPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +45,7 @@ final class TrackerOverheadRun implements AutoCloseable {
   private final String peerJavaOpts;
   private final Path folder;
   private final JsIpfsNode node;
-  private final int[] ports = LocalCluster.freePorts(4); // rest, proxy, raft, rpc
+  private final int[] ports = PeerPorts.freePorts(4); // rest, proxy, raft, rpc
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)

@@ -402,19 +402,17 @@ public final class ProcessCluster implements AutoCloseable {
 
   private void startKubo(int n) {
     Peer p = peer(n);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (!config.kuboJavaOpts().isEmpty()) {
+      cmd.addAll(List.of(config.kuboJavaOpts().split("\\s+")));
+    }
+    cmd.addAll(
+        List.of("-cp", config.classpath(), "io.pincluster.testing.FakeKubo", "" + p.ports.kubo()));
     p.kubo =
         ChildProcess.start(
             "fakekubo" + (n + 1),
-            List.of(
-                java,
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                config.classpath(),
-                "io.pincluster.testing.FakeKubo",
-                Integer.toString(p.ports.kubo())),
+            cmd,
             Map.of(),
             config.work().resolve("fakekubo" + (n + 1) + ".log"));
   }

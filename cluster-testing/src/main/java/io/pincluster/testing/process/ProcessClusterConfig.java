@@ -24,6 +24,7 @@ import java.util.Set;
  * @param ports the ports of peers 0 to {@code peers - 1}, in order, when they must be known before
  *     the cluster starts (e.g. to set up a network in front of them; see {@link PeerPorts#free()});
  *     empty: free ones are chosen at start. Peers added later always get free ones.
+ * @param kuboJavaOpts the JVM options of every fake Kubo process
  */
 public record ProcessClusterConfig(
     Path dist,
@@ -34,10 +35,14 @@ public record ProcessClusterConfig(
     Map<String, String> env,
     PeerCustomizer customizer,
     LeaderProbe leaderProbe,
-    List<PeerPorts> ports) {
+    List<PeerPorts> ports,
+    String kuboJavaOpts) {
   /** The JVM options of a peer unless told otherwise: small heap, fast start. */
   public static final String DEFAULT_JAVA_OPTS =
       "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+  /** The JVM options of a fake Kubo unless told otherwise: small heap, fast start. */
+  public static final String DEFAULT_KUBO_JAVA_OPTS = DEFAULT_JAVA_OPTS;
 
   /**
    * Timeouts shrunk for tests on loopback: failures are noticed in seconds, pins of a peer down for
@@ -73,6 +78,23 @@ public record ProcessClusterConfig(
     leaderProbe = leaderProbe == null ? new MetricsLeaderProbe() : leaderProbe;
     ports = ports == null ? List.of() : List.copyOf(ports);
     checkPorts(ports, peers);
+    kuboJavaOpts = kuboJavaOpts == null ? DEFAULT_KUBO_JAVA_OPTS : kuboJavaOpts.trim();
+  }
+
+  /**
+   * The form without {@code kuboJavaOpts}: fake Kubo processes get {@link #DEFAULT_KUBO_JAVA_OPTS}.
+   */
+  public ProcessClusterConfig(
+      Path dist,
+      Path work,
+      String classpath,
+      int peers,
+      String peerJavaOpts,
+      Map<String, String> env,
+      PeerCustomizer customizer,
+      LeaderProbe leaderProbe,
+      List<PeerPorts> ports) {
+    this(dist, work, classpath, peers, peerJavaOpts, env, customizer, leaderProbe, ports, null);
   }
 
   private static void checkPorts(List<PeerPorts> ports, int peers) {
@@ -97,35 +119,44 @@ public record ProcessClusterConfig(
           "no cluster-service in " + dist + "/bin: build the distribution first");
     }
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, DEFAULT_JAVA_OPTS, Map.of(), null, null, List.of());
+        dist, work, classpath, peers, DEFAULT_JAVA_OPTS, Map.of(), null, null, List.of(), null);
   }
 
   public ProcessClusterConfig withPeerJavaOpts(String opts) {
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, opts, env, customizer, leaderProbe, ports);
+        dist, work, classpath, peers, opts, env, customizer, leaderProbe, ports, kuboJavaOpts);
   }
 
   /** These overrides added to (replacing equal keys of) the current ones. */
   public ProcessClusterConfig withEnv(Map<String, String> more) {
     Map<String, String> merged = new LinkedHashMap<>(env);
     merged.putAll(more);
-    return new ProcessClusterConfig(
-        dist, work, classpath, peers, peerJavaOpts, merged, customizer, leaderProbe, ports);
+    return withEnvAndPorts(merged, ports);
   }
 
   public ProcessClusterConfig withCustomizer(PeerCustomizer c) {
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, peerJavaOpts, env, c, leaderProbe, ports);
+        dist, work, classpath, peers, peerJavaOpts, env, c, leaderProbe, ports, kuboJavaOpts);
   }
 
   public ProcessClusterConfig withLeaderProbe(LeaderProbe p) {
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, peerJavaOpts, env, customizer, p, ports);
+        dist, work, classpath, peers, peerJavaOpts, env, customizer, p, ports, kuboJavaOpts);
   }
 
   /** The first peers' ports fixed in advance (one {@link PeerPorts} a peer, in order). */
   public ProcessClusterConfig withPorts(List<PeerPorts> fixed) {
+    return withEnvAndPorts(env, fixed);
+  }
+
+  /** The JVM options of every fake Kubo process (e.g. a larger heap for long load runs). */
+  public ProcessClusterConfig withKuboJavaOpts(String opts) {
     return new ProcessClusterConfig(
-        dist, work, classpath, peers, peerJavaOpts, env, customizer, leaderProbe, fixed);
+        dist, work, classpath, peers, peerJavaOpts, env, customizer, leaderProbe, ports, opts);
+  }
+
+  private ProcessClusterConfig withEnvAndPorts(Map<String, String> e, List<PeerPorts> p) {
+    return new ProcessClusterConfig(
+        dist, work, classpath, peers, peerJavaOpts, e, customizer, leaderProbe, p, kuboJavaOpts);
   }
 }

@@ -111,20 +111,12 @@ final class Workload {
         Target target = targets.get(random.nextInt(targets.size()));
         long sent = millis.getAsLong();
         Rest.Answer a;
+        InterruptedException interrupted = null;
         try {
           a = rest.write(target.url(), kind, cid, everywhere ? -1 : rmin, everywhere ? -1 : rmax);
         } catch (InterruptedException e) {
-          history.add(
-              new Op(
-                  client,
-                  kind,
-                  cid,
-                  target.name(),
-                  sent,
-                  millis.getAsLong(),
-                  Op.Outcome.UNKNOWN,
-                  "interrupted while waiting for the answer"));
-          throw e;
+          interrupted = e; // recorded as unknown below, then ends this client
+          a = new Rest.Answer(Op.Outcome.UNKNOWN, "interrupted while waiting for the answer");
         }
         history.add(
             new Op(
@@ -136,6 +128,9 @@ final class Workload {
                 millis.getAsLong(),
                 a.outcome(),
                 a.detail()));
+        if (interrupted != null) {
+          throw interrupted;
+        }
         switch (a.outcome()) {
           case ACKNOWLEDGED -> {
             if (kind == Op.Kind.PIN) {
