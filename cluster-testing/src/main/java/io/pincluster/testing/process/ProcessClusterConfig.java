@@ -81,22 +81,6 @@ public record ProcessClusterConfig(
     kuboJavaOpts = kuboJavaOpts == null ? DEFAULT_KUBO_JAVA_OPTS : kuboJavaOpts.trim();
   }
 
-  /**
-   * The form without {@code kuboJavaOpts}: fake Kubo processes get {@link #DEFAULT_KUBO_JAVA_OPTS}.
-   */
-  public ProcessClusterConfig(
-      Path dist,
-      Path work,
-      String classpath,
-      int peers,
-      String peerJavaOpts,
-      Map<String, String> env,
-      PeerCustomizer customizer,
-      LeaderProbe leaderProbe,
-      List<PeerPorts> ports) {
-    this(dist, work, classpath, peers, peerJavaOpts, env, customizer, leaderProbe, ports, null);
-  }
-
   private static void checkPorts(List<PeerPorts> ports, int peers) {
     if (!ports.isEmpty() && ports.size() != peers) {
       throw new IllegalArgumentException(

@@ -40,14 +40,14 @@ class ProcessClusterConfigTest {
   @Test
   void badSizesAndEnvironmentKeysAreRefused(@TempDir Path dir) {
     ProcessClusterConfig ok =
-        new ProcessClusterConfig(dir, dir, "", 3, null, Map.of(), null, null, null);
+        new ProcessClusterConfig(dir, dir, "", 3, null, Map.of(), null, null, null, null);
 
     assertThat(ok.withEnv(Map.of("CLUSTER_RAFT_ELECTIONTIMEOUT", "2s")).env())
         .containsEntry("CLUSTER_RAFT_ELECTIONTIMEOUT", "2s");
     assertThat(ok.leaderProbe()).isInstanceOf(MetricsLeaderProbe.class);
     assertThat(ok.ports()).isEmpty();
     assertThatThrownBy(
-            () -> new ProcessClusterConfig(dir, dir, "", 0, null, null, null, null, null))
+            () -> new ProcessClusterConfig(dir, dir, "", 0, null, null, null, null, null, null))
         .hasMessageContaining("peers must be 1 to 9, not 0");
     assertThatThrownBy(() -> ok.withEnv(Map.of("JAVA_HOME", "/x")))
         .hasMessageContaining(
@@ -57,7 +57,7 @@ class ProcessClusterConfigTest {
   @Test
   void portsGivenInAdvanceNameEveryPeerOnceAndNoPortTwice(@TempDir Path dir) {
     ProcessClusterConfig ok =
-        new ProcessClusterConfig(dir, dir, "", 2, null, null, null, null, null);
+        new ProcessClusterConfig(dir, dir, "", 2, null, null, null, null, null, null);
     PeerPorts a = new PeerPorts(1001, 1002, 1003, 1004, 1005, 1006);
     PeerPorts b = new PeerPorts(2001, 2002, 2003, 2004, 2005, 2006);
     PeerPorts clash = new PeerPorts(2001, 3002, 3003, 3004, 3005, 1003);
@@ -90,7 +90,8 @@ class ProcessClusterConfigTest {
           }
         };
     ProcessClusterConfig config =
-        new ProcessClusterConfig(dir, dir.resolve("w"), "", 1, null, null, withId, null, null);
+        new ProcessClusterConfig(
+            dir, dir.resolve("w"), "", 1, null, null, withId, null, null, null);
 
     try (ProcessCluster cluster = new ProcessCluster(config)) {
       assertThatThrownBy(() -> cluster.start(Duration.ofSeconds(1)))
