@@ -214,6 +214,7 @@ public final class BenchMain {
       run.prepare(file);
       for (int r = 0; r < o.reps(); r++) {
         restart[r] = run.startToServing();
+        run.awaitTrackerIdle();
         LargeStateRun.Streamed a = run.stream("/allocations");
         LargeStateRun.Streamed l = run.stream("/pins?local=true");
         if (a.run().items() != n || l.run().items() != n) {
@@ -234,7 +235,7 @@ public final class BenchMain {
         disk[r] = run.diskBytes() / 1048576.0;
       }
     }
-    String one = " (one imported peer)";
+    String one = " (one imported peer, its tracker idle)";
     report.add("3", "stream GET /allocations (pin ls)" + one, alloc, "≥200,000 pins/s");
     report.add("3", "stream GET /pins?local=true (status --local)" + one, local, "≥200,000 pins/s");
     report.addValues(

@@ -119,6 +119,40 @@ final class LargeStateRun implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (at most 10 min) until this peer's tracker has nothing queued or in progress, so the
+   * streams are timed without the tracker pinning every imported pin into the (empty) fake Kubo at
+   * the same time; returns ms waited.
+   */
+  double awaitTrackerIdle() throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + Duration.ofMinutes(10).toNanos();
+    String busy = "/pins?local=true&filter=queued,pinning,unpinning";
+    while (true) {
+      if (!daemon.isAlive()) {
+        throw new IllegalStateException("the large peer exited:\n" + daemon.tail());
+      }
+      try {
+        HttpResponse<InputStream> r =
+            http.send(get(busy), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+          if (r.statusCode() == 204 || (r.statusCode() == 200 && in.read() < 0)) {
+            return (System.nanoTime() - t0) / 1e6;
+          }
+          if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + busy + " → " + r.statusCode());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("GET " + busy, e);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the tracker was still busy after 10 min");
+      }
+      Thread.sleep(1000);
+    }
+  }
+
   void stopDaemon() {
     daemon.close();
   }

@@ -58,7 +58,8 @@ class BenchSmokeTest {
         .contains("REST POST /pins/{cid}, 4 clients (20 pins ×1)")
         .contains("offline state import")
         .contains("kill -9 the leader under 2 REST writers")
-        .contains("stream GET /allocations (pin ls) (one imported peer) (300 pins ×1)");
+        .contains(
+            "stream GET /allocations (pin ls) (one imported peer, its tracker idle) (300 pins ×1)");
   }
 
   /**
