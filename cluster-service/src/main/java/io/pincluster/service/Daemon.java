@@ -266,6 +266,7 @@ public final class Daemon implements AutoCloseable {
     PingInformer pingInformer =
         new PingInformer(self, config.cluster().peername(), ping, () -> cluster.id().ipfs(), clock);
     DiskInformer disk = new DiskInformer(config.diskInformer(), ipfs, self, clock);
+    remember("disk informer", disk);
     TagsInformer tags = new TagsInformer(config.tagsInformer(), self, clock);
     List<MetricPublisher.Source> sources =
         List.of(

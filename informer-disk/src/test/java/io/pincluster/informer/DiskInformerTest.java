@@ -1,6 +1,7 @@
 package io.pincluster.informer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pincluster.core.api.Metric;
 import io.pincluster.core.config.DiskInformerSection;
@@ -10,6 +11,8 @@ import io.pincluster.testing.FakeIpfsConnector;
 import io.pincluster.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +24,22 @@ class DiskInformerTest {
   private final MutableClock clock = new MutableClock(T0);
   private final FakeIpfsConnector ipfs = new FakeIpfsConnector();
 
+  private final List<DiskInformer> informers = new ArrayList<>();
+
   @AfterEach
   void close() {
+    informers.forEach(DiskInformer::close);
     ipfs.close();
   }
 
   private DiskInformer informer(String type) {
-    return new DiskInformer(new DiskInformerSection(TTL, type), ipfs, SELF, clock);
+    return informer(type, TTL);
+  }
+
+  private DiskInformer informer(String type, Duration ttl) {
+    DiskInformer d = new DiskInformer(new DiskInformerSection(ttl, type), ipfs, SELF, clock);
+    informers.add(d);
+    return d;
   }
 
   @Test
@@ -88,5 +100,45 @@ class DiskInformerTest {
     ipfs.setRepoStat(-1, 10);
     assertThat(informer("reposize").metric().valid()).isFalse();
     assertThat(informer("freespace").metric().valid()).isFalse();
+  }
+
+  @Test
+  void aSlowRepoStatKeepsTheLastValidReadingAliveUntilItAnswers() {
+    Duration ttl = Duration.ofMillis(200); // waits 50 ms for repo/stat
+    DiskInformer disk = informer("freespace", ttl);
+    ipfs.setRepoStat(4_000, 10_000);
+    assertThat(disk.metric().value()).isEqualTo("6000");
+    ipfs.setLatency(Duration.ofMillis(800)).setRepoStat(7_000, 10_000);
+
+    Metric kept = disk.metric();
+    Metric keptAgain = disk.metric();
+
+    assertThat(kept)
+        .isEqualTo(
+            new Metric(
+                "freespace", SELF, "6000", Metric.unixNanos(T0.plus(ttl)), true, 6_000, false, 0));
+    assertThat(keptAgain.value()).isEqualTo("6000");
+    assertThat(ipfs.calls(FakeIpfsConnector.Op.REPO_STAT))
+        .as("one repo/stat in flight at a time")
+        .isEqualTo(2);
+    ipfs.setLatency(Duration.ZERO);
+    await().atMost(Duration.ofSeconds(10)).until(() -> disk.metric().value().equals("3000"));
+  }
+
+  @Test
+  void aSlowFirstRepoStatGivesAnInvalidMetric() {
+    DiskInformer disk = informer("freespace", Duration.ofMillis(200));
+    ipfs.setLatency(Duration.ofMillis(800));
+
+    assertThat(disk.metric().valid()).isFalse();
+  }
+
+  @Test
+  void aClosedInformerGivesInvalidMetrics() {
+    DiskInformer disk = informer("freespace");
+    disk.close();
+    disk.close();
+
+    assertThat(disk.metric().valid()).isFalse();
   }
 }
