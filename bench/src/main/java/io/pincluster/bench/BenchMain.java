@@ -173,9 +173,15 @@ public final class BenchMain {
     load.pinOneByOne(cluster.restUrls(), 16, Math.min(o.pins(), 500), CidSource.fresh()); // warm-up
     for (int c : o.clients()) {
       List<RunResult> runs = new ArrayList<>();
+      CpuMeter.Sample cpu = CpuMeter.sample();
       for (int r = 0; r < o.reps(); r++) {
         runs.add(load.pinOneByOne(cluster.restUrls(), c, o.pins(), CidSource.fresh()));
       }
+      report.note(
+          "figure 1, "
+              + c
+              + " clients: "
+              + CpuMeter.perPin(cpu, CpuMeter.sample(), (long) o.reps() * o.pins()));
       String goal =
           c == 64
               ? "≥5,000 pins/s; ≥5× floor 1 pin/entry"
@@ -188,9 +194,13 @@ public final class BenchMain {
       throws InterruptedException {
     RestLoad load = new RestLoad();
     List<RunResult> runs = new ArrayList<>();
+    CpuMeter.Sample cpu = CpuMeter.sample();
     for (int r = 0; r < o.reps(); r++) {
       runs.add(load.pinBulk(cluster.restUrl(0), o.bulkPins(), o.bulkBatch(), CidSource.fresh()));
     }
+    report.note(
+        "figure 2, bulk: "
+            + CpuMeter.perPin(cpu, CpuMeter.sample(), (long) o.reps() * o.bulkPins()));
     report.add(
         "2",
         "bulk POST /pins NDJSON, " + o.bulkBatch() + " lines/request",

@@ -1,0 +1,93 @@
+package io.pincluster.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where the CPU went during a case: CPU time of the peer daemons, the fake Kubo processes (both
+ * children of this JVM, told apart by their command line) and this JVM (the load generator), per
+ * pin, and how busy the whole machine was ({@code /proc/stat}, every process counted). On a machine
+ * that is close to 100% busy, throughput is bounded by CPU and these shares say whose.
+ */
+final class CpuMeter {
+  static final String PEERS = "peers";
+  static final String KUBO = "fake Kubo";
+  static final String LOAD = "load generator";
+
+  /** CPU time by role, the machine's busy and total jiffies, and the wall clock. */
+  record Sample(Map<String, Duration> cpu, long busyJiffies, long totalJiffies, long nanos) {}
+
+  static Sample sample() {
+    Map<String, Duration> cpu = new LinkedHashMap<>();
+    cpu.put(PEERS, Duration.ZERO);
+    cpu.put(KUBO, Duration.ZERO);
+    ProcessHandle.current()
+        .descendants()
+        .forEach(
+            p -> {
+              String cmd = p.info().commandLine().orElse("");
+              String role =
+                  cmd.contains("FakeKubo")
+                      ? KUBO
+                      : cmd.contains("ClusterServiceCommand") ? PEERS : null;
+              if (role != null) {
+                cpu.merge(role, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+              }
+            });
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    long self =
+        os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    cpu.put(LOAD, Duration.ofNanos(Math.max(0, self)));
+    long[] jiffies = machineJiffies();
+    return new Sample(cpu, jiffies[0], jiffies[1], System.nanoTime());
+  }
+
+  /**
+   * A one-line account of {@code from} → {@code to} for {@code pins} pins: CPU ms per pin by role
+   * and how busy the machine was.
+   */
+  static String perPin(Sample from, Sample to, long pins) {
+    StringBuilder out = new StringBuilder("CPU per pin:");
+    to.cpu()
+        .forEach(
+            (role, d) -> {
+              double ms = (d.minus(from.cpu().getOrDefault(role, Duration.ZERO)).toNanos() / 1e6);
+              out.append(String.format(Locale.ROOT, " %s %.2f ms,", role, ms / pins));
+            });
+    long total = to.totalJiffies() - from.totalJiffies();
+    if (total > 0) {
+      double busy = 100.0 * (to.busyJiffies() - from.busyJiffies()) / total;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              " machine %.0f%% busy over %.1f s (all processes, %d CPUs)",
+              busy,
+              (to.nanos() - from.nanos()) / 1e9,
+              Runtime.getRuntime().availableProcessors()));
+    } else {
+      out.setLength(out.length() - 1);
+    }
+    return out.toString();
+  }
+
+  /** {busy, total} jiffies from the first line of /proc/stat, or zeros where there is none. */
+  private static long[] machineJiffies() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+}
