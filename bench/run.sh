@@ -5,16 +5,25 @@
 #
 # Figures: floor (bare Ratis: 1, 100 and 1000 pins per entry), 1 (REST, one pin per request),
 # 2 (bulk NDJSON + offline state import), 6 (kill -9 the leader under load; with floor, also the
-# bare-Ratis failover), 3 (large state: streaming, heap, disk, restart), 7 (tracker overhead: N
+# bare-Ratis failover), 3 (figures 3–5, large state on a 3-peer cluster: N pins imported into
+# peer 1, which is started, peers 2 and 3 join it; streams of /allocations, /pins?local=true and
+# /pins, heap, disk, restart to serving, new-peer catch-up, whole-cluster restart; every fake Kubo
+# preloads the N pins, so no tracker pins meanwhile), 7 (tracker overhead: N
 # blocks already in a real js-ipfs node pinned through a one-peer cluster vs pin/add straight to the
 # node; starts the node with testing/ipfs-node, whose install.sh must have run). Default: all.
 # Options are BenchMain's (bench/src/main/java/io/pincluster/bench/BenchOptions.java): --pins,
 # --clients, --bulk-pins, --bulk-batch, --import-pins, --floor-pins, --floor-batched-pins, --reps,
-# --failover-reps, --failover-writers, --large-pins, --fig7-blocks (default 500), --fig7-reps
+# --failover-reps, --failover-writers, --large-pins (sizes of figure 3, comma separated, one
+# fresh cluster each; default 1000000), --fig7-blocks (default 500), --fig7-reps
 # (default 3), --fig7-peer-settings (CLUSTER_*=value,… for the figure 7 peer), --work,
 # --report (default docs/benchmarks.md, which keeps the text outside its bench markers;
 # --report=none to skip). The default sizes (figure 3 at 1M pins) take about 20 minutes on 2 CPUs.
 # Example: bench/run.sh 1 --clients=64 --reps=5
+# Figure 3 at 10M pins: bench/run.sh 3 --large-pins=10000000 (not in the default run). Disk: each
+# size needs about 1.5 KB a pin for each of the 3 peers plus 100 bytes a pin for the import file
+# (1M: ~4.5 GB, 10M: ~47 GB) under the work folder; BenchMain says how much before each size and
+# refuses a size that does not fit. Memory: 3 peers at -Xmx1g (--peer-java-opts) and 3 fake Kubo
+# processes at -Xmx(256 MB + 100 bytes a pin), e.g. 1.2 GB each at 10M.
 # Needs the distribution (mvn -o -q package -DskipTests) and the installed modules in ~/.m2
 # (or in $MAVEN_REPO, also used for building the harness).
 set -euo pipefail

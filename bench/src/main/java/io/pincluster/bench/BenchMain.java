@@ -208,63 +208,9 @@ public final class BenchMain {
         "≥30,000 pins/s; ≥0.6× floor 1000 pins/entry");
   }
 
+  /** Figures 3–5: see {@link LargeStateFigures}. */
   static void largeState(BenchOptions o, Report report) throws IOException, InterruptedException {
-    Path work = o.work().resolve("large");
-    StateImportRun imp = new StateImportRun(o.dist(), work);
-    Path file = imp.writeFile(o.largePins());
-    int n = o.largePins();
-    double[] restart = new double[o.reps()];
-    double[] disk = new double[o.reps()];
-    List<RunResult> alloc = new ArrayList<>();
-    List<RunResult> local = new ArrayList<>();
-    double[] allocHeap = new double[o.reps()];
-    double[] localHeap = new double[o.reps()];
-    double[] heapBase = new double[o.reps()];
-    try (LargeStateRun run = new LargeStateRun(o.dist(), work, o.classpath())) {
-      run.prepare(file);
-      for (int r = 0; r < o.reps(); r++) {
-        restart[r] = run.startToServing();
-        run.awaitTrackerIdle();
-        LargeStateRun.Streamed a = run.stream("/allocations");
-        LargeStateRun.Streamed l = run.stream("/pins?local=true");
-        if (a.run().items() != n || l.run().items() != n) {
-          throw new IllegalStateException(
-              "streamed "
-                  + a.run().items()
-                  + " allocations and "
-                  + l.run().items()
-                  + " local statuses, expected "
-                  + n);
-        }
-        alloc.add(a.run());
-        local.add(l.run());
-        allocHeap[r] = a.heapGrowthBytes() / 1048576.0;
-        localHeap[r] = l.heapGrowthBytes() / 1048576.0;
-        heapBase[r] = a.heapBeforeBytes() / 1048576.0;
-        run.stopDaemon();
-        disk[r] = run.diskBytes() / 1048576.0;
-      }
-    }
-    String one = " (one imported peer, its tracker idle)";
-    report.add("3", "stream GET /allocations (pin ls)" + one, alloc, "≥200,000 pins/s");
-    report.add("3", "stream GET /pins?local=true (status --local)" + one, local, "≥200,000 pins/s");
-    report.addValues(
-        "3", "heap growth while streaming /allocations, " + n + " pins", allocHeap, "MB", "≤64 MB");
-    report.addValues(
-        "3",
-        "heap growth while streaming /pins?local=true, " + n + " pins",
-        localHeap,
-        "MB",
-        "≤64 MB");
-    report.addValues(
-        "4",
-        "heap in use before streaming, " + n + " pins (jcmd GC.heap_info)",
-        heapBase,
-        "MB",
-        "independent of size; ≤512 MB at 10M");
-    report.addValues("4", "disk of the peer folder, " + n + " pins (after stop)", disk, "MB", "–");
-    report.addDurations(
-        "5", "restart to serving /allocations, " + n + " pins" + one, restart, "≤30,000 ms at 10M");
+    LargeStateFigures.run(o, report);
   }
 
   static void stateImport(BenchOptions o, Report report) throws IOException {

@@ -24,7 +24,7 @@ record BenchOptions(
     int reps,
     int failoverReps,
     int failoverWriters,
-    int largePins,
+    List<Integer> largePins,
     int fig7Blocks,
     int fig7Reps,
     Map<String, String> fig7PeerSettings,
@@ -53,7 +53,13 @@ record BenchOptions(
     positive("--reps", reps);
     positive("--failover-reps", failoverReps);
     positive("--failover-writers", failoverWriters);
-    positive("--large-pins", largePins);
+    if (largePins.isEmpty()) {
+      throw new IllegalArgumentException("--large-pins needs at least one size");
+    }
+    for (int n : largePins) {
+      positive("--large-pins", n);
+    }
+    largePins = List.copyOf(largePins);
     positive("--fig7-blocks", fig7Blocks);
     positive("--fig7-reps", fig7Reps);
     for (String k : fig7PeerSettings.keySet()) {
@@ -92,7 +98,7 @@ record BenchOptions(
     int reps = 3;
     int failoverReps = 5;
     int failoverWriters = 8;
-    int largePins = 1_000_000;
+    List<Integer> largePins = List.of(1_000_000);
     int fig7Blocks = 500;
     int fig7Reps = 3;
     Map<String, String> fig7PeerSettings = new LinkedHashMap<>();
@@ -122,7 +128,7 @@ record BenchOptions(
         case "--reps" -> reps = parseInt(k, v);
         case "--failover-reps" -> failoverReps = parseInt(k, v);
         case "--failover-writers" -> failoverWriters = parseInt(k, v);
-        case "--large-pins" -> largePins = parseInt(k, v);
+        case "--large-pins" -> largePins = ints(k, v);
         case "--fig7-blocks" -> fig7Blocks = parseInt(k, v);
         case "--fig7-reps" -> fig7Reps = parseInt(k, v);
         case "--fig7-peer-settings" -> fig7PeerSettings = settings(k, v);

@@ -34,7 +34,7 @@ class BenchSmokeTest {
               "--reps=1",
               "--failover-reps=1",
               "--failover-writers=2",
-              "--large-pins=300",
+              "--large-pins=2000",
               "--work=" + tmp.resolve("work"),
               "--report=" + report,
               "--command=smoke"
@@ -45,8 +45,8 @@ class BenchSmokeTest {
     assertThat(r.rows())
         .extracting(Report.Row::figure)
         .containsExactly(
-            "floor", "floor", "floor", "6", "1", "1", "2", "6", "2", "3", "3", "3", "3", "4", "4",
-            "5");
+            "floor", "floor", "floor", "6", "1", "1", "2", "6", "2", "3", "3", "3", "3", "3", "3",
+            "3", "3", "3", "4", "4", "5", "5", "5");
     assertThat(r.rows())
         .filteredOn(row -> !row.unit().equals("MB"))
         .allSatisfy(row -> assertThat(row.rate().median()).isPositive());
@@ -59,7 +59,11 @@ class BenchSmokeTest {
         .contains("offline state import")
         .contains("kill -9 the leader under 2 REST writers")
         .contains(
-            "stream GET /allocations (pin ls) (one imported peer, its tracker idle) (300 pins ×1)");
+            "stream GET /allocations (pin ls) (3 peers, from peer 1, trackers idle) (2000 pins ×1)")
+        .contains("stream GET /pins (cluster-wide status) (3 peers, from peer 1, trackers idle)")
+        .contains("new-peer catch-up, 2000 pins")
+        .contains("restart of the whole 3-peer cluster, 2000 pins")
+        .contains("disk of each peer folder, 2000 pins (peers stopped) (×3)");
   }
 
   /**
@@ -108,6 +112,18 @@ class BenchSmokeTest {
         .hasMessageContaining("arguments are --key=value");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fig7-blocks=0"}))
         .hasMessageContaining("--fig7-blocks must be > 0: 0");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--large-pins=1000,0"}))
+        .hasMessageContaining("--large-pins must be > 0: 0");
+    assertThat(BenchOptions.parse(new String[] {"--large-pins=1_000_000,10000000"}).largePins())
+        .containsExactly(1_000_000, 10_000_000);
+  }
+
+  @Test
+  void aSizeIsRefusedWhenTheDiskIsTooSmall() {
+    assertThat(LargeStateRun.diskNeeded(10_000_000)).isGreaterThan(40L << 30);
+    assertThatThrownBy(() -> LargeStateFigures.checkFreeDisk(tmp, Integer.MAX_VALUE))
+        .hasMessageContaining("not enough disk for figure 3 at " + Integer.MAX_VALUE + " pins")
+        .hasMessageContaining("GiB needed under " + tmp);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.pincluster.core.peer.PeerId;
 import io.pincluster.testing.internal.KuboCommands;
 import io.pincluster.testing.internal.KuboState;
 import io.pincluster.testing.internal.MiniHttpServer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,17 @@ import java.util.concurrent.CountDownLatch;
  * open connection (daemon threads; {@code <port>} is the requested one, 0 until a restart).
  *
  * <p>Run standalone with {@code java -cp … io.pincluster.testing.FakeKubo [port [swarm-maddr…]]}:
- * it prints its API URL on one line and serves until killed.
+ * it prints its API URL on one line and serves until killed. With {@code
+ * -Dpincluster.fakekubo.preload=FILE} it first loads the recursive pins listed in FILE (see {@link
+ * #preloadRecursivePins}) and opens its port only then, so a peer that finds the port open finds
+ * every one of them pinned.
  */
 public final class FakeKubo implements AutoCloseable {
   private static final int MAX_CONNECTIONS = 128;
   private static final String HOST = "127.0.0.1";
+
+  /** The system property naming a file of pins that {@link #main} preloads before serving. */
+  public static final String PRELOAD_PROPERTY = "pincluster.fakekubo.preload";
 
   private final KuboState state;
   private final KuboCommands commands;
@@ -72,7 +79,14 @@ public final class FakeKubo implements AutoCloseable {
    * @throws java.io.UncheckedIOException when the port cannot be bound
    */
   public FakeKubo(int port, List<Multiaddr> swarmAddresses) {
+    this(port, swarmAddresses, null);
+  }
+
+  private FakeKubo(int port, List<Multiaddr> swarmAddresses, Path preload) {
     this.state = new KuboState(swarmAddresses);
+    if (preload != null) {
+      state.preloadRecursivePins(preload);
+    }
     this.commands = new KuboCommands(state);
     this.server =
         new MiniHttpServer("fakekubo-" + port, HOST, port, MAX_CONNECTIONS, commands::handle);
@@ -89,7 +103,14 @@ public final class FakeKubo implements AutoCloseable {
     if (swarm.isEmpty()) {
       swarm.add(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001"));
     }
-    FakeKubo kubo = new FakeKubo(port, swarm);
+    String preload = System.getProperty(PRELOAD_PROPERTY, "");
+    long t0 = System.nanoTime();
+    FakeKubo kubo = new FakeKubo(port, swarm, preload.isEmpty() ? null : Path.of(preload));
+    if (!preload.isEmpty()) {
+      System.out.printf(
+          "preloaded %d recursive pins from %s in %.1f s%n",
+          kubo.state.pinCount(), preload, (System.nanoTime() - t0) / 1e9);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -151,6 +172,22 @@ public final class FakeKubo implements AutoCloseable {
   /** How {@code cid} is pinned, if it is. */
   public Optional<PinMode> pinMode(Cid cid) {
     return state.pin(cid).map(KuboState.PinEntry::mode);
+  }
+
+  /**
+   * Pins recursively, behind the clients' backs, every CID listed in {@code file}: one CID a line,
+   * or one JSON object with a {@code "cid"} field a line (such as {@code state export} or {@code
+   * state import} files); blank lines are skipped. They are kept packed (about 50 bytes a pin, so
+   * millions fit a small heap) and answer {@code pin/ls} (listing and {@code arg=}), {@code
+   * pin/rm}, {@code pin/add} and {@code pin/update} like any other pin. Once per fake. Returns how
+   * many distinct pins the file held.
+   *
+   * @throws IllegalStateException when this fake preloaded pins already
+   * @throws IllegalArgumentException naming the line of a CID that does not parse
+   * @throws java.io.UncheckedIOException when the file cannot be read
+   */
+  public int preloadRecursivePins(Path file) {
+    return state.preloadRecursivePins(file);
   }
 
   /** Pins behind the clients' backs (another user of the node). Not counted as a request. */

@@ -203,6 +203,10 @@ public final class KuboCommands {
       throw KuboError.client(
           "invalid type '" + type + "', must be one of {direct, indirect, recursive, all}");
     }
+    if (call.params("arg").isEmpty() && call.flag("stream", false)) {
+      streamAllPins(call, type);
+      return;
+    }
     List<KuboState.PinEntry> found = new ArrayList<>();
     if (call.params("arg").isEmpty()) {
       state.pinEntries().stream().filter(p -> matches(p, type)).forEach(found::add);
@@ -233,6 +237,40 @@ public final class KuboCommands {
     found.forEach(
         p -> keys.putObject(state.format(p.cid())).put("Type", p.mode().wire()).put("Name", ""));
     ok(call, out);
+  }
+
+  /**
+   * {@code pin/ls?stream=true} of the whole pinset: one chunk a line for the pins made through the
+   * API or hooks, then the preloaded ones (recursive) in chunks of about 64 KB, without an object a
+   * pin (there may be millions).
+   */
+  private void streamAllPins(HttpCall call, String type) {
+    KuboState.Listing listing = state.listing();
+    call.startStream(200, JSON);
+    for (KuboState.PinEntry p : listing.entries()) {
+      if (matches(p, type)) {
+        call.chunk(pinLsLine(p.cid(), p.mode()));
+      }
+    }
+    if (!type.equals("all") && !type.equals(PinMode.RECURSIVE.wire())) {
+      return;
+    }
+    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream(1 << 17);
+    listing.forEachPreloaded(
+        cid -> {
+          batch.writeBytes(pinLsLine(cid, PinMode.RECURSIVE));
+          if (batch.size() >= 1 << 16) {
+            call.chunk(batch.toByteArray());
+            batch.reset();
+          }
+        });
+    if (batch.size() > 0) {
+      call.chunk(batch.toByteArray());
+    }
+  }
+
+  private byte[] pinLsLine(Cid cid, PinMode mode) {
+    return line(obj().put("Cid", state.format(cid)).put("Type", mode.wire()).put("Name", ""));
   }
 
   private static boolean matches(KuboState.PinEntry p, String type) {

@@ -6,8 +6,12 @@ import io.pincluster.core.cid.Multihash;
 import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,6 +65,10 @@ public final class KuboState {
   private boolean garbage;
   private long garbageAnswers;
   private boolean closed;
+  // Preloaded recursive pins (preloadRecursivePins): a multihash is either in pins or an entry of
+  // preloaded not in gone (removed since, or a repeat in the file), never both.
+  private PackedPins preloaded;
+  private BitSet gone = new BitSet();
 
   public KuboState(List<Multiaddr> swarmAddresses) {
     this.swarmAddresses = List.copyOf(swarmAddresses);
@@ -150,16 +158,118 @@ public final class KuboState {
         () -> {
           Map<Cid, PinMode> out = new LinkedHashMap<>();
           pins.values().forEach(p -> out.put(p.cid(), p.mode()));
+          if (preloaded != null) {
+            preloaded.forEach(gone, e -> out.put(preloaded.cid(e), PinMode.RECURSIVE));
+          }
           return Collections.unmodifiableMap(out);
         });
   }
 
+  /** Every pin, preloaded ones included (each made an object: see {@link #listing} for many). */
   public List<PinEntry> pinEntries() {
-    return locked(() -> List.copyOf(pins.values()));
+    return locked(
+        () -> {
+          if (preloaded == null) {
+            return List.copyOf(pins.values());
+          }
+          List<PinEntry> out = new ArrayList<>(pins.values());
+          preloaded.forEach(gone, e -> out.add(new PinEntry(preloaded.cid(e), PinMode.RECURSIVE)));
+          return List.copyOf(out);
+        });
+  }
+
+  /**
+   * The pins as of now, for listing many without an object per pin: the ones pinned through the API
+   * or hooks, then the preloaded ones still pinned (all recursive).
+   */
+  public record Listing(List<PinEntry> entries, PackedPins preloaded, BitSet skip) {
+    /** Calls {@code action} with each preloaded pin still pinned, in file order. */
+    public void forEachPreloaded(java.util.function.Consumer<Cid> action) {
+      if (preloaded != null) {
+        preloaded.forEach(skip, e -> action.accept(preloaded.cid(e)));
+      }
+    }
+  }
+
+  public Listing listing() {
+    return locked(
+        () ->
+            new Listing(
+                List.copyOf(pins.values()),
+                preloaded,
+                preloaded == null ? new BitSet() : (BitSet) gone.clone()));
+  }
+
+  /**
+   * Adds the recursive pins listed in {@code file} (one CID, or one {@code {"cid":…}} object, a
+   * line), kept packed (about 50 bytes a pin); once per node. A CID already pinned becomes
+   * recursively pinned as listed in the file. Returns how many distinct pins the file held.
+   *
+   * @throws IllegalStateException when pins were preloaded already
+   * @throws IllegalArgumentException naming the line of a CID that does not parse
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public int preloadRecursivePins(Path file) {
+    PackedPins packed;
+    try {
+      packed = PackedPins.load(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read pins to preload from " + file, e);
+    }
+    return locked(
+        () -> {
+          if (preloaded != null) {
+            throw new IllegalStateException("pins were preloaded already");
+          }
+          preloaded = packed;
+          gone = packed.duplicates();
+          pins.keySet().removeIf(mh -> packed.indexOf(mh) >= 0);
+          changed.signalAll();
+          return packed.size() - gone.cardinality();
+        });
+  }
+
+  /** How many pins the node holds (explicit and preloaded). */
+  public long pinCount() {
+    return locked(
+        () ->
+            pins.size() + (preloaded == null ? 0L : preloaded.size() - (long) gone.cardinality()));
+  }
+
+  /** The entry of a preloaded pin of {@code mh} still pinned, or -1. */
+  private int preloadedEntry(Multihash mh) {
+    if (preloaded == null) {
+      return -1;
+    }
+    int e = preloaded.indexOf(mh);
+    return e >= 0 && !gone.get(e) ? e : -1;
+  }
+
+  /** The pin of {@code mh}, explicit or preloaded; null when not pinned. Under the lock. */
+  private PinEntry entry(Multihash mh) {
+    PinEntry p = pins.get(mh);
+    if (p != null) {
+      return p;
+    }
+    int e = preloadedEntry(mh);
+    return e < 0 ? null : new PinEntry(preloaded.cid(e), PinMode.RECURSIVE);
+  }
+
+  /** Removes the pin of {@code mh} wherever it is kept; whether it was pinned. Under the lock. */
+  private boolean remove(Multihash mh) {
+    if (pins.remove(mh) != null) {
+      return true;
+    }
+    int e = preloadedEntry(mh);
+    if (e >= 0) {
+      gone.set(e);
+      return true;
+    }
+    return false;
   }
 
   public Optional<PinEntry> pin(Cid cid) {
-    return locked(() -> Optional.ofNullable(pins.get(cid.multihash())));
+    return locked(() -> Optional.ofNullable(entry(cid.multihash())));
   }
 
   /**
@@ -170,17 +280,18 @@ public final class KuboState {
   public void addPin(Cid cid, PinMode mode) {
     run(
         () -> {
-          PinEntry existing = pins.get(cid.multihash());
+          PinEntry existing = entry(cid.multihash());
           if (existing != null && existing.mode() == PinMode.RECURSIVE && mode == PinMode.DIRECT) {
             throw KuboError.of("pin: " + format(cid) + " already pinned recursively");
           }
+          remove(cid.multihash());
           pins.put(cid.multihash(), new PinEntry(cid, mode));
         });
   }
 
   /** Removes the pin; false when {@code cid} was not pinned. */
   public boolean removePin(Cid cid) {
-    return locked(() -> pins.remove(cid.multihash()) != null);
+    return locked(() -> remove(cid.multihash()));
   }
 
   /**
@@ -192,13 +303,14 @@ public final class KuboState {
   public void updatePin(Cid from, Cid to, boolean unpin) {
     run(
         () -> {
-          PinEntry old = pins.get(from.multihash());
+          PinEntry old = entry(from.multihash());
           if (old == null || old.mode() != PinMode.RECURSIVE) {
             throw KuboError.of("'from' cid was not recursively pinned already");
           }
+          remove(to.multihash());
           pins.put(to.multihash(), new PinEntry(to, PinMode.RECURSIVE));
           if (unpin && !from.multihash().equals(to.multihash())) {
-            pins.remove(from.multihash());
+            remove(from.multihash());
           }
         });
   }
@@ -281,12 +393,16 @@ public final class KuboState {
           pins.values().stream()
               .filter(p -> p.mode() == PinMode.RECURSIVE)
               .forEach(p -> dag.refs(p.cid()).forEach(c -> keep.add(c.multihash())));
+          if (preloaded != null && !blocks.isEmpty()) {
+            preloaded.forEach(
+                gone, e -> dag.refs(preloaded.cid(e)).forEach(c -> keep.add(c.multihash())));
+          }
           List<Cid> removed = new ArrayList<>();
           blocks
               .entrySet()
               .removeIf(
                   e -> {
-                    if (keep.contains(e.getKey())) {
+                    if (keep.contains(e.getKey()) || preloadedEntry(e.getKey()) >= 0) {
                       return false;
                     }
                     removed.add(Cid.v1(Cid.RAW, e.getKey()));

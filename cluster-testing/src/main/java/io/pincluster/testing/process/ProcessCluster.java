@@ -3,6 +3,8 @@ package io.pincluster.testing.process;
 import io.pincluster.testing.Cids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,10 +31,13 @@ import java.util.regex.Pattern;
  * deploy/local/cluster.sh} (two rounds of {@code init}, {@code CLUSTER_*} overrides, random free
  * ports). Peers are numbered from 0 and named {@code peer1…}; each keeps its folder, ports and
  * identity across {@link #kill9}, {@link #stopPeer} and {@link #restart}. {@link #addPeer} adds a
- * fresh peer that joins with {@code --bootstrap}. Every peer serves Prometheus metrics on its own
- * port (the default {@link LeaderProbe} reads them; so does {@link #metric}). A {@link
- * PeerCustomizer} adds JVM options and environment per daemon start and may make a peer announce
- * another address than its listen address (e.g. a host name that routes through a proxy).
+ * fresh peer that joins with {@code --bootstrap} ({@link #preparePeer} without starting it, e.g. to
+ * time its start). {@link #create} sets the peers up without starting them (e.g. to {@code state
+ * import} into one first). A peer's daemon starts only once its fake Kubo accepts connections.
+ * Every peer serves Prometheus metrics on its own port (the default {@link LeaderProbe} reads them;
+ * so does {@link #metric}). A {@link PeerCustomizer} adds JVM options and environment per daemon
+ * start and may make a peer announce another address than its listen address (e.g. a host name that
+ * routes through a proxy).
  *
  * <p>Not thread-safe: drive it from one thread (reading URLs, ids and folders from others is fine
  * once the peers exist). {@link #close()} stops everything it started, in reverse order.
@@ -41,11 +46,16 @@ public final class ProcessCluster implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
   private static final long INIT_TIMEOUT_SECONDS = 120;
 
+  /** How long {@link #addPeer} waits for the new peer's fake Kubo to accept connections. */
+  private static final Duration ADD_PEER_KUBO_TIMEOUT = Duration.ofMinutes(10);
+
   private final ProcessClusterConfig config;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Peer> peers = new ArrayList<>();
   private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
+  private boolean created;
+  private boolean started;
 
   /** One peer: its ports, identity, fake Kubo and (when started) daemon. */
   private static final class Peer {
@@ -79,12 +89,39 @@ public final class ProcessCluster implements AutoCloseable {
 
   /**
    * Creates, inits and starts {@code config.peers()} peers and returns once each answers {@code
-   * /id} and a pin commits through peer 0 (there is a leader).
+   * /id} and a pin commits through peer 0 (there is a leader). After {@link #create} it only starts
+   * them.
    */
   public ProcessCluster start(Duration timeout) throws InterruptedException {
-    if (!peers.isEmpty()) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!created) {
+      create(timeout);
+    } else if (started) {
       throw new IllegalStateException("already started");
     }
+    started = true;
+    for (int n = 0; n < config.peers(); n++) {
+      startPeer(n);
+    }
+    for (int n = 0; n < config.peers(); n++) {
+      awaitAnswer(n, deadline);
+    }
+    awaitWritable(0, deadline);
+    return this;
+  }
+
+  /**
+   * Creates and inits {@code config.peers()} peers (folders, identities, each peer's {@code
+   * --peers} naming the others) and starts their fake Kubo processes, waiting (at most {@code
+   * timeout}) until each accepts connections; starts no daemon. Then {@link #runCommand} can
+   * prepare a peer (e.g. {@code state import}) before {@link #start} or {@link #startPeer}.
+   */
+  public ProcessCluster create(Duration timeout) throws InterruptedException {
+    if (created) {
+      throw new IllegalStateException("already created");
+    }
+    created = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
     mkdirs(config.work());
     for (int n = 0; n < config.peers(); n++) {
       createPeer(config.ports().isEmpty() ? PeerPorts.free() : config.ports().get(n), null);
@@ -94,7 +131,7 @@ public final class ProcessCluster implements AutoCloseable {
       init(n, null);
       peers.get(n).id = readId(n);
     }
-    for (int n = 0; n < config.peers(); n++) {
+    for (int n = 0; n < config.peers() && config.peers() > 1; n++) {
       List<String> others = new ArrayList<>();
       for (int m = 0; m < config.peers(); m++) {
         if (m != n) {
@@ -104,13 +141,8 @@ public final class ProcessCluster implements AutoCloseable {
       init(n, String.join(",", others));
     }
     for (int n = 0; n < config.peers(); n++) {
-      startPeer(n);
+      awaitKubo(n, deadline);
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (int n = 0; n < config.peers(); n++) {
-      awaitAnswer(n, deadline);
-    }
-    awaitWritable(0, deadline);
     return this;
   }
 
@@ -121,12 +153,68 @@ public final class ProcessCluster implements AutoCloseable {
    * which a peer that already holds cluster state ignores.
    */
   public int addPeer(int via) {
+    int n;
+    try {
+      n = preparePeer(via, ADD_PEER_KUBO_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while adding a peer", e);
+    }
+    startPeer(n);
+    return n;
+  }
+
+  /**
+   * Like {@link #addPeer} without starting the daemon: creates the peer (folder, identity), starts
+   * its fake Kubo and waits (at most {@code kuboTimeout}) until it accepts connections; returns its
+   * index. {@link #startPeer} then starts it with {@code --bootstrap} to peer {@code via}.
+   */
+  public int preparePeer(int via, Duration kuboTimeout) throws InterruptedException {
     int n = createPeer(PeerPorts.free(), raftMultiaddr(via));
     startKubo(n);
     init(n, null);
     peers.get(n).id = readId(n);
-    startPeer(n);
+    awaitKubo(n, System.nanoTime() + kuboTimeout.toNanos());
     return n;
+  }
+
+  /** The pid of peer {@code n}'s fake Kubo process. */
+  public long kuboPid(int n) {
+    return peer(n).kubo.pid();
+  }
+
+  /**
+   * Waits until peer {@code n}'s fake Kubo accepts connections (a preloading one opens its port
+   * once loaded), or fails with its log when it exits or the deadline passes.
+   */
+  private void awaitKubo(int n, long deadlineNanos) throws InterruptedException {
+    Peer p = peer(n);
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", p.ports.kubo()), 1000);
+        return;
+      } catch (IOException e) {
+        // not listening yet
+      }
+      if (!p.kubo.isAlive()) {
+        throw new IllegalStateException(
+            "the fake Kubo of " + p.name + " exited; log:\n" + ChildProcess.tail(kuboLog(n), 40));
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new IllegalStateException(
+            "the fake Kubo of "
+                + p.name
+                + " does not accept connections on port "
+                + p.ports.kubo()
+                + "; log:\n"
+                + ChildProcess.tail(kuboLog(n), 40));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private Path kuboLog(int n) {
+    return config.work().resolve("fakekubo" + (n + 1) + ".log");
   }
 
   /** How many peers this cluster created (started ones and added ones, running or not). */
@@ -409,12 +497,7 @@ public final class ProcessCluster implements AutoCloseable {
     }
     cmd.addAll(
         List.of("-cp", config.classpath(), "io.pincluster.testing.FakeKubo", "" + p.ports.kubo()));
-    p.kubo =
-        ChildProcess.start(
-            "fakekubo" + (n + 1),
-            cmd,
-            Map.of(),
-            config.work().resolve("fakekubo" + (n + 1) + ".log"));
+    p.kubo = ChildProcess.start("fakekubo" + (n + 1), cmd, Map.of(), kuboLog(n));
   }
 
   /** The environment of peer {@code n}'s commands: its ports and name, then the overrides. */
