@@ -15,14 +15,18 @@ import io.pincluster.service.state.PinFile;
 import io.pincluster.service.state.StateFolders;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -153,20 +157,32 @@ final class StateCommand implements Callable<Integer> {
       }
       PinFile.Overrides overrides = new PinFile.Overrides(rmin, rmax, allocations);
       Context c = context(root);
+      if (file == null && !force) {
+        throw new ClusterException(
+            "reading the pins from standard input needs --force (no way to ask for confirmation)");
+      }
       try (LockFile lock = LockFile.acquire(c.folder().lockFile())) {
-        Path input = file;
-        Path spool = null;
-        if (input == null) {
-          if (!force) {
-            throw new ClusterException(
-                "reading the pins from standard input needs --force (no way to ask for confirmation)");
-          }
-          spool = Files.createTempFile(c.folder().path(), "import", ".ndjson");
-          Files.copy(System.in, spool, StandardCopyOption.REPLACE_EXISTING);
-          input = spool;
+        Path staging = staging(c.dataFolder());
+        StateFolders.discard(staging); // left by an import that was killed
+        String raftAddress =
+            SelfAddresses.of(
+                    c.config().cluster(), c.config().restApi().httpListenMultiaddress().get(0))
+                .raft()
+                .hostPort();
+        long count;
+        long read;
+        try (PinFile.Reader pins =
+            file == null
+                ? PinFile.read(unclosed(System.in), "standard input", overrides)
+                : PinFile.read(file, overrides)) {
+          count = OfflineState.importState(staging, pins, c.identity().id(), raftAddress);
+          read = pins.count();
+        } catch (RuntimeException e) {
+          StateFolders.discard(staging);
+          throw e;
         }
+        boolean installed = false;
         try {
-          long count = PinFile.validate(input, overrides);
           if (!force
               && !confirm(
                   root,
@@ -178,23 +194,78 @@ final class StateCommand implements Callable<Integer> {
             root.err.println("aborted: nothing changed");
             return 1;
           }
-          StateFolders.rotate(c.dataFolder(), c.config().raft().backupsRotate());
-          String raftAddress =
-              SelfAddresses.of(
-                      c.config().cluster(), c.config().restApi().httpListenMultiaddress().get(0))
-                  .raft()
-                  .hostPort();
-          try (PinFile.Reader pins = PinFile.read(input, overrides)) {
-            OfflineState.importState(c.dataFolder(), pins, c.identity().id(), raftAddress);
-          }
-          root.out.println("imported " + count + " pins into " + c.dataFolder());
+          installed = true; // from here on install() decides what happens to staging
+          install(staging, c);
         } finally {
-          if (spool != null) {
-            Files.deleteIfExists(spool);
+          if (!installed) {
+            StateFolders.discard(staging);
           }
         }
+        root.out.println(
+            "imported "
+                + count
+                + " pins into "
+                + c.dataFolder()
+                + (read == count
+                    ? ""
+                    : " (" + read + " read; later duplicates of a CID replaced earlier ones)"));
       }
       return 0;
+    }
+
+    /**
+     * {@code <data_folder>.import}: where the new state is built, beside the old one (same file
+     * system, so moving it into place is a rename). The old state is rotated to a backup only once
+     * the new one is complete: a bad line leaves everything as it was.
+     */
+    static Path staging(Path dataFolder) {
+      return dataFolder.resolveSibling(dataFolder.getFileName() + ".import");
+    }
+
+    /** {@code in}, left open when the reader is closed. */
+    private static InputStream unclosed(InputStream in) {
+      return new FilterInputStream(in) {
+        @Override
+        public void close() {}
+      };
+    }
+
+    /**
+     * Rotates the old state to a backup and renames the complete new one into its place. When the
+     * rotation fails the new state is deleted (nothing changed); when the rename fails it is kept,
+     * and the error says where both are.
+     */
+    private static void install(Path staging, Context c) {
+      try {
+        StateFolders.rotate(c.dataFolder(), c.config().raft().backupsRotate());
+      } catch (RuntimeException e) {
+        StateFolders.discard(staging);
+        throw e;
+      }
+      try {
+        Files.move(staging, c.dataFolder(), StandardCopyOption.ATOMIC_MOVE);
+        syncFolder(c.dataFolder().toAbsolutePath().getParent());
+      } catch (IOException e) {
+        throw new ClusterException(
+            "cannot move the imported state "
+                + staging
+                + " to "
+                + c.dataFolder()
+                + " (move it there by hand; the old state is in "
+                + StateFolders.backup(c.dataFolder(), 0)
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+    }
+
+    /** Forces a folder's entries (a rename in it) to disk where the platform allows it. */
+    private static void syncFolder(Path folder) {
+      try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+        ch.force(true);
+      } catch (IOException e) {
+        // not every platform can sync a folder; the rename itself has happened
+      }
     }
   }
 

@@ -1,21 +1,27 @@
 package io.pincluster.service.state;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.pincluster.core.ClusterException;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.json.Json;
 import io.pincluster.core.peer.PeerId;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
  * A state dump: one JSON Pin object per line (what {@code state export} writes; blank lines are
- * skipped). Read twice by import: once to validate everything, once to write.
+ * skipped). Import reads it once, straight into a new state folder that is thrown away on the first
+ * bad line.
  */
 public final class PinFile {
   /** What {@code state import} changes in every pin: rmin/rmax when > 0, allocations when given. */
@@ -48,74 +54,75 @@ public final class PinFile {
     }
   }
 
+  private static final ObjectReader PIN_READER = Json.mapper().readerFor(Pin.class);
+  private static final int BUFFER = 1 << 16;
+
   private PinFile() {}
 
-  /**
-   * Reads the whole file and checks every line.
-   *
-   * @return the number of pins
-   * @throws ClusterException naming the first bad line and why; nothing is changed
-   */
-  public static long validate(Path file, Overrides overrides) {
-    try (Reader r = read(file, overrides)) {
-      long n = 0;
-      while (r.hasNext()) {
-        r.next();
-        n++;
-      }
-      return n;
-    }
-  }
-
+  /** The pins of {@code file}; the caller closes the reader. */
   public static Reader read(Path file, Overrides overrides) {
     try {
-      return new Reader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file, overrides);
+      return new Reader(Files.newInputStream(file), file.toString(), overrides);
     } catch (IOException e) {
       throw new ClusterException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Pins read one line at a time. */
+  /**
+   * The pins of {@code in}, named {@code name} in errors; the reader closes {@code in} when it is
+   * closed.
+   */
+  public static Reader read(InputStream in, String name, Overrides overrides) {
+    return new Reader(in, name, overrides);
+  }
+
+  /**
+   * Pins read one line at a time, with the overrides applied. Lines end at {@code \n}, {@code \r}
+   * or {@code \r\n}; blank lines are skipped. {@link #hasNext} throws {@link ClusterException}
+   * naming the line when a line is not UTF-8 text or not a Pin object. One thread.
+   */
   public static final class Reader implements Iterator<Pin>, AutoCloseable {
-    private final BufferedReader in;
-    private final Path file;
+    private final InputStream in;
+    private final String name;
     private final Overrides overrides;
-    private long line;
+    private final byte[] buf = new byte[BUFFER];
+    private int pos;
+    private int limit;
+    private boolean eof;
+    private boolean skipLf; // the last line ended with \r: a \n right after it belongs to it
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private long lineNumber;
+    private long count;
     private Pin next;
 
-    Reader(BufferedReader in, Path file, Overrides overrides) {
+    Reader(InputStream in, String name, Overrides overrides) {
       this.in = in;
-      this.file = file;
+      this.name = name;
       this.overrides = overrides;
+    }
+
+    /** The number of pins returned so far. */
+    public long count() {
+      return count;
     }
 
     @Override
     public boolean hasNext() {
       while (next == null) {
-        String text;
-        try {
-          text = in.readLine();
-        } catch (java.nio.charset.CharacterCodingException e) {
-          throw new ClusterException(file + " line " + (line + 1) + ": not UTF-8 text", e);
-        } catch (IOException e) {
-          throw new ClusterException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (text == null) {
+        if (!readLine()) {
           return false;
         }
-        line++;
-        if (text.isBlank()) {
+        lineNumber++;
+        if (!isAscii(line, lineLength)) {
+          String text = decode();
+          if (text.isBlank()) {
+            continue;
+          }
+        } else if (isBlankAscii(line, lineLength)) {
           continue;
         }
-        try {
-          Pin pin = Json.read(text.getBytes(StandardCharsets.UTF_8), Pin.class);
-          if (pin == null || pin.cid() == null) {
-            throw new IllegalArgumentException("not a Pin object");
-          }
-          next = overrides.apply(pin);
-        } catch (IllegalArgumentException | NullPointerException e) {
-          throw new ClusterException(file + " line " + line + ": " + e.getMessage());
-        }
+        next = parse();
       }
       return true;
     }
@@ -127,7 +134,116 @@ public final class PinFile {
       }
       Pin out = next;
       next = null;
+      count++;
       return out;
+    }
+
+    private Pin parse() {
+      try {
+        Pin pin;
+        try {
+          pin = PIN_READER.readValue(line, 0, lineLength);
+        } catch (IOException e) {
+          throw new IllegalArgumentException(Json.describe(e), e);
+        }
+        if (pin == null || pin.cid() == null) {
+          throw new IllegalArgumentException("not a Pin object");
+        }
+        return overrides.apply(pin);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new ClusterException(name + " line " + lineNumber + ": " + e.getMessage());
+      }
+    }
+
+    /** The current line as text, or an error naming it when it is not UTF-8. */
+    private String decode() {
+      try {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(line, 0, lineLength))
+            .toString();
+      } catch (CharacterCodingException e) {
+        throw new ClusterException(name + " line " + lineNumber + ": not UTF-8 text", e);
+      }
+    }
+
+    /** Reads the next line into {@code line}; false at the end of the input. */
+    private boolean readLine() {
+      lineLength = 0;
+      boolean any = false;
+      while (true) {
+        if (pos == limit && !fill()) {
+          return any;
+        }
+        byte b = buf[pos];
+        if (skipLf) {
+          skipLf = false;
+          if (b == '\n') {
+            pos++;
+            continue;
+          }
+        }
+        int start = pos;
+        int end = start;
+        while (end < limit && buf[end] != '\n' && buf[end] != '\r') {
+          end++;
+        }
+        append(start, end - start);
+        any = true;
+        if (end < limit) {
+          skipLf = buf[end] == '\r';
+          pos = end + 1;
+          return true;
+        }
+        pos = end;
+      }
+    }
+
+    private void append(int from, int n) {
+      if (lineLength + n > line.length) {
+        line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+      }
+      System.arraycopy(buf, from, line, lineLength, n);
+      lineLength += n;
+    }
+
+    private boolean fill() {
+      if (eof) {
+        return false;
+      }
+      try {
+        int n = in.read(buf, 0, buf.length);
+        if (n < 0) {
+          eof = true;
+          return false;
+        }
+        pos = 0;
+        limit = n;
+        return true;
+      } catch (IOException e) {
+        throw new ClusterException("cannot read " + name + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static boolean isAscii(byte[] b, int n) {
+      for (int i = 0; i < n; i++) {
+        if (b[i] < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** As {@link String#isBlank()} for ASCII text. */
+    private static boolean isBlankAscii(byte[] b, int n) {
+      for (int i = 0; i < n; i++) {
+        if (!Character.isWhitespace(b[i])) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override

@@ -11,16 +11,16 @@ import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.ClusterException;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.peer.PeerId;
-import io.pincluster.state.rocksdb.OpResult;
 import io.pincluster.state.rocksdb.RocksPinStore;
 import io.pincluster.state.rocksdb.StateOp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -140,7 +140,8 @@ public final class OfflineState {
    * a CID win): the snapshot of a new Raft group whose only member and voter is {@code self} at
    * {@code raftAddress} ({@code host:port}), with an empty log. {@link RaftConsensus#start} on it
    * comes up as a one-peer cluster with every pin, accepts writes, and peers added later receive
-   * the pins by snapshot install. Streams: pins are written {@value #IMPORT_BATCH} at a time.
+   * the pins by snapshot install. Streams: pins are written {@value #IMPORT_BATCH} at a time (bulk
+   * load: {@link RocksPinStore#bulkLoad}), and every file is forced to disk before this returns.
    * Returns the number of pins in the new state.
    *
    * @throws ClusterException when {@code dataFolder} exists and is not empty (move the old state
@@ -160,13 +161,13 @@ public final class OfflineState {
       Path group = groupFolder(dataFolder);
       long count;
       try (RocksPinStore store = RocksPinStore.open(dataFolder.resolve("db"))) {
-        load(store, pins);
+        count = store.bulkLoad(puts(pins), IMPORT_BATCH);
         store.markApplied(IMPORTED_AT.getTerm(), IMPORTED_AT.getIndex());
         Files.createDirectories(group.resolve("sm"));
         store.checkpoint(new SnapshotFolder(group).path());
-        count = store.estimatedCount();
       }
       writeRaftStorage(group.resolve("current"), peer);
+      syncTree(dataFolder);
       LOG.info("imported {} pins into {} as a one-peer cluster of {}", count, dataFolder, self);
       return count;
     } catch (IOException | RuntimeException e) {
@@ -179,35 +180,26 @@ public final class OfflineState {
     }
   }
 
-  private static void load(RocksPinStore store, Iterator<Pin> pins) {
-    List<StateOp> batch = new ArrayList<>(IMPORT_BATCH);
-    long seen = 0;
-    while (pins.hasNext()) {
-      Pin pin = pins.next();
-      seen++;
-      if (pin == null) {
-        throw new ClusterException("pin #" + seen + " to import is missing (null)");
-      }
-      batch.add(new StateOp.PutPin(pin));
-      if (batch.size() == IMPORT_BATCH) {
-        write(store, batch, seen);
-        batch = new ArrayList<>(IMPORT_BATCH);
-      }
-    }
-    if (!batch.isEmpty()) {
-      write(store, batch, seen);
-    }
-  }
+  /** {@code pins} as PutPin operations; a null pin fails with its number. */
+  private static Iterator<StateOp.PutPin> puts(Iterator<Pin> pins) {
+    return new Iterator<>() {
+      private long seen;
 
-  private static void write(RocksPinStore store, List<StateOp> batch, long seen) {
-    List<OpResult> results = store.load(batch);
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i).status() != OpResult.Status.OK) {
-        long number = seen - batch.size() + i + 1;
-        throw new ClusterException(
-            "pin #" + number + " to import was rejected: " + results.get(i).error());
+      @Override
+      public boolean hasNext() {
+        return pins.hasNext();
       }
-    }
+
+      @Override
+      public StateOp.PutPin next() {
+        Pin pin = pins.next();
+        seen++;
+        if (pin == null) {
+          throw new ClusterException("pin #" + seen + " to import is missing (null)");
+        }
+        return new StateOp.PutPin(pin);
+      }
+    };
   }
 
   /** {@code sm/snapshot.<term>_<index>} of the imported position. */
@@ -243,6 +235,31 @@ public final class OfflineState {
             .build();
     try (OutputStream out = Files.newOutputStream(current.resolve("raft-meta.conf"))) {
       conf.writeTo(out);
+    }
+  }
+
+  /**
+   * Forces every file and folder under {@code root} (itself included) to disk, so that a state
+   * reported as imported survives a power failure. Folders are synced where the platform allows it
+   * (Linux does; elsewhere opening a folder for sync may fail, and is skipped).
+   */
+  static void syncTree(Path root) throws IOException {
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(root)) {
+      all = walk.sorted(Comparator.reverseOrder()).toList(); // contents before their folder
+    }
+    for (Path p : all) {
+      if (Files.isDirectory(p)) {
+        try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
+          c.force(true);
+        } catch (IOException e) {
+          LOG.debug("cannot sync folder {}: {}", p, e.toString());
+        }
+      } else if (Files.isRegularFile(p)) {
+        try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
+          c.force(true);
+        }
+      }
     }
   }
 

@@ -162,6 +162,48 @@ class OfflineStateTest {
     assertThatThrownBy(() -> export(tmp.resolve("nothing"))).hasMessageContaining("no state");
   }
 
+  @Test
+  void laterDuplicatesOfACidWinAndAFailingSourceLeavesNothingBehind() {
+    List<Pin> pins = new ArrayList<>();
+    generated(3000).forEachRemaining(pins::add);
+    for (int i = 0; i < 3000; i += 3) {
+      pins.add(pin(i, "again-" + i));
+    }
+    Path data = tmp.resolve("dups");
+    assertThat(OfflineState.importState(data, pins.iterator(), TestPeers.ID, "127.0.0.1:1"))
+        .isEqualTo(3000);
+    List<Pin> exported = export(data);
+    assertThat(exported).hasSize(3000);
+    assertThat(exported)
+        .filteredOn(p -> p.name().startsWith("again-"))
+        .hasSize(1000)
+        .contains(pin(2997, "again-2997"));
+    assertThat(exported).contains(pin(2998)).doesNotContain(pin(2997));
+
+    Iterator<Pin> failing =
+        new Iterator<>() {
+          final Iterator<Pin> first = generated(2500);
+
+          @Override
+          public boolean hasNext() {
+            if (!first.hasNext()) {
+              throw new ClusterException("dump.ndjson line 2501: broken");
+            }
+            return true;
+          }
+
+          @Override
+          public Pin next() {
+            return first.next();
+          }
+        };
+    Path bad = tmp.resolve("failing");
+    assertThatThrownBy(() -> OfflineState.importState(bad, failing, TestPeers.ID, "127.0.0.1:1"))
+        .isInstanceOf(ClusterException.class)
+        .hasMessage("dump.ndjson line 2501: broken");
+    assertThat(bad).doesNotExist();
+  }
+
   /** A fixed peer ID for folders that are never started. */
   static final class TestPeers {
     static final io.pincluster.core.peer.PeerId ID =
