@@ -157,8 +157,12 @@ public final class BenchMain {
     try {
       probe.awaitSuccesses(20, deadline);
       probe.markKill();
+      java.time.Instant killedAt = java.time.Instant.now();
       cluster.kill9(leader);
       ms = probe.awaitFirstAfterKill(System.nanoTime() + Duration.ofSeconds(60).toNanos());
+      System.out.printf(
+          "bench: figure 6: kill -9 peer %d at %s; next commit after %.0f ms%n",
+          leader, killedAt, ms);
     } finally {
       probe.close();
     }

@@ -143,8 +143,12 @@ final class RatisFloor implements AutoCloseable {
     try {
       probe.awaitSuccesses(20, deadline);
       probe.markKill();
+      java.time.Instant killedAt = java.time.Instant.now();
       servers.get(leader).close();
       ms = probe.awaitFirstAfterKill(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+      System.out.printf(
+          "bench: figure 6 floor: close floor%d at %s; next commit after %.0f ms%n",
+          leader, killedAt, ms);
     } finally {
       probe.close();
     }

@@ -762,8 +762,9 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
         .build();
   }
 
+  /** commit_retry_delay, at least {@link #MIN_ADMIN_POLL}. */
   private static Duration adminPoll(RaftSettings s) {
-    Duration poll = RaftProps.leaderPoll(s.config());
+    Duration poll = s.config().commitRetryDelay();
     return poll.compareTo(MIN_ADMIN_POLL) < 0 ? MIN_ADMIN_POLL : poll;
   }
 

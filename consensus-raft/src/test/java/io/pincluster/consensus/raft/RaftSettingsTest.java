@@ -75,6 +75,37 @@ class RaftSettingsTest {
         .hasMessage("heartbeat_timeout (2s) must be <= election_timeout (1s)");
   }
 
+  static RaftSection withCommitRetryDelay(java.time.Duration delay) {
+    RaftSection d = RaftSection.defaults();
+    return new RaftSection(
+        d.initPeerset(),
+        d.dataFolder(),
+        d.waitForLeaderTimeout(),
+        d.networkTimeout(),
+        d.commitRetries(),
+        delay,
+        d.backupsRotate(),
+        d.heartbeatTimeout(),
+        d.electionTimeout(),
+        d.commitTimeout(),
+        d.maxAppendEntries(),
+        d.trailingLogs(),
+        d.snapshotInterval(),
+        d.snapshotThreshold(),
+        d.leaderLeaseTimeout());
+  }
+
+  @Test
+  void refusedWritesArePolledAtMost50MsApartWhateverTheCommitRetryDelay() {
+    // the default commit_retry_delay (200ms) only spaces re-sends of possibly-accepted writes
+    assertThat(RaftProps.leaderPoll(RaftSection.defaults())).hasMillis(50);
+    assertThat(RaftProps.leaderPoll(withCommitRetryDelay(java.time.Duration.ofSeconds(5))))
+        .hasMillis(50);
+    assertThat(RaftProps.leaderPoll(withCommitRetryDelay(java.time.Duration.ofMillis(20))))
+        .hasMillis(20);
+    assertThat(RaftProps.leaderPoll(withCommitRetryDelay(java.time.Duration.ZERO))).hasMillis(10);
+  }
+
   @Test
   void foldersAreUnderTheDataFolder() {
     RaftSettings s = settings("10.0.0.1:9096", null);

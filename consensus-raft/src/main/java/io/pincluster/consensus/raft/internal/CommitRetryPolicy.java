@@ -22,6 +22,11 @@ import org.apache.ratis.util.TimeDuration;
  *   <li>While no leader takes the write (not-leader replies, connection refused, server not ready)
  *       it retries every {@code leaderPoll} until {@code waitForLeader} has passed since the write
  *       was {@linkplain #track tracked}.
+ *   <li>An attempt that was not even sent because the client's stream to that server had been
+ *       closed (Ratis closes it after a not-leader or leader-not-ready reply, then picks another
+ *       server for the next attempt) is retried at once, at most {@value #MAX_IMMEDIATE_RETRIES}
+ *       times per write; pausing would only delay the reconnect. During a failover this happens
+ *       right after the new leader answers "not ready yet".
  *   <li>An ambiguous failure (a request timeout, a connection broken after sending) marks the write
  *       {@linkplain Tracked#possiblyAccepted() possibly accepted}; it is retried at most {@code
  *       commitRetries} times, after {@code commitRetryDelay}. Ratis reuses the call ID on retries,
@@ -43,10 +48,14 @@ public final class CommitRetryPolicy implements RetryPolicy {
 
   private static final int MAX_UNTRACKED = 1024;
 
+  /** Attempts per write retried without a pause after failing on a closed stream. */
+  static final int MAX_IMMEDIATE_RETRIES = 3;
+
   /** Retry bookkeeping of one write. */
   public static final class Tracked {
     private final long startNanos;
     private final AtomicInteger ambiguous = new AtomicInteger();
+    private final AtomicInteger immediate = new AtomicInteger();
 
     Tracked(long startNanos) {
       this.startNanos = startNanos;
@@ -104,6 +113,9 @@ public final class CommitRetryPolicy implements RetryPolicy {
     }
     if (nanoTime.getAsLong() - t.startNanos >= waitForLeader.toNanos()) {
       return NO_RETRY_ACTION;
+    }
+    if (Failures.isClosedStream(cause) && t.immediate.incrementAndGet() <= MAX_IMMEDIATE_RETRIES) {
+      return () -> TimeDuration.ZERO;
     }
     TimeDuration sleep = Failures.isAmbiguous(cause) ? commitRetryDelay : leaderPoll;
     return () -> sleep;

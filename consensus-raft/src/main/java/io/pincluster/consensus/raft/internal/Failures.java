@@ -37,6 +37,19 @@ public final class Failures {
     return !isRefusal(e);
   }
 
+  /**
+   * The attempt failed before it was sent because the client's stream to that server was closed
+   * (Ratis closes it after a not-leader or leader-not-ready reply); the client opens a new one for
+   * the next attempt.
+   */
+  static boolean isClosedStream(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof RaftRetryFailureException && e.getCause() != null) {
+      e = unwrap(e.getCause());
+    }
+    return sentNothing(e);
+  }
+
   /** The attempt was certainly not accepted by a leader. */
   static boolean isRefusal(Throwable e) {
     return e instanceof NotLeaderException

@@ -15,6 +15,7 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.retry.RetryPolicy;
@@ -62,6 +63,37 @@ class CommitRetryPolicyTest {
     assertThat(early.getSleepTime().toLong(TimeUnit.MILLISECONDS)).isEqualTo(100);
     assertThat(late.shouldRetry()).isFalse();
     assertThat(t.possiblyAccepted()).isFalse();
+  }
+
+  @Test
+  void anAttemptNotSentOnAClosedStreamIsRetriedAtOnceAFewTimesThenEveryPoll() {
+    CommitRetryPolicy.Tracked t = policy.track(9);
+    AlreadyClosedException closed = new AlreadyClosedException("client-1->b is closed.");
+
+    List<Long> sleeps = new java.util.ArrayList<>();
+    for (int attempt = 1; attempt <= CommitRetryPolicy.MAX_IMMEDIATE_RETRIES + 1; attempt++) {
+      RetryPolicy.Action a = fail(9, attempt, closed);
+      assertThat(a.shouldRetry()).isTrue();
+      sleeps.add(a.getSleepTime().toLong(TimeUnit.MILLISECONDS));
+    }
+
+    assertThat(sleeps).containsExactly(0L, 0L, 0L, 100L);
+    assertThat(t.possiblyAccepted()).isFalse();
+  }
+
+  @Test
+  void aRequestThatGotNoReplyOnABrokenStreamIsAmbiguousNotRetriedAtOnce() {
+    CommitRetryPolicy.Tracked t = policy.track(10);
+
+    RetryPolicy.Action a =
+        fail(
+            10,
+            1,
+            new AlreadyClosedException(
+                "client-1->b: Stream onError: no reply for async request cid=5"));
+
+    assertThat(a.getSleepTime().toLong(TimeUnit.MILLISECONDS)).isEqualTo(200);
+    assertThat(t.possiblyAccepted()).isTrue();
   }
 
   @Test
