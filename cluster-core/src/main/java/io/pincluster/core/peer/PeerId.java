@@ -6,12 +6,23 @@ import io.pincluster.core.cid.Base58;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.InvalidCidException;
 import io.pincluster.core.cid.Multihash;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A libp2p peer ID: the multihash of a protobuf-encoded public key, written in base58btc ({@code
  * 12D3KooW…} for Ed25519 keys, {@code Qm…} for hashed keys). Immutable, compared by its bytes.
  */
 public final class PeerId implements Comparable<PeerId> {
+  /**
+   * Peer IDs parsed so far, by their text: a cluster has few peers, and every status line of a
+   * listing names some of them again (decoding and re-encoding base58 was a good part of a
+   * cluster-wide status stream). At most {@value #MAX_CACHED} entries; beyond that, parsed IDs are
+   * not remembered.
+   */
+  private static final ConcurrentHashMap<String, PeerId> PARSED = new ConcurrentHashMap<>();
+
+  static final int MAX_CACHED = 4096;
+
   private final Multihash multihash;
   private final String text;
 
@@ -50,6 +61,18 @@ public final class PeerId implements Comparable<PeerId> {
     if (text == null || text.isEmpty()) {
       throw new InvalidPeerIdException("invalid peer ID: empty string");
     }
+    PeerId known = PARSED.get(text);
+    if (known != null) {
+      return known;
+    }
+    PeerId parsed = decode(text);
+    if (PARSED.size() < MAX_CACHED) {
+      PARSED.putIfAbsent(text, parsed);
+    }
+    return parsed;
+  }
+
+  private static PeerId decode(String text) {
     try {
       if (text.startsWith("1") || text.startsWith("Qm")) {
         byte[] bytes = Base58.decode(text);
