@@ -86,9 +86,10 @@ final class TrackerOverheadRun implements AutoCloseable {
     env.put("CLUSTER_IPFSPROXY_NODEMULTIADDRESS", node.apiMultiaddr());
     env.put("CLUSTER_IPFSHTTP_NODEMULTIADDRESS", node.apiMultiaddr());
     // js-ipfs answers repo/stat by reading every block (about 2.5 s per 1000 blocks when idle, over
-    // 15 s for a few thousand while pinning): with the default 30 s TTL the peer's only freespace
-    // metric expires mid-run and allocations fail. A long TTL also keeps those scans (every TTL/2)
-    // from loading the node during the measurements.
+    // 15 s for a few thousand while pinning). The disk informer keeps its last valid reading alive
+    // while such a call is in flight (before that fix the metric expired mid-run and allocations
+    // failed); the long TTL is kept so those scans (every TTL/2) do not load the node during the
+    // measurements.
     env.put("CLUSTER_DISK_METRICTTL", "10m");
     env.putAll(extraEnv);
     env.put("PINCLUSTER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
