@@ -20,10 +20,17 @@ final class Preamble {
       SIGKILL while 8 writers pin through another peer; the figure is the time from the kill to
       the completion of the first write *sent after* the kill that commits; the peer is then
       restarted before the next repetition. The bare-Ratis figure beside it closes the leader's
-      server (in-JVM, so not a process kill) under 8 blocking writers. Figures 3–5 (`3`): one
-      peer whose state was made by `state import` of `--large-pins` pins (a one-peer cluster, with
-      its own empty fake Kubo, so its tracker pins in the background), restarted `--reps` times;
-      heap is sampled once a second with `jcmd <pid> GC.heap_info` (young + old "used"), so
-      growth is a lower bound of the peak.
+      server (in-JVM, so not a process kill) under 8 blocking writers. Figures 1 and 2 also note
+      the CPU time per pin of the peers, the fake Kubos and the load generator, and how busy the
+      machine was. Figures 3–5 (`3`), per `--large-pins` size: `state import` into peer 1 and
+      its start (restart to serving), then peers 2 and 3 join with `--bootstrap` (new-peer
+      catch-up: from a joining daemon's start until its `ipfscluster_pins` gauge shows every
+      pin, then checked with a full `GET /allocations`); every fake Kubo is preloaded with the
+      imported pins and the run waits until all trackers are idle, so no peer is pinning while
+      the streams are timed. The three streams are read from peer 1 `--reps` times; heap is
+      "used" from `jcmd <pid> GC.heap_info`, both sampled once a second during the stream
+      (garbage included: the peak) and after a forced full GC before and after it (retained
+      growth). Figure 4 is the heap after a full GC of each peer and each peer folder's size
+      with the peers stopped; then the whole cluster is restarted.
       """;
 }
