@@ -61,6 +61,7 @@ final class DaemonCommand implements Callable<Integer> {
         throw new ConfigException("--bootstrap: " + e.getMessage(), e);
       }
     }
+    Signals.ignoreHangup();
     Daemon daemon = Daemon.start(folder, config, identity, new Daemon.Options(upgrade, via, leave));
     Signals.install(daemon);
     // also when the JVM is stopped some other way (System.exit elsewhere, a signal not handled)

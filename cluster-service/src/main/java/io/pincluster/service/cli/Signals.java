@@ -11,8 +11,9 @@ import sun.misc.Signal;
  * The daemon's signal handling. SIGTERM or SIGINT: a clean, ordered shutdown on thread {@code
  * cluster-shutdown} (APIs first, leadership handed over, state closed; the daemon then exits 0); a
  * second SIGTERM/SIGINT, or a shutdown still running after {@link #SHUTDOWN_LIMIT}, halts the JVM
- * at once (exit 130). SIGHUP is logged and ignored (configuration is read at start only). Uses
- * {@code sun.misc.Signal} (module jdk.unsupported): the JDK has no public API for this.
+ * at once (exit 130). SIGHUP is logged and ignored ({@link #ignoreHangup}, from before the start:
+ * configuration is read at start only). Uses {@code sun.misc.Signal} (module jdk.unsupported): the
+ * JDK has no public API for this.
  */
 final class Signals {
   private static final Logger log = LoggerFactory.getLogger(Signals.class);
@@ -55,6 +56,14 @@ final class Signals {
             watchdog.start();
           });
     }
+  }
+
+  /**
+   * SIGHUP is logged and ignored from now on. Called before the daemon starts: the JVM's default
+   * action for SIGHUP is to exit, and a reload sent while the daemon is still starting (its REST
+   * API may already answer) must not stop it.
+   */
+  static void ignoreHangup() {
     handle(
         "HUP", () -> log.info("SIGHUP ignored: configuration is read at start; restart to apply"));
   }
