@@ -121,6 +121,20 @@ class LocalClusterIT {
       assertThat(peersLs.out()).contains(p[0]);
     }
 
+    // right after a start, a peer allocates only to peers whose ping metric has reached it (as in
+    // IPFS Cluster): wait for all three, unexpired, as an operator would check with this command
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              Run ping = ctl(peers.get(1)[1], "health", "metrics", "ping");
+              assertThat(ping.exit()).as(ping.err()).isZero();
+              for (String[] p : peers) {
+                assertThat(ping.out().lines())
+                    .anyMatch(l -> l.startsWith(p[0]) && !l.contains("expired"));
+              }
+            });
     Run add =
         ctl(peers.get(1)[1], "pin", "add", cid, "--rmin", "2", "--rmax", "2", "--name", "e2e");
     assertThat(add.exit()).as(add.err()).isZero();
