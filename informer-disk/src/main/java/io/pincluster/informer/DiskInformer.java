@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -129,20 +130,13 @@ public final class DiskInformer implements Informer, AutoCloseable {
    */
   private synchronized CompletableFuture<RepoStat> call() {
     if (inFlight == null) {
-      CompletableFuture<RepoStat> started = new CompletableFuture<>();
       try {
-        reads.execute(
-            () -> {
-              try {
-                started.complete(ipfs.repoStat());
-              } catch (RuntimeException e) {
-                started.completeExceptionally(e);
-              }
-            });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        started.completeExceptionally(new IllegalStateException("the disk informer is closed"));
+        inFlight = CompletableFuture.supplyAsync(ipfs::repoStat, reads);
+      } catch (RejectedExecutionException e) {
+        inFlight =
+            CompletableFuture.failedFuture(
+                new IllegalStateException("the disk informer is closed"));
       }
-      inFlight = started;
     }
     return inFlight;
   }

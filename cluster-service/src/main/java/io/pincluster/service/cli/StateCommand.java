@@ -21,12 +21,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -244,7 +242,7 @@ final class StateCommand implements Callable<Integer> {
       }
       try {
         Files.move(staging, c.dataFolder(), StandardCopyOption.ATOMIC_MOVE);
-        syncFolder(c.dataFolder().toAbsolutePath().getParent());
+        OfflineState.syncFolder(c.dataFolder().toAbsolutePath().getParent());
       } catch (IOException e) {
         throw new ClusterException(
             "cannot move the imported state "
@@ -256,15 +254,6 @@ final class StateCommand implements Callable<Integer> {
                 + "): "
                 + e.getMessage(),
             e);
-      }
-    }
-
-    /** Forces a folder's entries (a rename in it) to disk where the platform allows it. */
-    private static void syncFolder(Path folder) {
-      try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-        ch.force(true);
-      } catch (IOException e) {
-        // not every platform can sync a folder; the rename itself has happened
       }
     }
   }

@@ -250,16 +250,24 @@ public final class OfflineState {
     }
     for (Path p : all) {
       if (Files.isDirectory(p)) {
-        try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
-          c.force(true);
-        } catch (IOException e) {
-          LOG.debug("cannot sync folder {}: {}", p, e.toString());
-        }
+        syncFolder(p);
       } else if (Files.isRegularFile(p)) {
         try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
           c.force(true);
         }
       }
+    }
+  }
+
+  /**
+   * Forces a folder's entries (files created or renamed in it) to disk where the platform allows it
+   * (Linux does; elsewhere opening a folder for sync may fail, and is skipped).
+   */
+  public static void syncFolder(Path folder) {
+    try (FileChannel c = FileChannel.open(folder, StandardOpenOption.READ)) {
+      c.force(true);
+    } catch (IOException e) {
+      LOG.debug("cannot sync folder {}: {}", folder, e.toString());
     }
   }
 

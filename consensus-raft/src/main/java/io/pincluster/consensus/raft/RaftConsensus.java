@@ -49,6 +49,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.ClientId;
@@ -338,27 +339,34 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     for (StateOp op : ops) {
       encoded.add(EntryCodec.encodeOp(java.util.Objects.requireNonNull(op, "op")));
     }
-    Optional<String> refusal = cannotWrite();
-    if (refusal.isPresent()) {
-      return CompletableFuture.failedFuture(new ClusterException(refusal.get()));
-    }
-    List<CompletableFuture<OpResult>> each = batcher.submit(encoded);
-    return explainFailure(
-        CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-            .thenApply(
-                v -> {
-                  List<OpResult> out = new ArrayList<>(each.size());
-                  each.forEach(f -> out.add(f.join()));
-                  return out;
-                }));
+    return write(
+        () -> {
+          List<CompletableFuture<OpResult>> each = batcher.submit(encoded);
+          return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+              .thenApply(
+                  v -> {
+                    List<OpResult> out = new ArrayList<>(each.size());
+                    each.forEach(f -> out.add(f.join()));
+                    return out;
+                  });
+        });
   }
 
   private CompletableFuture<OpResult> commitOne(StateOp op) {
+    return write(() -> batcher.submit(List.of(EntryCodec.encodeOp(op))).get(0));
+  }
+
+  /**
+   * Submits a write unless this peer {@linkplain #cannotWrite cannot write now} (then it fails at
+   * once with the reason), and gives a failure that happens meanwhile that reason ({@link
+   * #explainFailure}).
+   */
+  private <T> CompletableFuture<T> write(Supplier<CompletableFuture<T>> submit) {
     Optional<String> refusal = cannotWrite();
     if (refusal.isPresent()) {
       return CompletableFuture.failedFuture(new ClusterException(refusal.get()));
     }
-    return explainFailure(batcher.submit(List.of(EntryCodec.encodeOp(op))).get(0));
+    return explainFailure(submit.get());
   }
 
   /**

@@ -224,15 +224,16 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
               int inBatch = 0;
               while (pins.hasNext()) {
                 StateOp.PutPin p = pins.next();
-                byte[] value = p.json() != null ? p.json() : Json.write(p.pin());
-                batch.put(h.pins(), p.pin().cid().toBytes(), value);
+                putPinRecord(batch, p.pin(), p.json());
                 if (++inBatch == batchSize) {
                   h.db().write(noWal, batch);
                   batch.clear();
                   inBatch = 0;
                 }
               }
-              long count = countPinKeys(batch, noWal);
+              h.db().write(noWal, batch);
+              batch.clear();
+              long count = countPinKeys();
               if (count > 0) { // as load(): no pins, no pin_count key
                 batch.put(h.meta(), PIN_COUNT_KEY, MetaCodec.encodeLong(count));
               }
@@ -247,10 +248,8 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     }
   }
 
-  /** Writes {@code rest} (then clears it) and counts the keys of the pins column family. */
-  private long countPinKeys(WriteBatch rest, WriteOptions options) throws RocksDBException {
-    h.db().write(options, rest);
-    rest.clear();
+  /** The keys of the pins column family. */
+  private long countPinKeys() {
     long n = 0;
     try (ReadOptions ro = new ReadOptions().setFillCache(false);
         RocksIterator it = h.db().newIterator(h.pins(), ro)) {
@@ -365,9 +364,8 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   private OpResult putPin(WriteBatch batch, BatchState state, Pin pin, byte[] json)
       throws RocksDBException {
-    byte[] value = json != null ? json : Json.write(pin);
     Optional<Pin> previous = currentPin(state, pin.cid());
-    batch.put(h.pins(), pin.cid().toBytes(), value);
+    putPinRecord(batch, pin, json);
     state.pins.put(pin.cid(), Optional.of(pin));
     if (previous == null) {
       state.count++;
@@ -376,6 +374,11 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       state.changes.add(new Change(pin, previous == null ? null : previous.orElse(null), false));
     }
     return OpResult.ok(previous == null ? null : previous.orElse(null));
+  }
+
+  /** The stored record of {@code pin}: its JSON as it came ({@code json}) when given. */
+  private void putPinRecord(WriteBatch batch, Pin pin, byte[] json) throws RocksDBException {
+    batch.put(h.pins(), pin.cid().toBytes(), json != null ? json : Json.write(pin));
   }
 
   private OpResult removePin(WriteBatch batch, BatchState state, Cid cid) throws RocksDBException {
