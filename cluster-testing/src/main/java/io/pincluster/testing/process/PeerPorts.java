@@ -21,8 +21,20 @@ public record PeerPorts(int rest, int proxy, int raft, int rpc, int kubo, int me
 
   /** Six distinct ports that were free a moment ago. */
   public static PeerPorts free() {
-    int[] p = freePorts(6);
-    return new PeerPorts(p[0], p[1], p[2], p[3], p[4], p[5]);
+    return free(1).get(0);
+  }
+
+  /**
+   * The ports of {@code peers} peers, all distinct (chosen together: ports chosen one peer at a
+   * time may repeat, since each is released before the next is chosen).
+   */
+  public static List<PeerPorts> free(int peers) {
+    int[] p = freePorts(6 * peers);
+    List<PeerPorts> out = new ArrayList<>(peers);
+    for (int i = 0; i < p.length; i += 6) {
+      out.add(new PeerPorts(p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5]));
+    }
+    return out;
   }
 
   /** Every port of this peer: rest, proxy, raft, rpc, kubo, metrics. */

@@ -123,8 +123,10 @@ public final class ProcessCluster implements AutoCloseable {
     created = true;
     long deadline = System.nanoTime() + timeout.toNanos();
     mkdirs(config.work());
+    List<PeerPorts> ports =
+        config.ports().isEmpty() ? PeerPorts.free(config.peers()) : config.ports();
     for (int n = 0; n < config.peers(); n++) {
-      createPeer(config.ports().isEmpty() ? PeerPorts.free() : config.ports().get(n), null);
+      createPeer(ports.get(n), null);
       startKubo(n);
     }
     for (int n = 0; n < config.peers(); n++) {

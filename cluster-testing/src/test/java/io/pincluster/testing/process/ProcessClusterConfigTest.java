@@ -73,6 +73,9 @@ class ProcessClusterConfigTest {
   @Test
   void freePortsAreDistinct() {
     assertThat(PeerPorts.free().all()).doesNotHaveDuplicates().hasSize(6);
+    assertThat(PeerPorts.free(3).stream().flatMap(p -> p.all().stream()))
+        .doesNotHaveDuplicates()
+        .hasSize(18);
   }
 
   @Test

@@ -114,10 +114,9 @@ class NetworkPartitionTest {
     assumeThat(Files.isExecutable(dist.resolve("bin/cluster-service")))
         .as("the distribution is built (mvn install -DskipTests) at " + dist)
         .isTrue();
-    List<PeerPorts> ports = new ArrayList<>();
+    List<PeerPorts> ports = PeerPorts.free(N);
     List<LoopbackNetwork.Peer> peers = new ArrayList<>();
     for (int n = 0; n < N; n++) {
-      ports.add(PeerPorts.free());
       peers.add(
           new LoopbackNetwork.Peer(
               ProcessCluster.nameOf(n), List.of(ports.get(n).raft(), ports.get(n).rpc())));
