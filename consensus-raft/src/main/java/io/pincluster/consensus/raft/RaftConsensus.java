@@ -9,6 +9,7 @@ import io.pincluster.consensus.raft.internal.ConfChanger;
 import io.pincluster.consensus.raft.internal.EntryCodec;
 import io.pincluster.consensus.raft.internal.EntrySender;
 import io.pincluster.consensus.raft.internal.Failures;
+import io.pincluster.consensus.raft.internal.LeaderContact;
 import io.pincluster.consensus.raft.internal.LocalRequests;
 import io.pincluster.consensus.raft.internal.Membership;
 import io.pincluster.consensus.raft.internal.PeerEvents;
@@ -49,6 +50,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
@@ -144,6 +146,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
   private final RocksPinStore store;
   private final AppliedIndexWaiters waiters;
   private final PeerEvents events;
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private final PinStateMachine stateMachine;
   private final RaftServer server;
   private final ReplaceableClient clients;
@@ -241,9 +244,13 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       waiters =
           new AppliedIndexWaiters(
               "raft-apply-waiter-" + RaftSetup.shortName(s.self()), System::nanoTime);
+      LeaderContact contact = new LeaderContact(System::nanoTime);
       PeerEvents events =
           new PeerEvents(
-              RaftSetup.raftId(s.self()), "raft-removed-" + RaftSetup.shortName(s.self()), waiters);
+              RaftSetup.raftId(s.self()),
+              "raft-removed-" + RaftSetup.shortName(s.self()),
+              waiters,
+              contact);
       PinStateMachine sm = new PinStateMachine(store, events);
       ClusterTls.Credentials tls = s.tls().issue(s.self().toString());
       server =
@@ -291,12 +298,19 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
         d.getRaftConf().getLogEntryIndex(),
         m.find(self).isPresent(),
         this::membershipIfRunning,
-        conf ->
-            confChanger.execute(
-                () -> {
-                  refreshPeerAddresses();
-                  warnIfPromotedListener();
-                }));
+        conf -> {
+          // Ratis reports the configuration again with every chunk of a snapshot being
+          // installed: queue one refresh at a time.
+          if (refreshQueued.compareAndSet(false, true)
+              && !confChanger.execute(
+                  () -> {
+                    refreshQueued.set(false);
+                    refreshPeerAddresses();
+                    warnIfPromotedListener();
+                  })) {
+            refreshQueued.set(false);
+          }
+        });
     Optional<RaftPeer> me = m.find(self);
     if (me.isPresent() && !settings.announceAddress().equals(me.get().getAddress())) {
       LOG.info(
@@ -497,8 +511,10 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
    * {@code host:port}) belongs to to add this peer at {@code selfAddress}: the joining side of
    * {@link #addPeer}, for a peer started with {@link RaftSettings#join()}. The request goes through
    * Raft's admin API to the leader ({@code via} redirects); the rules are those of {@link #addPeer}
-   * (voter or listener, idempotent). Blocks until the leader committed the change, at most {@code
-   * wait}; then {@link #awaitCaughtUp} tells when this peer has caught up.
+   * (voter or listener, idempotent). Blocks until the leader committed the change: at most {@code
+   * wait} or the staging timeout ({@link RaftProps#stagingTimeout}), whichever is longer, and
+   * beyond that as long as state from the leader keeps arriving; then {@link #awaitCaughtUp} tells
+   * when this peer has caught up.
    *
    * @throws ClusterException when the cluster cannot be reached or refuses, or on timeout
    */
@@ -511,6 +527,12 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
         RaftGroup.valueOf(
             GROUP_ID, RaftPeer.newBuilder().setId(viaId).setAddress(viaAddress).build());
     String what = "join the cluster of " + via + " at " + viaAddress;
+    // The leader first sends this peer the state (a snapshot as large as the pinset, then the
+    // log) and commits the change only then; it gives up once this peer has not answered for the
+    // staging timeout. Wait as long as the leader would, and beyond `wait` while state arrives.
+    Duration staging = RaftProps.stagingTimeout(settings.config());
+    Duration patience = wait.compareTo(staging) < 0 ? staging : wait;
+    BooleanSupplier receiving = () -> events.leaderContact().within(staging);
     CompletableFuture<Void> done =
         confChanger.change(
             () -> newAdminClient(viaGroup),
@@ -523,9 +545,21 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
             },
             m -> m.withPeer(RaftSetup.raftId(settings.self()), selfAddress, MAX_VOTERS),
             what,
-            wait);
+            patience,
+            receiving);
+    long end = System.nanoTime() + patience.plus(SERVER_CLOSE_TIMEOUT).toNanos();
     try {
-      done.get(wait.toMillis() + SERVER_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      while (true) {
+        try {
+          done.get(CATCH_UP_POLL.toMillis() * 10, TimeUnit.MILLISECONDS);
+          return;
+        } catch (java.util.concurrent.TimeoutException e) {
+          if (System.nanoTime() - end >= 0 && !receiving.getAsBoolean()) {
+            throw new ClusterException(
+                "cannot " + what + ": no answer within " + GoDuration.format(patience), e);
+          }
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClusterException("interrupted while asking to " + what, e);
@@ -534,9 +568,6 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
           ? ce
           : new ClusterException(
               "cannot " + what + ": " + Failures.describe(e.getCause()), e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new ClusterException(
-          "cannot " + what + ": no answer within " + GoDuration.format(wait), e);
     }
   }
 

@@ -25,6 +25,7 @@ final class LocalRaftCluster implements AutoCloseable {
   private final RaftSection config;
   private final List<PeerId> ids = new ArrayList<>();
   private final Map<PeerId, String> addresses = new LinkedHashMap<>();
+  private final Map<PeerId, String> announced = new LinkedHashMap<>();
   private final RaftConsensus[] nodes; // each slot written by one thread at a time
   private final Map<Integer, ClusterTls> tls = new java.util.concurrent.ConcurrentHashMap<>();
   private final int founders;
@@ -95,7 +96,7 @@ final class LocalRaftCluster implements AutoCloseable {
 
   RaftSettings settings(int i) {
     PeerId id = ids.get(i);
-    String addr = addresses.get(id);
+    String addr = announced.getOrDefault(id, addresses.get(id));
     Map<PeerId, String> initial = new LinkedHashMap<>();
     for (int j = 0; j < founders; j++) {
       initial.put(ids.get(j), addresses.get(ids.get(j)));
@@ -132,6 +133,11 @@ final class LocalRaftCluster implements AutoCloseable {
     }
     nodes[i] = RaftConsensus.start(settings(i).withJoin(true));
     return nodes[i];
+  }
+
+  /** Peer {@code i} announces {@code hostPort} (e.g. a proxy) from its next start on. */
+  void announceAt(int i, String hostPort) {
+    announced.put(ids.get(i), hostPort);
   }
 
   /** Gives (stopped) peer {@code i} a new port; it announces it on its next start. */

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pincluster.consensus.raft.internal.RaftProps;
 import io.pincluster.core.ClusterException;
+import io.pincluster.core.config.RaftSection;
 import io.pincluster.core.peer.PeerId;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +80,69 @@ class MembershipClusterTest {
     RaftConsensus again = cluster.join(3);
     assertThat(again.state().get(cid(5001))).isPresent();
     await().atMost(WAIT).until(again::isMember);
+  }
+
+  /**
+   * The 10M-pin case in small: the new peer's snapshot arrives over a slow link that also stalls
+   * for longer than Ratis' default staging timeout (three times the longest election timeout), so
+   * the transfer outlasts both the join's wait and our staging timeout.
+   */
+  @Test
+  void aJoinWhoseSnapshotArrivesSlowlyCompletesWhileItKeepsArriving() throws Exception {
+    RaftSection config = LocalRaftCluster.config(Duration.ofSeconds(10));
+    cluster = LocalRaftCluster.start(tmp, 3, 1, config);
+    int leader = cluster.awaitLeader();
+    RaftConsensus leaderNode = cluster.node(leader);
+    int pins = 100_000;
+    SnapshotTest.loadPins(leaderNode, pins, 1000);
+    join(leaderNode.snapshot());
+    long snapshotBytes = largestSnapshotBytes(cluster.groupFolder(leader));
+    Duration staging = RaftProps.stagingTimeout(config);
+    Duration stall = config.electionTimeout().multipliedBy(2 * 3).plusSeconds(2);
+    assertThat(stall).isLessThan(staging.minusSeconds(2));
+    long bytesPerSecond = snapshotBytes * 1000 / staging.toMillis();
+
+    try (ThrottledTcpProxy slowLink = ThrottledTcpProxy.start(cluster.port(3), bytesPerSecond)) {
+      String announced = "127.0.0.1:" + slowLink.port();
+      cluster.announceAt(3, announced);
+      RaftConsensus joiner = cluster.join(3);
+      long start = System.nanoTime();
+      CompletableFuture<Void> joined =
+          CompletableFuture.runAsync(
+              () ->
+                  joiner.requestJoin(
+                      cluster.id(leader),
+                      "127.0.0.1:" + cluster.port(leader),
+                      announced,
+                      Duration.ofSeconds(1)));
+      await().atMost(WAIT).until(() -> slowLink.forwarded() > snapshotBytes / 4);
+      slowLink.stall(stall);
+      join(joined);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(staging);
+      assertThat(slowLink.forwarded()).isGreaterThan(snapshotBytes);
+      assertThat(joiner.awaitCaughtUp(WAIT)).isTrue();
+      assertThat(joiner.isMember()).isTrue();
+      assertThat(joiner.state().estimatedCount()).isEqualTo(pins);
+      assertThat(leaderNode.voters()).contains(cluster.id(3));
+    }
+  }
+
+  /** Bytes of the largest {@code sm/snapshot.*} folder of a Ratis group folder. */
+  private static long largestSnapshotBytes(Path group) throws IOException {
+    long largest = 0;
+    try (Stream<Path> snapshots = Files.list(group.resolve("sm"))) {
+      for (Path snapshot : snapshots.toList()) {
+        try (Stream<Path> files = Files.walk(snapshot)) {
+          long bytes = 0;
+          for (Path f : files.filter(Files::isRegularFile).toList()) {
+            bytes += Files.size(f);
+          }
+          largest = Math.max(largest, bytes);
+        }
+      }
+    }
+    assertThat(largest).isPositive();
+    return largest;
   }
 
   @Test

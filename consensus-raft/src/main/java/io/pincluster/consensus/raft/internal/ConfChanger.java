@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * recomputed from the newer configuration and sent again. Refusals (no leader, a change already in
  * progress, a stale local view) are retried every {@code poll} until {@code deadline} has passed; a
  * {@link ClusterException} thrown by the change function (not a member, the last member) fails at
- * once. The request never uses the array overload of {@code setConfiguration}, which drops the
- * voters in Ratis 3.2.
+ * once. A change may also be given a test of progress: then, after {@code deadline}, it is watched
+ * (not sent again) as long as the test holds: a joining peer that still receives its state from the
+ * leader, which brings it up to date before it commits the change. The request never uses the array
+ * overload of {@code setConfiguration}, which drops the voters in Ratis 3.2.
  *
  * <p>Thread-safe. Bounded: at most {@value #QUEUE} changes wait; more are refused.
  */
@@ -82,12 +85,17 @@ public final class ConfChanger implements AutoCloseable {
             });
   }
 
-  /** Runs {@code task} on the changer's thread (for short chores that must not run on Ratis'). */
-  public void execute(Runnable task) {
+  /**
+   * Runs {@code task} on the changer's thread (for short chores that must not run on Ratis'); false
+   * when it was skipped because the queue is full or the changer closed.
+   */
+  public boolean execute(Runnable task) {
     try {
       executor.execute(task);
+      return true;
     } catch (RejectedExecutionException e) {
       LOG.warn("membership thread busy or closed; skipped {}", task);
+      return false;
     }
   }
 
@@ -96,19 +104,21 @@ public final class ConfChanger implements AutoCloseable {
    * committed it, or at once when it changes nothing. {@code what} names the change in errors.
    */
   public CompletableFuture<Void> change(UnaryOperator<Membership> change, String what) {
-    return change(clients, c -> current.get(), change, what, deadline);
+    return change(clients, c -> current.get(), change, what, deadline, () -> false);
   }
 
   /**
    * As {@link #change(UnaryOperator, String)}, with another way to reach the group and to read its
-   * configuration (for a peer that is not a member yet) and another deadline.
+   * configuration (for a peer that is not a member yet), another deadline, and watched beyond the
+   * deadline (until the configuration shows the change) while {@code progressing} holds.
    */
   public CompletableFuture<Void> change(
       Supplier<RaftClient> clientFactory,
       Function<RaftClient, Membership> currentFrom,
       UnaryOperator<Membership> change,
       String what,
-      Duration deadline) {
+      Duration deadline,
+      BooleanSupplier progressing) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     outstanding.add(done);
     done.whenComplete((v, e) -> outstanding.remove(done));
@@ -116,7 +126,7 @@ public final class ConfChanger implements AutoCloseable {
       executor.execute(
           () -> {
             try {
-              run(clientFactory, currentFrom, change, what, deadline);
+              run(clientFactory, currentFrom, change, what, deadline, progressing);
               done.complete(null);
             } catch (RuntimeException e) {
               done.completeExceptionally(e);
@@ -135,27 +145,34 @@ public final class ConfChanger implements AutoCloseable {
       Function<RaftClient, Membership> currentFrom,
       UnaryOperator<Membership> change,
       String what,
-      Duration deadline) {
+      Duration deadline,
+      BooleanSupplier progressing) {
     long end = nanoTime.getAsLong() + deadline.toNanos();
     Throwable last = null;
+    boolean extended = false;
     try (RaftClient client = clientFactory.get()) {
       while (true) {
+        // Past the deadline the change is only watched, not sent again: a new request would make
+        // the leader start over (e.g. send a joining peer its snapshot again).
+        boolean overdue = nanoTime.getAsLong() - end >= 0;
         try {
           Membership from = currentFrom.apply(client);
           Membership to = change.apply(from);
           if (to.sameAs(from)) {
             return;
           }
-          RaftClientReply reply = client.admin().setConfiguration(arguments(from, to));
-          if (reply.isSuccess()) {
-            LOG.info(
-                "{}: configuration is now voters={} listeners={}",
-                what,
-                to.voters(),
-                to.listeners());
-            return;
+          if (!overdue) {
+            RaftClientReply reply = client.admin().setConfiguration(arguments(from, to));
+            if (reply.isSuccess()) {
+              LOG.info(
+                  "{}: configuration is now voters={} listeners={}",
+                  what,
+                  to.voters(),
+                  to.listeners());
+              return;
+            }
+            last = reply.getException();
           }
-          last = reply.getException();
         } catch (IOException | UncheckedIOException e) {
           last = e instanceof UncheckedIOException u ? u.getCause() : e;
         }
@@ -169,15 +186,25 @@ public final class ConfChanger implements AutoCloseable {
               last);
         }
         if (nanoTime.getAsLong() - end >= 0) {
-          throw new NoLeaderException(
-              "cannot "
-                  + what
-                  + ": no leader accepted the change within "
-                  + GoDuration.format(deadline)
-                  + " (last error: "
-                  + describe(last)
-                  + ")",
-              last);
+          if (!progressing.getAsBoolean()) {
+            throw new NoLeaderException(
+                "cannot "
+                    + what
+                    + ": no leader accepted the change within "
+                    + GoDuration.format(deadline)
+                    + (extended ? " and while it progressed" : "")
+                    + " (last error: "
+                    + describe(last)
+                    + ")",
+                last);
+          }
+          if (!extended) {
+            extended = true;
+            LOG.info(
+                "{}: still in progress after {}; watching it while it progresses",
+                what,
+                GoDuration.format(deadline));
+          }
         }
         LOG.debug("{}: retrying after {}", what, describe(last));
         LockSupport.parkNanos(poll.toNanos());

@@ -35,6 +35,7 @@ public final class PeerEvents implements StateMachineEvents {
   private final RaftPeerId self;
   private final String threadName;
   private final AppliedIndexWaiters waiters;
+  private final LeaderContact contact;
   private final List<Runnable> removedListeners = new ArrayList<>(); // guarded by itself
   private final AtomicBoolean removed = new AtomicBoolean();
   private final List<Conf> early = new ArrayList<>(); // guarded by this
@@ -45,11 +46,14 @@ public final class PeerEvents implements StateMachineEvents {
   private volatile String failure;
   private volatile Supplier<Optional<Membership>> currentConf = Optional::empty;
   private volatile Consumer<RaftConfigurationProto> onConfiguration = c -> {};
+  private volatile long lastApplied = Long.MIN_VALUE;
 
-  public PeerEvents(RaftPeerId self, String threadName, AppliedIndexWaiters waiters) {
+  public PeerEvents(
+      RaftPeerId self, String threadName, AppliedIndexWaiters waiters, LeaderContact contact) {
     this.self = self;
     this.threadName = threadName;
     this.waiters = waiters;
+    this.contact = contact;
   }
 
   /**
@@ -94,6 +98,11 @@ public final class PeerEvents implements StateMachineEvents {
     return removed.get();
   }
 
+  /** When state from a leader last arrived here. */
+  public LeaderContact leaderContact() {
+    return contact;
+  }
+
   /** Why applying stopped for good, if it did. */
   public Optional<String> failure() {
     return Optional.ofNullable(failure);
@@ -102,6 +111,15 @@ public final class PeerEvents implements StateMachineEvents {
   @Override
   public void applied(long index) {
     waiters.advance(index);
+    if (index > lastApplied) {
+      lastApplied = index;
+      contact.received();
+    }
+  }
+
+  @Override
+  public void snapshotChunkReceived() {
+    contact.received();
   }
 
   @Override

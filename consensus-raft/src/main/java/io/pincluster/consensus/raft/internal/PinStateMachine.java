@@ -342,6 +342,7 @@ public final class PinStateMachine extends BaseStateMachine {
 
   @Override
   public void pause() {
+    events.snapshotChunkReceived();
     LifeCycle lc = getLifeCycle();
     if (lc.compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING)) {
       lc.transition(LifeCycle.State.PAUSED);

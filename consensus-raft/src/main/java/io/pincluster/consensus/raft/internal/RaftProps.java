@@ -121,6 +121,9 @@ public final class RaftProps {
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(SEGMENT_SIZE));
     RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf("4MB"));
+    RaftServerConfigKeys.setStagingTimeout(p, td(stagingTimeout(c)));
+    // Ratis gives each snapshot chunk 8 times this to be acknowledged (default 3 s).
+    GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(p, td(c.networkTimeout()));
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY_POLICY);
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotThreshold());
@@ -129,6 +132,18 @@ public final class RaftProps {
     RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(15, TimeUnit.SECONDS));
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, td(retryCacheExpiry(c)));
     return p;
+  }
+
+  /**
+   * How long the leader keeps a peer being added (staged) while it does not answer: three times
+   * {@code network_timeout}, at least Ratis' default (three times the longest election timeout).
+   * Ratis' default alone (6 s with the default timeouts) fails a join whenever the new peer's disk
+   * stalls that long while it writes a multi-GB snapshot; and the join is then cancelled.
+   */
+  public static Duration stagingTimeout(RaftSection c) {
+    Duration ratisDefault = c.electionTimeout().multipliedBy(2 * 3);
+    Duration network = c.networkTimeout().multipliedBy(3);
+    return network.compareTo(ratisDefault) > 0 ? network : ratisDefault;
   }
 
   public static RaftProperties client(RaftSettings s) {

@@ -16,6 +16,12 @@ public interface StateMachineEvents {
    */
   default void fatal(long index, String message) {}
 
+  /**
+   * A chunk of a snapshot sent by the leader arrived (Ratis pauses the state machine once per
+   * chunk). Called on a Ratis RPC thread.
+   */
+  default void snapshotChunkReceived() {}
+
   /** A configuration entry was committed and applied. */
   default void configurationApplied(long index, RaftConfigurationProto conf) {}
 
