@@ -5,18 +5,21 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
+import org.apache.ratis.proto.RaftProtos.InstallSnapshotRequestProto;
 import org.apache.ratis.rpc.RpcFactory;
 import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
+import org.apache.ratis.statemachine.SnapshotInfo;
 
 /**
- * Ratis' gRPC transport with one change: the leader heartbeats idle followers on {@code
+ * Ratis' gRPC transport with two changes. Snapshot chunks are sent from memory-mapped files ({@link
+ * OffHeapSnapshotChunks}). And the leader heartbeats idle followers on {@code
  * consensus.raft.heartbeat_timeout} instead of on half the election timeout.
  *
- * <p>Why: Ratis 3.2 has no setting for the heartbeat period. {@code LogAppender
+ * <p>Why the heartbeats: Ratis 3.2 has no setting for the heartbeat period. {@code LogAppender
  * .getHeartbeatWaitTimeMs()} hard-wires it to {@code raft.server.rpc.timeout.min / 2} since the
  * last reply from the follower (and at most every {@code min / 4}). The only way in is the appender
  * itself, which the RPC factory creates; a user-defined {@link RpcType} (Ratis loads it by class
@@ -85,6 +88,14 @@ public final class HeartbeatGrpc implements RpcType {
     protected void resetHeartbeatTrigger() {
       triggered.set(false);
       super.resetHeartbeatTrigger();
+    }
+
+    /** Ratis' requests with their data mapped from the files, see {@link OffHeapSnapshotChunks}. */
+    @Override
+    public Iterable<InstallSnapshotRequestProto> newInstallSnapshotRequests(
+        String requestId, SnapshotInfo snapshot) {
+      return new OffHeapSnapshotChunks(
+          super.newInstallSnapshotRequests(requestId, snapshot), snapshot);
     }
 
     @Override
