@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * recomputed from the newer configuration and sent again. Refusals (no leader, a change already in
  * progress, a stale local view) are retried every {@code poll} until {@code deadline} has passed; a
  * {@link ClusterException} thrown by the change function (not a member, the last member) fails at
- * once. A change may also be given a test of progress: then, after {@code deadline}, it is watched
- * (not sent again) as long as the test holds: a joining peer that still receives its state from the
- * leader, which brings it up to date before it commits the change. The request never uses the array
- * overload of {@code setConfiguration}, which drops the voters in Ratis 3.2.
+ * once. A change may also be given a test of progress (a joining peer that receives its state from
+ * the leader, which brings it up to date before it commits the change): once sent, the change is
+ * then watched, not sent again, while the test holds, also past {@code deadline}. The request never
+ * uses the array overload of {@code setConfiguration}, which drops the voters in Ratis 3.2.
  *
  * <p>Thread-safe. Bounded: at most {@value #QUEUE} changes wait; more are refused.
  */
@@ -150,18 +150,22 @@ public final class ConfChanger implements AutoCloseable {
     long end = nanoTime.getAsLong() + deadline.toNanos();
     Throwable last = null;
     boolean extended = false;
+    boolean sent = false;
     try (RaftClient client = clientFactory.get()) {
       while (true) {
-        // Past the deadline the change is only watched, not sent again: a new request would make
-        // the leader start over (e.g. send a joining peer its snapshot again).
-        boolean overdue = nanoTime.getAsLong() - end >= 0;
+        // Once sent, the change is only watched while it progresses, and past the deadline: a new
+        // request is refused while the leader works on the first (a stack trace in its log each
+        // time), and once the leader gave up it would start over (send a joining peer its
+        // snapshot again).
+        boolean watchOnly = nanoTime.getAsLong() - end >= 0 || (sent && progressing.getAsBoolean());
         try {
           Membership from = currentFrom.apply(client);
           Membership to = change.apply(from);
           if (to.sameAs(from)) {
             return;
           }
-          if (!overdue) {
+          if (!watchOnly) {
+            sent = true;
             RaftClientReply reply = client.admin().setConfiguration(arguments(from, to));
             if (reply.isSuccess()) {
               LOG.info(
