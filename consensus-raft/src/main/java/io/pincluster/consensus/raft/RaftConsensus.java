@@ -530,9 +530,12 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     // The leader first sends this peer the state (a snapshot as large as the pinset, then the
     // log) and commits the change only then; it gives up once this peer has not answered for the
     // staging timeout. Wait as long as the leader would, and beyond `wait` while state arrives.
+    // State arrives a snapshot chunk (4 MB) at a time, while the leader hears this peer's answers
+    // to its heartbeats in between: allow a chunk twice the staging timeout.
     Duration staging = RaftProps.stagingTimeout(settings.config());
     Duration patience = wait.compareTo(staging) < 0 ? staging : wait;
-    BooleanSupplier receiving = () -> events.leaderContact().within(staging);
+    Duration betweenChunks = staging.multipliedBy(2);
+    BooleanSupplier receiving = () -> events.leaderContact().within(betweenChunks);
     CompletableFuture<Void> done =
         confChanger.change(
             () -> newAdminClient(viaGroup),

@@ -97,6 +97,7 @@ class MembershipClusterTest {
     SnapshotTest.loadPins(leaderNode, pins, 1000);
     join(leaderNode.snapshot());
     long snapshotBytes = largestSnapshotBytes(cluster.groupFolder(leader));
+    assertThat(snapshotBytes).isGreaterThan(8L << 20); // the stall comes mid-transfer
     Duration staging = RaftProps.stagingTimeout(config);
     Duration stall = config.electionTimeout().multipliedBy(2 * 3).plusSeconds(2);
     assertThat(stall).isLessThan(staging.minusSeconds(2));
@@ -115,7 +116,8 @@ class MembershipClusterTest {
                       "127.0.0.1:" + cluster.port(leader),
                       announced,
                       Duration.ofSeconds(1)));
-      await().atMost(WAIT).until(() -> slowLink.forwarded() > snapshotBytes / 4);
+      // after the first 4 MB chunk has arrived (before it, only the join's wait applies)
+      await().atMost(WAIT).until(() -> slowLink.forwarded() > 5L << 20);
       slowLink.stall(stall);
       join(joined);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(staging);
