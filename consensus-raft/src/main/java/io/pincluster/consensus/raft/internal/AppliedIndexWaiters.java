@@ -52,11 +52,17 @@ public final class AppliedIndexWaiters implements AutoCloseable {
     return applied.get();
   }
 
-  /** Records that every index up to {@code index} is applied. Non-blocking. */
-  public void advance(long index) {
+  /**
+   * Records that every index up to {@code index} is applied. Non-blocking.
+   *
+   * @return whether this moved the applied index forward
+   */
+  public boolean advance(long index) {
     if (index > applied.getAndAccumulate(index, Math::max)) {
       LockSupport.unpark(thread);
+      return true;
     }
+    return false;
   }
 
   /**

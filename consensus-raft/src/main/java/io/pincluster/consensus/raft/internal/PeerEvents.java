@@ -46,7 +46,6 @@ public final class PeerEvents implements StateMachineEvents {
   private volatile String failure;
   private volatile Supplier<Optional<Membership>> currentConf = Optional::empty;
   private volatile Consumer<RaftConfigurationProto> onConfiguration = c -> {};
-  private volatile long lastApplied = Long.MIN_VALUE;
 
   public PeerEvents(
       RaftPeerId self, String threadName, AppliedIndexWaiters waiters, LeaderContact contact) {
@@ -110,9 +109,7 @@ public final class PeerEvents implements StateMachineEvents {
 
   @Override
   public void applied(long index) {
-    waiters.advance(index);
-    if (index > lastApplied) {
-      lastApplied = index;
+    if (waiters.advance(index)) {
       contact.received();
     }
   }
