@@ -5,6 +5,7 @@ import io.pincluster.testing.process.ProcessCluster;
 import io.pincluster.testing.process.ProcessClusterConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,9 @@ public final class CrashRunner {
   static final int SNAPSHOT_FILLER_PINS = 5000;
 
   /** Overrides every peer of the runner's clusters gets, on top of the shrunk timeouts. */
+  /** How long a temp file must stay to count as leaked (see {@link #leakedTempFiles}). */
+  private static final Duration TEMP_SETTLE = Duration.ofSeconds(10);
+
   static final Map<String, String> RAFT_OVERRIDES =
       Map.of(
           "CLUSTER_RAFT_WAITFORLEADERTIMEOUT", "5s",
@@ -435,7 +439,7 @@ public final class CrashRunner {
     }
     try (Stream<Path> s = Files.walk(raft, 5)) {
       return s.anyMatch(CrashRunner::isSnapshotTemp);
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return false; // folders come and go while we walk
     }
   }
@@ -631,9 +635,44 @@ public final class CrashRunner {
   }
 
   /**
-   * Ratis {@code tmp/snapshot-*} folders, {@code *.tmp} files and import spools left in members.
+   * Ratis {@code tmp/snapshot-*} folders, {@code *.tmp} files and import spools left in members:
+   * those found in every scan over {@link #TEMP_SETTLE}. The peers are live, so a scan can catch a
+   * snapshot being written (RocksDB builds a checkpoint in {@code <name>.tmp} and renames it); such
+   * a file is gone by the next scan, a leaked one stays.
    */
-  private List<String> leakedTempFiles() throws IOException {
+  private List<String> leakedTempFiles() throws IOException, InterruptedException {
+    return foundInEveryScan(this::tempFiles, TEMP_SETTLE, Duration.ofMillis(500));
+  }
+
+  /** One scan of the peers' folders. */
+  interface Scan {
+    List<String> run() throws IOException;
+  }
+
+  /**
+   * What {@code scan} finds every time it is run, every {@code pause} for {@code settle} (or until
+   * it finds nothing).
+   */
+  static List<String> foundInEveryScan(Scan scan, Duration settle, Duration pause)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + settle.toNanos();
+    List<String> found = new ArrayList<>(scan.run());
+    while (!found.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(pause.toMillis());
+      found.retainAll(scan.run());
+    }
+    return found;
+  }
+
+  private List<String> tempFiles() throws IOException {
+    try {
+      return tempFilesOnce();
+    } catch (UncheckedIOException e) {
+      return tempFilesOnce(); // a folder went away while we walked: a live snapshot, scan again
+    }
+  }
+
+  private List<String> tempFilesOnce() throws IOException {
     List<String> leaks = new ArrayList<>();
     for (int n : members) {
       Path folder = cluster.peerFolder(n);

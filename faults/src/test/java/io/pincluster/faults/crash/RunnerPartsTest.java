@@ -7,8 +7,11 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,5 +178,37 @@ class RunnerPartsTest {
     CrashRunner broken =
         new CrashRunner(CrashOptions.parse(args), "", quiet, InstantSource.system());
     assertThatThrownBy(broken::readState).hasMessageContaining("line 3: expected 14");
+  }
+
+  @Test
+  void aTempFileCountsAsLeakedOnlyWhenEveryScanFindsIt() throws Exception {
+    Iterator<List<String>> scans =
+        List.of(
+                List.of("snapshot.3_6554.tmp", "import-1.ndjson"),
+                List.of("import-1.ndjson", "snapshot.3_6600.tmp"),
+                List.of("import-1.ndjson"))
+            .iterator();
+
+    List<String> leaks =
+        CrashRunner.foundInEveryScan(
+            () -> scans.hasNext() ? scans.next() : List.of("import-1.ndjson"),
+            Duration.ofMillis(50),
+            Duration.ofMillis(1));
+
+    assertThat(leaks).containsExactly("import-1.ndjson");
+  }
+
+  @Test
+  void scanningStopsOnceNothingIsFound() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+
+    List<String> leaks =
+        CrashRunner.foundInEveryScan(
+            () -> runs.incrementAndGet() == 1 ? List.of("snapshot.3_6554.tmp") : List.of(),
+            Duration.ofMinutes(5),
+            Duration.ofMillis(1));
+
+    assertThat(leaks).isEmpty();
+    assertThat(runs).hasValue(2);
   }
 }
