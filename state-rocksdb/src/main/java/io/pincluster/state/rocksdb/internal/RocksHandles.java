@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.RocksDB;
@@ -38,7 +37,7 @@ public final class RocksHandles implements AutoCloseable {
 
   private final Path dir;
   private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
+  private final ColumnOptions cfOptions;
   private final SstFileManager files; // null when read-only
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
@@ -46,7 +45,7 @@ public final class RocksHandles implements AutoCloseable {
   private RocksHandles(
       Path dir,
       DBOptions dbOptions,
-      ColumnFamilyOptions cfOptions,
+      ColumnOptions cfOptions,
       SstFileManager files,
       RocksDB db,
       List<ColumnFamilyHandle> handles) {
@@ -65,7 +64,7 @@ public final class RocksHandles implements AutoCloseable {
    */
   public static RocksHandles open(Path dir, boolean readOnly) throws Exception {
     DBOptions dbOptions = null;
-    ColumnFamilyOptions cfOptions = null;
+    ColumnOptions cfOptions = null;
     SstFileManager files = null;
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
@@ -83,12 +82,12 @@ public final class RocksHandles implements AutoCloseable {
         files = new SstFileManager(Env.getDefault());
         dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
       }
-      cfOptions = new ColumnFamilyOptions();
+      cfOptions = ColumnOptions.create();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
-              new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-              new ColumnFamilyDescriptor(PINS_CF.getBytes(UTF_8), cfOptions),
-              new ColumnFamilyDescriptor(PEERS_CF.getBytes(UTF_8), cfOptions));
+              new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.options()),
+              new ColumnFamilyDescriptor(PINS_CF.getBytes(UTF_8), cfOptions.options()),
+              new ColumnFamilyDescriptor(PEERS_CF.getBytes(UTF_8), cfOptions.options()));
       db =
           readOnly
               ? RocksDB.openReadOnly(dbOptions, dir.toString(), cfs, handles)

@@ -1,0 +1,47 @@
+package io.pincluster.state.rocksdb.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.RocksDB;
+
+/** Both stores write table files with a Bloom filter, so reads of absent keys skip them. */
+class ColumnOptionsTest {
+  @TempDir Path dir;
+
+  @Test
+  void thePinsetWritesTablesWithABloomFilter() throws Exception {
+    try (RocksHandles h = RocksHandles.open(dir.resolve("state"), false)) {
+      assertThat(filterBytesAfterFlush(h.db(), h.pins())).isGreaterThan(1000);
+    }
+  }
+
+  @Test
+  void theTrackerStoreWritesTablesWithABloomFilter() throws Exception {
+    try (TrackerHandles h = TrackerHandles.open(dir.resolve("tracker"))) {
+      assertThat(filterBytesAfterFlush(h.db(), h.pinned())).isGreaterThan(1000);
+      assertThat(filterBytesAfterFlush(h.db(), h.failures())).isGreaterThan(1000);
+    }
+  }
+
+  /** Writes 10,000 keys, flushes them to a table file, returns its filter block's size. */
+  private static long filterBytesAfterFlush(RocksDB db, ColumnFamilyHandle cf) throws Exception {
+    for (int i = 0; i < 10_000; i++) {
+      db.put(cf, ("key-" + i).getBytes(UTF_8), new byte[16]);
+    }
+    try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(f, cf);
+    }
+    String props = db.getProperty(cf, "rocksdb.aggregated-table-properties");
+    Matcher m = Pattern.compile("filter block size=(\\d+)").matcher(props);
+    assertThat(m.find()).as("filter block size in %s", props).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+}
