@@ -14,13 +14,18 @@ import io.pincluster.state.rocksdb.internal.ChunkedIterator.Chunk;
 import io.pincluster.state.rocksdb.internal.TrackerCodec;
 import io.pincluster.state.rocksdb.internal.TrackerCodec.Slot;
 import io.pincluster.state.rocksdb.internal.TrackerHandles;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -49,15 +54,25 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: thread-safe. Reads never block on writes. A lifecycle lock (shared by every call,
  * exclusive for {@link #close()}) keeps native handles from being used after close; a view lock
  * (shared by writes, exclusive to begin, commit and abandon a rebuild) and per-multihash stripes
- * keep a listing's add and a tracker write on the same multihash from interleaving. Iterators read
- * in chunks with short-lived RocksDB iterators and resume by multihash, even across a commit.
- * Writes use the WAL without fsync: this is a cache the tracker rebuilds from IPFS.
+ * keep a listing's write and a tracker write on the same multihash from interleaving. A rebuild
+ * writes listed pins in batches (two multi-gets and one write batch, every stripe held), so what
+ * was added shows in the new generation once {@link Rebuild#has}, {@link Rebuild#lost} or {@link
+ * Rebuild#commit} is called. Iterators read in chunks with short-lived RocksDB iterators and resume
+ * by multihash, even across a commit. Writes use the WAL without fsync: this is a cache the tracker
+ * rebuilds from IPFS.
  */
 public final class RocksTrackerStore implements TrackerStore {
   private static final Logger LOG = LoggerFactory.getLogger(RocksTrackerStore.class);
   private static final byte[] GENERATION_KEY = "generation".getBytes(UTF_8);
   private static final int CHUNK = 512;
   private static final int STRIPES = 64;
+
+  /**
+   * Listed pins a rebuild writes together: a batch of reads and writes costs far less per pin than
+   * one read-read-write per pin, and tracker writes wait for at most one batch.
+   */
+  private static final int LISTING_BATCH = 1024;
+
   private static final byte[] ALL_GENERATIONS_END = new byte[9];
 
   static {
@@ -69,7 +84,7 @@ public final class RocksTrackerStore implements TrackerStore {
   private final WriteOptions writeOptions = new WriteOptions().setSync(false);
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final ReentrantReadWriteLock views = new ReentrantReadWriteLock();
-  private final Object[] stripes = new Object[STRIPES];
+  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long gen;
   private volatile RocksRebuild rebuild; // changed only under the exclusive view lock
@@ -78,7 +93,7 @@ public final class RocksTrackerStore implements TrackerStore {
     this.dir = dir;
     this.h = handles;
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Object();
+      stripes[i] = new ReentrantLock();
     }
     this.gen = TrackerCodec.decodeGeneration(h.db().get(h.meta(), GENERATION_KEY));
     h.db().deleteRange(h.pinned(), TrackerCodec.generation(0), TrackerCodec.generation(gen));
@@ -249,7 +264,9 @@ public final class RocksTrackerStore implements TrackerStore {
           Lock lock = views.readLock();
           lock.lock();
           try (WriteBatch batch = new WriteBatch()) {
-            synchronized (stripe(mh)) {
+            ReentrantLock stripe = stripe(mh);
+            stripe.lock();
+            try {
               byte[] key = TrackerCodec.pinnedKey(gen, mh);
               if (value == null) {
                 batch.delete(h.pinned(), key);
@@ -262,6 +279,8 @@ public final class RocksTrackerStore implements TrackerStore {
                 batch.put(h.pinned(), next, value == null ? TrackerCodec.tombstone() : value);
               }
               h.db().write(writeOptions, batch);
+            } finally {
+              stripe.unlock();
             }
             return null;
           } catch (RocksDBException e) {
@@ -335,23 +354,48 @@ public final class RocksTrackerStore implements TrackerStore {
 
   private final class RocksRebuild implements Rebuild {
     final long generation;
-    private boolean done; // guarded by the view lock
+    private volatile boolean done; // written under the view lock
+    private final List<Listed> unwritten = new ArrayList<>(); // the rebuild's thread only
 
     RocksRebuild(long generation) {
       this.generation = generation;
     }
 
+    /** Kept until {@link #LISTING_BATCH} of them are written together by {@link #flush}. */
     @Override
     public void add(Cid cid, PinMode mode) {
+      checkOpen();
+      if (done) {
+        throw new IllegalStateException("this rebuild was already committed or abandoned");
+      }
+      unwritten.add(new Listed(cid, mode));
+      if (unwritten.size() >= LISTING_BATCH) {
+        flush();
+      }
+    }
+
+    /**
+     * Writes the listed pins not yet written: two multi-gets (this generation's and the current
+     * one's records) and one write batch, with every stripe held so that no tracker write on their
+     * multihashes comes between the reads and the write.
+     */
+    private void flush() {
+      if (unwritten.isEmpty()) {
+        return;
+      }
+      List<Listed> batch = List.copyOf(unwritten);
+      unwritten.clear();
       guarded(
           () -> {
             Lock lock = views.readLock();
             lock.lock();
             try {
               checkUsable();
-              Multihash mh = cid.multihash();
-              synchronized (stripe(mh)) {
-                addLocked(cid, mode, mh);
+              lockStripes();
+              try {
+                writeListed(batch);
+              } finally {
+                unlockStripes();
               }
               return null;
             } finally {
@@ -360,32 +404,72 @@ public final class RocksTrackerStore implements TrackerStore {
           });
     }
 
-    private void addLocked(Cid cid, PinMode mode, Multihash mh) {
-      byte[] key = TrackerCodec.pinnedKey(generation, mh);
-      byte[] raw = read(h.pinned(), key);
-      KnownPin pin;
-      if (raw != null) {
-        Slot slot = decodeSlot(raw).orElse(null);
-        if (slot == null || slot.written() || mode != PinMode.RECURSIVE) {
-          return; // a tracker write wins; recursive already, or direct again
+    /** View lock and every stripe held. */
+    private void writeListed(List<Listed> batch) {
+      int n = batch.size();
+      List<byte[]> nextKeys = new ArrayList<>(n);
+      List<byte[]> currentKeys = new ArrayList<>(n);
+      for (Listed l : batch) {
+        Multihash mh = l.cid().multihash();
+        nextKeys.add(TrackerCodec.pinnedKey(generation, mh));
+        currentKeys.add(TrackerCodec.pinnedKey(gen, mh));
+      }
+      List<ColumnFamilyHandle> cfs = Collections.nCopies(n, h.pinned());
+      try (WriteBatch writes = new WriteBatch()) {
+        List<byte[]> next = h.db().multiGetAsList(cfs, nextKeys);
+        List<byte[]> current = h.db().multiGetAsList(cfs, currentKeys);
+        Map<ByteBuffer, KnownPin> listedNow = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+          Listed l = batch.get(i);
+          ByteBuffer key = ByteBuffer.wrap(nextKeys.get(i));
+          KnownPin earlier = listedNow.get(key);
+          KnownPin pin =
+              earlier != null
+                  ? listedAgain(earlier, l.mode())
+                  : listed(l, next.get(i), current.get(i));
+          if (pin != null) {
+            listedNow.put(key, pin);
+            writes.put(h.pinned(), nextKeys.get(i), TrackerCodec.encodePinned(pin, false));
+          }
         }
-        pin = new KnownPin(slot.pin().cid(), mode, slot.pin().tracked());
-      } else {
-        KnownPin old = readPinned(gen, mh).map(Slot::pin).orElse(null);
-        pin =
-            old == null
-                ? new KnownPin(cid, mode, false)
-                : new KnownPin(old.cid(), mode, old.tracked());
-      }
-      try {
-        h.db().put(h.pinned(), writeOptions, key, TrackerCodec.encodePinned(pin, false));
+        h.db().write(writeOptions, writes);
       } catch (RocksDBException e) {
-        throw failure("write a listed pin", e);
+        throw failure("write listed pins", e);
       }
+    }
+
+    /**
+     * The record {@code l} gives, from this generation's record {@code nextRaw} and the current
+     * one's {@code currentRaw} (either may be null); null: leave this generation's record as it is
+     * (a tracker write wins; recursive already, or direct again).
+     */
+    private KnownPin listed(Listed l, byte[] nextRaw, byte[] currentRaw) {
+      if (nextRaw != null) {
+        Slot slot = decodeSlot(nextRaw).orElse(null);
+        if (slot == null || slot.written()) {
+          return null;
+        }
+        return listedAgain(slot.pin(), l.mode());
+      }
+      KnownPin old =
+          currentRaw == null
+              ? null
+              : decodeSlot(currentRaw).filter(s -> !s.isTombstone()).map(Slot::pin).orElse(null);
+      return old == null
+          ? new KnownPin(l.cid(), l.mode(), false)
+          : new KnownPin(old.cid(), l.mode(), old.tracked());
+    }
+
+    /** A pin this rebuild listed already, listed again in {@code mode}: recursive wins. */
+    private KnownPin listedAgain(KnownPin earlier, PinMode mode) {
+      return mode == PinMode.RECURSIVE && earlier.mode() != PinMode.RECURSIVE
+          ? new KnownPin(earlier.cid(), mode, earlier.tracked())
+          : null;
     }
 
     @Override
     public boolean has(Cid cid) {
+      flush();
       return guarded(
           () -> read(h.pinned(), TrackerCodec.pinnedKey(generation, cid.multihash())) != null);
     }
@@ -393,11 +477,13 @@ public final class RocksTrackerStore implements TrackerStore {
     @Override
     public CloseableIterator<KnownPin> lost() {
       checkOpen();
+      flush();
       return pinnedOf(() -> gen, null).filter(p -> !has(p.cid()));
     }
 
     @Override
     public void commit() {
+      flush();
       long old =
           guarded(
               () -> {
@@ -431,6 +517,7 @@ public final class RocksTrackerStore implements TrackerStore {
 
     @Override
     public void close() {
+      unwritten.clear();
       if (closed.get()) {
         return; // the leftover generation is deleted on the next open
       }
@@ -461,9 +548,25 @@ public final class RocksTrackerStore implements TrackerStore {
 
   // ---------------------------------------------------------------- helpers
 
-  private Object stripe(Multihash mh) {
+  private ReentrantLock stripe(Multihash mh) {
     return stripes[Math.floorMod(mh.hashCode(), STRIPES)];
   }
+
+  /** Takes every stripe, in index order (a writer holds at most one, so this cannot deadlock). */
+  private void lockStripes() {
+    for (ReentrantLock stripe : stripes) {
+      stripe.lock();
+    }
+  }
+
+  private void unlockStripes() {
+    for (int i = stripes.length - 1; i >= 0; i--) {
+      stripes[i].unlock();
+    }
+  }
+
+  /** A pin IPFS listed, not yet written to the rebuilding generation. */
+  private record Listed(Cid cid, PinMode mode) {}
 
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);

@@ -80,4 +80,62 @@ class RocksTrackerStoreTest extends TrackerStoreContract {
     }
     assertThat(seen).isEqualTo(1500);
   }
+
+  @Test
+  void aListingLongerThanOneWriteBatchKeepsEveryRuleAcrossBatches() {
+    List<Cid> many = Cids.random(2500); // listed pins are written 1024 at a time
+    Cid directThenRecursive = many.get(3);
+    Cid recursiveThenDirect = many.get(4);
+    Cid writtenMeanwhile = many.get(5);
+    Cid removedMeanwhile = many.get(6);
+    Cid trackedBefore = many.get(7);
+    Cid twiceInARow = many.get(8);
+    store.putPinned(known(trackedBefore, true));
+    store.putPinned(known(removedMeanwhile, true));
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
+      for (int i = 0; i < many.size(); i++) {
+        Cid c = many.get(i);
+        rebuild.add(c, c.equals(directThenRecursive) ? PinMode.DIRECT : PinMode.RECURSIVE);
+        if (c.equals(twiceInARow)) {
+          rebuild.add(c, PinMode.DIRECT);
+        }
+        if (i == 10) { // listed, not yet written: the tracker's writes must still win
+          store.putPinned(new KnownPin(writtenMeanwhile, PinMode.DIRECT, true));
+          store.removePinned(removedMeanwhile);
+        }
+      }
+      rebuild.add(directThenRecursive, PinMode.RECURSIVE); // in the last batch
+      rebuild.add(recursiveThenDirect, PinMode.DIRECT);
+      assertThat(rebuild.has(removedMeanwhile)).isTrue();
+      assertThat(drain(rebuild.lost())).isEmpty();
+      rebuild.commit();
+    }
+
+    assertThat(store.get(directThenRecursive).pinned())
+        .contains(new KnownPin(directThenRecursive, PinMode.RECURSIVE, false));
+    assertThat(store.get(recursiveThenDirect).pinned())
+        .contains(new KnownPin(recursiveThenDirect, PinMode.RECURSIVE, false));
+    assertThat(store.get(twiceInARow).pinned())
+        .contains(new KnownPin(twiceInARow, PinMode.RECURSIVE, false));
+    assertThat(store.get(writtenMeanwhile).pinned())
+        .contains(new KnownPin(writtenMeanwhile, PinMode.DIRECT, true));
+    assertThat(store.get(removedMeanwhile).pinned()).isEmpty();
+    assertThat(store.get(trackedBefore).pinned()).contains(known(trackedBefore, true));
+    assertThat(drain(store.pinned(null))).hasSize(many.size() - 1);
+  }
+
+  @Test
+  void listedPinsNotYetWrittenAreDroppedWhenTheRebuildIsAbandoned() {
+    Cid kept = Cids.random();
+    store.putPinned(known(kept, true));
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
+      Cids.random(100).forEach(c -> rebuild.add(c, PinMode.RECURSIVE));
+    }
+    try (TrackerStore.Rebuild again = store.beginRebuild()) {
+      assertThat(again.has(kept)).isFalse();
+      assertThat(drain(again.lost())).containsExactly(known(kept, true));
+      again.commit();
+    }
+    assertThat(drain(store.pinned(null))).isEmpty();
+  }
 }

@@ -82,7 +82,7 @@ public final class RocksHandles implements AutoCloseable {
         files = new SstFileManager(Env.getDefault());
         dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
       }
-      cfOptions = ColumnOptions.create();
+      cfOptions = ColumnOptions.forPinset();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.options()),

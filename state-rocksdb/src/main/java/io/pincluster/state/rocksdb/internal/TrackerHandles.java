@@ -78,7 +78,7 @@ public final class TrackerHandles implements AutoCloseable {
               .setMaxLogFileSize(8L << 20);
       files = new SstFileManager(Env.getDefault());
       dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
-      cfOptions = ColumnOptions.create();
+      cfOptions = ColumnOptions.forTrackerStore();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.options()),

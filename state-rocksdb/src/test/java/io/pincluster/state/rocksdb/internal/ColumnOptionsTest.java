@@ -4,15 +4,21 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
+import org.rocksdb.TableProperties;
 
-/** Both stores write table files with a Bloom filter, so reads of absent keys skip them. */
+/**
+ * Both stores write table files with a Bloom filter, so reads of absent keys skip them; the tracker
+ * store's are not compressed.
+ */
 class ColumnOptionsTest {
   @TempDir Path dir;
 
@@ -20,6 +26,7 @@ class ColumnOptionsTest {
   void thePinsetWritesTablesWithABloomFilter() throws Exception {
     try (RocksHandles h = RocksHandles.open(dir.resolve("state"), false)) {
       assertThat(filterBytesAfterFlush(h.db(), h.pins())).isGreaterThan(1000);
+      assertThat(compressionOf(h.db(), h.pins())).containsOnly("Snappy");
     }
   }
 
@@ -28,6 +35,7 @@ class ColumnOptionsTest {
     try (TrackerHandles h = TrackerHandles.open(dir.resolve("tracker"))) {
       assertThat(filterBytesAfterFlush(h.db(), h.pinned())).isGreaterThan(1000);
       assertThat(filterBytesAfterFlush(h.db(), h.failures())).isGreaterThan(1000);
+      assertThat(compressionOf(h.db(), h.pinned())).containsOnly("NoCompression");
     }
   }
 
@@ -43,5 +51,11 @@ class ColumnOptionsTest {
     Matcher m = Pattern.compile("filter block size=(\\d+)").matcher(props);
     assertThat(m.find()).as("filter block size in %s", props).isTrue();
     return Long.parseLong(m.group(1));
+  }
+
+  private static Set<String> compressionOf(RocksDB db, ColumnFamilyHandle cf) throws Exception {
+    return db.getPropertiesOfAllTables(cf).values().stream()
+        .map(TableProperties::getCompressionName)
+        .collect(Collectors.toSet());
   }
 }
