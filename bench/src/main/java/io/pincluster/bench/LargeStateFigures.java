@@ -20,7 +20,8 @@ final class LargeStateFigures {
       Path work = o.work().resolve("large-" + n);
       checkFreeDisk(o.work(), n);
       largeState(o, report, work, n);
-      deleteTree(work); // at 10M pins the three peers hold tens of GB (kept after a failure)
+      BenchFiles.deleteRecursively(
+          work); // at 10M pins the three peers hold tens of GB (kept after a failure)
     }
   }
 
@@ -182,17 +183,6 @@ final class LargeStateFigures {
       System.out.printf(
           java.util.Locale.ROOT, "bench: %s: %s (%.1f s)%n", what, phase, (now - last) / 1e9);
       last = now;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

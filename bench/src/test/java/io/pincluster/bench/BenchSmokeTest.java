@@ -66,6 +66,21 @@ class BenchSmokeTest {
         .contains("disk of each peer folder, 2000 pins (peers stopped) (×3)");
   }
 
+  @Test
+  void theIpfsSyncBenchmarkRunsAtATinySize() throws Exception {
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+
+    var rounds =
+        IpfsSyncBench.run(
+            3000, 2, tmp.resolve("sync"), new java.io.PrintStream(printed, true, "UTF-8"));
+
+    assertThat(rounds).hasSize(2).allSatisfy(r -> assertThat(r.report().listed()).isEqualTo(3000));
+    assertThat(printed.toString("UTF-8"))
+        .contains("ipfs sync of 3000 pins, round 1 (empty store)")
+        .contains("round 2 (every pin known)");
+    assertThat(tmp.resolve("sync")).doesNotExist();
+  }
+
   /**
    * Figure 7 needs the js-ipfs test node; under {@code mvn verify} the ipfs-connector and
    * distribution ITs have installed it before this module runs. Elsewhere it may be missing: then
