@@ -8,6 +8,7 @@ import io.pincluster.core.cid.Cid;
 import io.pincluster.pintracker.TrackerStore.Entry;
 import io.pincluster.pintracker.internal.PinQueue;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -268,6 +269,7 @@ final class Reconciler {
       Thread.currentThread().interrupt();
       return IpfsSyncReport.abandoned(0, "interrupted while waiting for another IPFS sync");
     }
+    Instant started = core.clock.instant();
     try (TrackerStore.Rebuild rebuild = core.store.beginRebuild()) {
       long listed = 0;
       try (CloseableIterator<IpfsPin> it = core.ipfs.pinLs()) {
@@ -288,10 +290,12 @@ final class Reconciler {
       lastListed = listed;
       long resolved = clearResolved(cleared);
       log.info(
-          "IPFS sync: {} pins listed, {} found missing, {} errors cleared",
+          "IPFS sync: {} pins listed, {} found missing, {} errors cleared, in {} s"
+              + " (set ipfs_sync_interval well above this)",
           listed,
           missing,
-          resolved);
+          resolved,
+          Duration.between(started, core.clock.instant()).toSeconds());
       return new IpfsSyncReport(true, listed, missing, resolved, "");
     } finally {
       ipfsSyncLock.unlock();
