@@ -20,8 +20,8 @@ final class LargeStateFigures {
       Path work = o.work().resolve("large-" + n);
       checkFreeDisk(o.work(), n);
       largeState(o, report, work, n);
-      BenchFiles.deleteRecursively(
-          work); // at 10M pins the three peers hold tens of GB (kept after a failure)
+      // at 10M pins the three peers hold tens of GB (kept after a failure)
+      BenchFiles.deleteRecursively(work);
     }
   }
 

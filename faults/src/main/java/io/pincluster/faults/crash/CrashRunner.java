@@ -46,10 +46,10 @@ public final class CrashRunner {
   /** Pins put in the state before a snapshot-install run so the install takes a while. */
   static final int SNAPSHOT_FILLER_PINS = 5000;
 
-  /** Overrides every peer of the runner's clusters gets, on top of the shrunk timeouts. */
   /** How long a temp file must stay to count as leaked (see {@link #leakedTempFiles}). */
   private static final Duration TEMP_SETTLE = Duration.ofSeconds(10);
 
+  /** Overrides every peer of the runner's clusters gets, on top of the shrunk timeouts. */
   static final Map<String, String> RAFT_OVERRIDES =
       Map.of(
           "CLUSTER_RAFT_WAITFORLEADERTIMEOUT", "5s",
