@@ -14,6 +14,8 @@ import io.pincluster.pintracker.internal.Feeder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -147,18 +149,41 @@ final class Core {
     return info(cid, pin, status, now, "", 0, false);
   }
 
-  /** The derived status of {@code pin} (no IPFS call); a store failure is a cluster_error. */
-  PinInfo derive(Pin pin) {
-    Cid cid = pin.cid();
-    Op.View op = opView(cid);
-    if (op != null) {
-      return derive(cid, op, pin, Entry.EMPTY);
+  /**
+   * The derived statuses of {@code pins}, in order, with one store read for those without an op (no
+   * IPFS call); a store failure makes each of those a cluster_error.
+   */
+  List<PinInfo> deriveAll(List<Pin> pins) {
+    int n = pins.size();
+    Op.View[] ops = new Op.View[n];
+    List<Cid> lookups = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Cid cid = pins.get(i).cid();
+      ops[i] = opView(cid);
+      if (ops[i] == null) {
+        lookups.add(cid);
+      }
     }
+    List<Entry> entries = null;
+    RuntimeException failed = null;
     try {
-      return derive(cid, null, pin, store.get(cid));
+      entries = store.getAll(lookups);
     } catch (RuntimeException e) {
-      return clusterError(cid, pin, e);
+      failed = e;
     }
+    List<PinInfo> out = new ArrayList<>(n);
+    int looked = 0;
+    for (int i = 0; i < n; i++) {
+      Pin pin = pins.get(i);
+      if (ops[i] != null) {
+        out.add(derive(pin.cid(), ops[i], pin, Entry.EMPTY));
+      } else if (failed != null) {
+        out.add(clusterError(pin.cid(), pin, failed));
+      } else {
+        out.add(derive(pin.cid(), null, pin, entries.get(looked++)));
+      }
+    }
+    return out;
   }
 
   PinInfo fromFailure(Cid cid, Pin pin, Failure f) {

@@ -3,6 +3,7 @@ package io.pincluster.pintracker;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -36,6 +37,11 @@ final class CountingStore implements TrackerStore {
   @Override
   public Entry get(Cid cid) {
     return store.get(cid);
+  }
+
+  @Override
+  public List<Entry> getAll(List<Cid> cids) {
+    return store.getAll(cids);
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,18 @@ public interface TrackerStore extends AutoCloseable {
 
   /** The known pin and the failure for {@code cid}'s multihash. */
   Entry get(Cid cid);
+
+  /**
+   * What {@link #get} returns for each of {@code cids}, in the same order: one read of many keys,
+   * for streams over the whole pinset. Not atomic across the list.
+   */
+  default List<Entry> getAll(List<Cid> cids) {
+    List<Entry> entries = new ArrayList<>(cids.size());
+    for (Cid cid : cids) {
+      entries.add(get(cid));
+    }
+    return entries;
+  }
 
   /** Records that IPFS holds {@code pin} (replacing what was known for its multihash). */
   void putPinned(KnownPin pin);

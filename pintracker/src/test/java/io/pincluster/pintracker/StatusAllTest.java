@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** statusAll over a large pinset: streamed, one store lookup per pin, no IPFS call. */
+/** statusAll over a large pinset: streamed, store records read in batches, no IPFS call. */
 class StatusAllTest {
   static final PeerId SELF = Identity.generate().id();
   static final PeerId OTHER = Identity.generate().id();

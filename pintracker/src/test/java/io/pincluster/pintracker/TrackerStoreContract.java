@@ -109,6 +109,46 @@ public abstract class TrackerStoreContract {
   }
 
   @Test
+  void getAllAnswersWhatGetDoesForEachCidInOrder() {
+    Cid both = Cids.random();
+    Cid pinnedOnly = Cids.random();
+    Cid failedOnly = Cids.random();
+    Cid neither = Cids.random();
+    Cid removedDuringRebuild = Cids.random();
+    store.putPinned(known(both, true));
+    store.putFailure(failure(both, Failure.Kind.PIN_ERROR));
+    store.putPinned(new KnownPin(Cids.V0_1, PinMode.DIRECT, false));
+    store.putPinned(known(pinnedOnly, false));
+    store.putFailure(failure(failedOnly, Failure.Kind.UNEXPECTEDLY_UNPINNED));
+    store.putPinned(known(removedDuringRebuild, true));
+    assertThat(store.getAll(List.of())).isEmpty();
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
+      store.removePinned(removedDuringRebuild);
+      List<Cid> cids =
+          List.of(
+              neither,
+              both,
+              Cids.V0_1.toV1(),
+              failedOnly,
+              pinnedOnly,
+              removedDuringRebuild,
+              both,
+              Cids.V0_1);
+      List<TrackerStore.Entry> expected = new ArrayList<>();
+      for (Cid cid : cids) {
+        expected.add(store.get(cid));
+      }
+      assertThat(store.getAll(cids)).containsExactlyElementsOf(expected);
+      assertThat(expected.get(1).pinned()).isPresent();
+      assertThat(expected.get(1).failure()).isPresent();
+      assertThat(expected.get(2).pinned()).contains(new KnownPin(Cids.V0_1, PinMode.DIRECT, false));
+      assertThat(expected.get(3).failure()).isPresent();
+      assertThat(expected.get(3).pinned()).isEmpty();
+      assertThat(expected.get(5)).isEqualTo(TrackerStore.Entry.EMPTY);
+    }
+  }
+
+  @Test
   void pinsAndFailuresAreListedInMultihashOrderAndResumable() {
     List<Cid> cids = Cids.random(50);
     cids.forEach(c -> store.putPinned(known(c, false)));
@@ -220,6 +260,8 @@ public abstract class TrackerStoreContract {
     store.close();
     store.close();
     assertThatThrownBy(() -> store.get(Cids.random())).isInstanceOf(ClusterException.class);
+    assertThatThrownBy(() -> store.getAll(List.of(Cids.random())))
+        .isInstanceOf(ClusterException.class);
     assertThatThrownBy(() -> store.putPinned(known(Cids.random(), true)))
         .isInstanceOf(ClusterException.class);
   }

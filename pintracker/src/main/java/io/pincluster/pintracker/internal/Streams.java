@@ -1,7 +1,11 @@
 package io.pincluster.pintracker.internal;
 
 import io.pincluster.core.CloseableIterator;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /** Small combinators for {@link CloseableIterator}s. */
 public final class Streams {
@@ -80,6 +84,46 @@ public final class Streams {
           done = true;
           whenDone.run();
         }
+      }
+    };
+  }
+
+  /**
+   * {@code items} read {@code size} at a time and turned into results by {@code convert}, which
+   * returns one result per item, in order; streamed, holding at most one batch. Closing closes
+   * {@code items}.
+   */
+  public static <T, R> CloseableIterator<R> inBatches(
+      CloseableIterator<T> items, int size, Function<List<T>, List<R>> convert) {
+    if (size < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, not " + size);
+    }
+    return new CloseableIterator<>() {
+      private Iterator<R> batch = List.<R>of().iterator();
+
+      @Override
+      public boolean hasNext() {
+        if (!batch.hasNext() && items.hasNext()) {
+          List<T> read = new ArrayList<>(size);
+          while (read.size() < size && items.hasNext()) {
+            read.add(items.next());
+          }
+          batch = convert.apply(read).iterator();
+        }
+        return batch.hasNext();
+      }
+
+      @Override
+      public R next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return batch.next();
+      }
+
+      @Override
+      public void close() {
+        items.close();
       }
     };
   }

@@ -140,6 +140,45 @@ public final class RocksTrackerStore implements TrackerStore {
         });
   }
 
+  /** One multi-get for the known pins and the failures of all of {@code cids}. */
+  @Override
+  public List<Entry> getAll(List<Cid> cids) {
+    if (cids.isEmpty()) {
+      return List.of();
+    }
+    return guarded(
+        () ->
+            inView(
+                () -> {
+                  int n = cids.size();
+                  List<ColumnFamilyHandle> cfs = new ArrayList<>(2 * n);
+                  List<byte[]> keys = new ArrayList<>(2 * n);
+                  for (Cid cid : cids) {
+                    cfs.add(h.pinned());
+                    keys.add(TrackerCodec.pinnedKey(gen, cid.multihash()));
+                  }
+                  for (Cid cid : cids) {
+                    cfs.add(h.failures());
+                    keys.add(cid.multihash().bytes());
+                  }
+                  List<byte[]> raw = multiRead(cfs, keys);
+                  List<Entry> entries = new ArrayList<>(n);
+                  for (int i = 0; i < n; i++) {
+                    byte[] pinned = raw.get(i);
+                    byte[] failure = raw.get(n + i);
+                    entries.add(
+                        new Entry(
+                            pinned == null
+                                ? Optional.empty()
+                                : decodeSlot(pinned)
+                                    .filter(slot -> !slot.isTombstone())
+                                    .map(Slot::pin),
+                            failure == null ? Optional.empty() : decodeFailure(failure)));
+                  }
+                  return entries;
+                }));
+  }
+
   /**
    * Runs {@code body} holding the shared view lock, so the generation it reads is not deleted by a
    * commit under it. Lock order: the lifecycle lock first (see {@link #guarded}).
@@ -577,6 +616,14 @@ public final class RocksTrackerStore implements TrackerStore {
   private byte[] read(ColumnFamilyHandle cf, byte[] key) {
     try {
       return h.db().get(cf, key);
+    } catch (RocksDBException e) {
+      throw failure("read", e);
+    }
+  }
+
+  private List<byte[]> multiRead(List<ColumnFamilyHandle> cfs, List<byte[]> keys) {
+    try {
+      return h.db().multiGetAsList(cfs, keys);
     } catch (RocksDBException e) {
       throw failure("read", e);
     }
