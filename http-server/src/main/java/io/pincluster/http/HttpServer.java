@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * HttpServerOptions#workerThreads()}) run handlers, wait for futures' results to be written, and
  * write streams item by item; at most {@link HttpServerOptions#workerQueue()} requests wait for
  * one, beyond that requests are answered 503. A stream occupies its worker until it ends, the
- * client goes away, or the write timeout closes the connection.
+ * client goes away, or the write timeout closes the connection. {@code <name>-encoder-N} (as many
+ * as workers at most, started on demand) encode a stream's items while its worker reads the next
+ * ones; a stream that finds none free is encoded by its worker.
  *
  * <p>Request bodies are aggregated (bounded by {@link HttpServerOptions#maxBodyBytes()}) except for
  * routes added with {@link Router.Builder#routeStreamingBody}: those run as soon as the headers
@@ -47,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start()} once, {@link #close()} any number of times (also without start).
  * Close stops accepting, lets in-flight requests finish for up to {@link
  * HttpServerOptions#shutdownTimeout()} (idle keep-alive connections are closed at once), then
- * closes what is left, stops the workers (interrupting them) and the event loops, and logs what did
- * not stop. Thread-safe.
+ * closes what is left, stops the workers (interrupting them), the encoders and the event loops, and
+ * logs what did not stop. Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -67,6 +69,8 @@ public final class HttpServer implements AutoCloseable {
   private State state = State.NEW;
   private EventLoopGroup group;
   private ThreadPoolExecutor workers;
+  private ThreadPoolExecutor encoders;
+  private boolean encodeOnWorkers;
   private ServerContext context;
   private final List<Channel> listeners = new ArrayList<>();
   private volatile List<InetSocketAddress> addresses = List.of();
@@ -103,12 +107,20 @@ public final class HttpServer implements AutoCloseable {
       throw new IllegalStateException(options.name() + " server is " + state.name().toLowerCase());
     }
     workers = newWorkerPool();
+    encoders = encodeOnWorkers ? null : newEncoderPool();
     group =
         new MultiThreadIoEventLoopGroup(
             options.ioThreads(),
             new NamedThreadFactory(options.name() + "-io", true),
             NioIoHandler.newFactory());
-    context = new ServerContext(options, router, accessLog, workers, clock);
+    context =
+        new ServerContext(
+            options,
+            router,
+            accessLog,
+            workers,
+            encoders != null ? encoders : ServerContext.NO_ENCODERS,
+            clock);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -154,6 +166,27 @@ public final class HttpServer implements AutoCloseable {
     return pool;
   }
 
+  /** For tests, before {@link #start()}: every stream is encoded by its worker (the fallback). */
+  synchronized HttpServer encodeOnWorkers() {
+    encodeOnWorkers = true;
+    return this;
+  }
+
+  /**
+   * One encoder thread per busy streaming worker at most, started on demand; a stream that finds
+   * none free is encoded by its worker.
+   */
+  private ThreadPoolExecutor newEncoderPool() {
+    return new ThreadPoolExecutor(
+        0,
+        options.workerThreads(),
+        60,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        new NamedThreadFactory(options.name() + "-encoder", false),
+        new ThreadPoolExecutor.AbortPolicy());
+  }
+
   /** The bound addresses; empty before {@link #start()}. */
   public List<InetSocketAddress> addresses() {
     return addresses;
@@ -179,6 +212,7 @@ public final class HttpServer implements AutoCloseable {
       }
       drainConnections(deadline);
       stopWorkers(deadline);
+      stopEncoders();
       stopEventLoops(deadline);
       LOG.info("{}: stopped", options.name());
     }
@@ -218,6 +252,21 @@ public final class HttpServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** After the workers: an encoder still running belongs to a worker that was interrupted. */
+  private void stopEncoders() {
+    if (encoders == null) {
+      return;
+    }
+    encoders.shutdownNow();
+    try {
+      if (!encoders.awaitTermination(1, TimeUnit.SECONDS)) {
+        LOG.warn("{}: some stream encoders are still running", options.name());
+      }
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }

@@ -32,6 +32,8 @@ import okhttp3.RequestBody;
 import okio.BufferedSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpServerTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -57,10 +59,19 @@ class HttpServerTest {
   }
 
   private String start(Router router, Consumer<HttpServerOptions.Builder> tweak) {
+    return start(router, tweak, false);
+  }
+
+  /** {@code encodeOnWorkers}: streams take the path used when no encoder thread is free. */
+  private String start(
+      Router router, Consumer<HttpServerOptions.Builder> tweak, boolean encodeOnWorkers) {
     HttpServerOptions.Builder b =
         HttpServerOptions.builder("test").extraHeader("X-Extra", "yes").maxBodyBytes(1024);
     tweak.accept(b);
     HttpServer server = new HttpServer(b.build(), router, accessLog::add);
+    if (encodeOnWorkers) {
+      server.encodeOnWorkers();
+    }
     servers.add(server);
     InetSocketAddress a = server.start().get(0);
     return "http://127.0.0.1:" + a.getPort();
@@ -266,11 +277,16 @@ class HttpServerTest {
     }
   }
 
-  @Test
-  void streamsALargeNdjsonResponseWithBackPressure() throws Exception {
+  @ParameterizedTest(name = "encoded on workers: {0}")
+  @ValueSource(booleans = {false, true})
+  void streamsALargeNdjsonResponseWithBackPressure(boolean onWorkers) throws Exception {
     int total = 100_000;
     GeneratedItems items = new GeneratedItems(total, -1, 1000);
-    String base = start(Router.builder().get("/stream", req -> Response.stream(items)).build());
+    String base =
+        start(
+            Router.builder().get("/stream", req -> Response.stream(items)).build(),
+            o -> {},
+            onWorkers);
     try (okhttp3.Response r = get(base + "/stream")) {
       assertThat(r.code()).isEqualTo(200);
       assertThat(r.header("Content-Type")).isEqualTo("application/json");
@@ -278,9 +294,10 @@ class HttpServerTest {
       assertThat(r.header("X-Extra")).isEqualTo("yes");
       BufferedSource source = r.body().source();
       assertThat(Json.mapper().readTree(source.readUtf8LineStrict()).get("i").asInt()).isZero();
-      // The client has read one item: the worker must now be waiting for the channel to drain
-      // instead of producing everything into memory.
-      await().atMost(WAIT).until(() -> workerIsWaitingForWritability());
+      // The client has read one item: the stream must now be waiting for the channel to drain
+      // (the worker, or the encoder while the worker waits for room in the lane) instead of
+      // producing everything into memory.
+      await().atMost(WAIT).until(() -> streamIsWaitingForWritability());
       assertThat(items.produced.get()).isLessThan(total / 2);
       int count = 1;
       String line;
@@ -294,8 +311,10 @@ class HttpServerTest {
     await().atMost(WAIT).untilTrue(items.closed);
   }
 
-  @Test
-  void aLineReachesTheClientWhileTheNextItemIsStillBeingProduced() throws Exception {
+  @ParameterizedTest(name = "encoded on workers: {0}")
+  @ValueSource(booleans = {false, true})
+  void aLineReachesTheClientWhileTheNextItemIsStillBeingProduced(boolean onWorkers)
+      throws Exception {
     // Lines are gathered into chunks; a slow stream (progress) must still deliver each line
     // without waiting for the next one.
     java.util.concurrent.CountDownLatch firstLineRead = new java.util.concurrent.CountDownLatch(1);
@@ -326,7 +345,11 @@ class HttpServerTest {
           @Override
           public void close() {}
         };
-    String base = start(Router.builder().get("/slow", req -> Response.stream(slow)).build());
+    String base =
+        start(
+            Router.builder().get("/slow", req -> Response.stream(slow)).build(),
+            o -> {},
+            onWorkers);
     try (okhttp3.Response r = get(base + "/slow")) {
       BufferedSource source = r.body().source();
       assertThat(source.readUtf8LineStrict()).isEqualTo("{\"i\":0}");
@@ -337,10 +360,15 @@ class HttpServerTest {
     }
   }
 
-  @Test
-  void errorAfterTheFirstItemEndsUpInTheTrailer() throws IOException {
+  @ParameterizedTest(name = "encoded on workers: {0}")
+  @ValueSource(booleans = {false, true})
+  void errorAfterTheFirstItemEndsUpInTheTrailer(boolean onWorkers) throws IOException {
     GeneratedItems items = new GeneratedItems(10, 3, 1);
-    String base = start(Router.builder().get("/stream", req -> Response.stream(items)).build());
+    String base =
+        start(
+            Router.builder().get("/stream", req -> Response.stream(items)).build(),
+            o -> {},
+            onWorkers);
     try (okhttp3.Response r = get(base + "/stream")) {
       assertThat(r.code()).isEqualTo(200);
       String[] lines = r.body().string().split("\n");
@@ -378,10 +406,60 @@ class HttpServerTest {
     await().atMost(WAIT).untilTrue(failing.closed);
   }
 
-  @Test
-  void iteratorIsClosedWhenTheClientGoesAway() throws IOException {
+  @ParameterizedTest(name = "encoded on workers: {0}")
+  @ValueSource(booleans = {false, true})
+  void anItemThatCannotBeEncodedEndsTheStreamWithItsErrorInTheTrailer(boolean onWorkers)
+      throws IOException {
+    GeneratedItems good = new GeneratedItems(5, -1, 1);
+    CloseableIterator<Object> items =
+        new CloseableIterator<>() {
+          private int i;
+
+          @Override
+          public boolean hasNext() {
+            return true;
+          }
+
+          @Override
+          public Object next() {
+            return i++ == 3 ? new Unencodable() : good.next();
+          }
+
+          @Override
+          public void close() {
+            good.close();
+          }
+        };
+    String base =
+        start(
+            Router.builder().get("/stream", req -> Response.stream(items)).build(),
+            o -> {},
+            onWorkers);
+    try (okhttp3.Response r = get(base + "/stream")) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().string().split("\n")).hasSize(3);
+      assertThat(r.trailers().get("X-Stream-Error"))
+          .isEqualTo("cannot encode item: cannot write Unencodable");
+    }
+    await().atMost(WAIT).untilTrue(good.closed);
+  }
+
+  /** A value Jackson fails on. */
+  static final class Unencodable {
+    public String getValue() {
+      throw new IllegalStateException("not encodable");
+    }
+  }
+
+  @ParameterizedTest(name = "encoded on workers: {0}")
+  @ValueSource(booleans = {false, true})
+  void iteratorIsClosedWhenTheClientGoesAway(boolean onWorkers) throws IOException {
     GeneratedItems endless = new GeneratedItems(Long.MAX_VALUE, -1, 100);
-    String base = start(Router.builder().get("/stream", req -> Response.stream(endless)).build());
+    String base =
+        start(
+            Router.builder().get("/stream", req -> Response.stream(endless)).build(),
+            o -> {},
+            onWorkers);
     okhttp3.Response r = get(base + "/stream");
     assertThat(r.body().source().readUtf8LineStrict()).startsWith("{");
     r.close();
@@ -608,9 +686,10 @@ class HttpServerTest {
         .toList();
   }
 
-  private static boolean workerIsWaitingForWritability() {
+  private static boolean streamIsWaitingForWritability() {
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-      if (e.getKey().getName().startsWith("test-worker-")) {
+      if (e.getKey().getName().startsWith("test-worker-")
+          || e.getKey().getName().startsWith("test-encoder-")) {
         for (StackTraceElement el : e.getValue()) {
           if (el.getMethodName().equals("awaitWritable")
               && e.getKey().getState() == Thread.State.TIMED_WAITING) {

@@ -1,27 +1,52 @@
 package io.pincluster.core.cid;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.util.Arrays;
+
 /** RFC 4648 base32 without padding, lower case (multibase {@code base32}, prefix {@code b}). */
 public final class Base32 {
-  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+  private static final byte[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".getBytes(ISO_8859_1);
+
+  /** The value of each ASCII character, either case; -1 when it is not base32. */
+  private static final byte[] VALUES = new byte[128];
+
+  static {
+    Arrays.fill(VALUES, (byte) -1);
+    for (int i = 0; i < ALPHABET.length; i++) {
+      VALUES[ALPHABET[i]] = (byte) i;
+      VALUES[Character.toUpperCase(ALPHABET[i])] = (byte) i;
+    }
+  }
 
   private Base32() {}
 
   public static String encode(byte[] data) {
-    StringBuilder sb = new StringBuilder((data.length * 8 + 4) / 5);
+    return encode(data, "");
+  }
+
+  /** {@code prefix} (ASCII, e.g. a multibase code) followed by the encoding of {@code data}. */
+  static String encode(byte[] data, String prefix) {
+    int start = prefix.length();
+    byte[] out = new byte[start + (data.length * 8 + 4) / 5];
+    for (int i = 0; i < start; i++) {
+      out[i] = (byte) prefix.charAt(i);
+    }
+    int pos = start;
     int buffer = 0;
     int bits = 0;
     for (byte b : data) {
       buffer = (buffer << 8) | (b & 0xff);
       bits += 8;
       while (bits >= 5) {
-        sb.append(ALPHABET.charAt((buffer >> (bits - 5)) & 31));
+        out[pos++] = ALPHABET[(buffer >> (bits - 5)) & 31];
         bits -= 5;
       }
     }
     if (bits > 0) {
-      sb.append(ALPHABET.charAt((buffer << (5 - bits)) & 31));
+      out[pos] = ALPHABET[(buffer << (5 - bits)) & 31];
     }
-    return sb.toString();
+    return new String(out, ISO_8859_1);
   }
 
   /**
@@ -30,16 +55,17 @@ public final class Base32 {
    * @throws IllegalArgumentException naming the first invalid character
    */
   public static byte[] decode(String text) {
-    String s = text.toLowerCase(java.util.Locale.ROOT);
-    byte[] out = new byte[s.length() * 5 / 8];
+    int n = text.length();
+    byte[] out = new byte[n * 5 / 8];
     int buffer = 0;
     int bits = 0;
     int pos = 0;
-    for (int i = 0; i < s.length(); i++) {
-      int v = ALPHABET.indexOf(s.charAt(i));
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      int v = c < 128 ? VALUES[c] : -1;
       if (v < 0) {
         throw new IllegalArgumentException(
-            "character '" + text.charAt(i) + "' at position " + i + " is not base32");
+            "character '" + c + "' at position " + i + " is not base32");
       }
       buffer = (buffer << 5) | v;
       bits += 5;

@@ -36,7 +36,7 @@ public final class Multibase {
   }
 
   public static String encodeBase32(byte[] data) {
-    return "b" + Base32.encode(data);
+    return Base32.encode(data, "b");
   }
 
   public static String encodeBase36(byte[] data) {

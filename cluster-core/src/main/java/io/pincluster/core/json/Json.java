@@ -117,7 +117,7 @@ public final class Json {
         throws IOException {
       // the zero time (Go's time.Time{}) is in most pins (expire_at, often timestamp): skip
       // formatting it
-      gen.writeString(ZERO_TIME.equals(value) ? ZERO_TIME_TEXT : value.toString());
+      gen.writeString(ZERO_TIME.equals(value) ? ZERO_TIME_TEXT : Rfc3339.format(value));
     }
   }
 

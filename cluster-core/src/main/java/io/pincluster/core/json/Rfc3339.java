@@ -3,17 +3,71 @@ package io.pincluster.core.json;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
- * Parses RFC 3339 times into {@link Instant}s. The form {@link Instant#toString()} writes ({@code
- * 2026-11-27T09:20:00Z}, optionally with 1–9 fraction digits, always UTC) is read by hand, which is
- * several times cheaper than {@link OffsetDateTime#parse}; every other form (offsets, lowercase
- * letters, out-of-range fields) goes to {@code OffsetDateTime.parse}, so the accepted language and
- * the results are exactly that method's. Stateless and thread-safe.
+ * Writes {@link Instant}s as {@link Instant#toString()} does, and parses RFC 3339 times into {@link
+ * Instant}s. Writing remembers the text of the last second written (a status stream stamps a
+ * million entries with a handful of seconds), so most times cost only their fraction digits.
+ * Parsing: The form {@link Instant#toString()} writes ({@code 2026-11-27T09:20:00Z}, optionally
+ * with 1–9 fraction digits, always UTC) is read by hand, which is several times cheaper than {@link
+ * OffsetDateTime#parse}; every other form (offsets, lowercase letters, out-of-range fields) goes to
+ * {@code OffsetDateTime.parse}, so the accepted language and the results are exactly that method's.
+ * Stateless and thread-safe.
  */
 final class Rfc3339 {
+  /** The first second {@link #format} does not handle itself (year 10000). */
+  private static final long YEAR_ZERO = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
+
+  private static final long YEAR_10000 = LocalDate.of(10000, 1, 1).toEpochDay() * 86_400;
+
+  /** The second {@link #format} wrote last, and its text up to the seconds ("…T09:20:00"). */
+  private record Second(long epochSecond, String text) {}
+
+  private static volatile Second last = new Second(Long.MIN_VALUE, "");
+
   private Rfc3339() {}
+
+  /** Exactly {@code t.toString()}. */
+  static String format(Instant t) {
+    long seconds = t.getEpochSecond();
+    if (seconds < YEAR_ZERO || seconds >= YEAR_10000) {
+      return t.toString();
+    }
+    Second s = last;
+    if (s.epochSecond != seconds) {
+      s = new Second(seconds, LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).toString());
+      if (s.text.length() == 16) {
+        s = new Second(seconds, s.text + ":00"); // LocalDateTime leaves out zero seconds
+      }
+      last = s;
+    }
+    int nanos = t.getNano();
+    StringBuilder b = new StringBuilder(30).append(s.text);
+    if (nanos != 0) {
+      int digits;
+      int value;
+      if (nanos % 1_000_000 == 0) {
+        digits = 3;
+        value = nanos / 1_000_000;
+      } else if (nanos % 1000 == 0) {
+        digits = 6;
+        value = nanos / 1000;
+      } else {
+        digits = 9;
+        value = nanos;
+      }
+      b.append('.');
+      String v = Integer.toString(value);
+      for (int i = v.length(); i < digits; i++) {
+        b.append('0');
+      }
+      b.append(v);
+    }
+    return b.append('Z').toString();
+  }
 
   /**
    * @throws java.time.format.DateTimeParseException when {@code text} is not an RFC 3339 time

@@ -33,6 +33,42 @@ class Rfc3339Test {
   }
 
   @Test
+  void writesExactlyWhatInstantWrites() {
+    Random random = new Random(7);
+    long second = Instant.parse("2026-11-27T09:20:00Z").getEpochSecond();
+    for (int i = 0; i < 50_000; i++) {
+      long seconds =
+          switch (i % 3) {
+            case 0 -> random.nextLong() % 400_000_000_000L; // years about -10700..14600
+            case 1 -> second + random.nextInt(3); // the same few seconds again and again
+            default -> random.nextInt(120) - 60; // around 1970 (zero and negative seconds)
+          };
+      int nanos =
+          switch (i % 5) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            case 3 -> random.nextInt(10) + 1; // 9 digits with leading zeros
+            default -> random.nextInt(1_000_000_000);
+          };
+      Instant t = Instant.ofEpochSecond(seconds, nanos);
+      assertThat(Rfc3339.format(t)).isEqualTo(t.toString());
+    }
+    for (String edge :
+        new String[] {
+          "0000-01-01T00:00:00Z",
+          "0001-01-01T00:00:00Z",
+          "9999-12-31T23:59:59.999999999Z",
+          "+10000-01-01T00:00:00Z",
+          "-0001-12-31T23:59:59Z",
+          "2026-11-27T09:20:00Z",
+          "2026-11-27T09:20:00.100Z"
+        }) {
+      assertThat(Rfc3339.format(Instant.parse(edge))).isEqualTo(edge);
+    }
+  }
+
+  @Test
   void otherFormsGoThroughTheFullParser() {
     for (String text :
         new String[] {

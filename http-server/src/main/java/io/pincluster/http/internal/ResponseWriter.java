@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * #writeBody} may run on any thread (it only enqueues writes). Streams and raw bodies are written
  * by the worker that produced them: one item (or one read of the body) at a time, waiting for the
  * channel to become writable before each, so a slow client slows the producer down instead of
- * filling memory. Raw bodies: see {@link RawBodyWriter}.
+ * filling memory. A stream's items are encoded by an encoder thread when one is free ({@link
+ * EncodingLane}: the worker keeps reading items meanwhile), else by the worker. Raw bodies: see
+ * {@link RawBodyWriter}.
  */
 final class ResponseWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseWriter.class);
@@ -171,32 +173,83 @@ final class ResponseWriter {
     ChannelHandlerContext ctx = e.connection.ctx();
     ctx.write(head);
     ChunkCoalescer chunks = new ChunkCoalescer(ctx);
-    String error = "";
+    EncodingLane lane = new EncodingLane(e, chunks);
+    String error =
+        startLane(lane)
+            ? streamThroughLane(items, item, lane)
+            : streamInline(e, items, item, chunks);
+    if (error == null) {
+      e.connection.abort(e);
+      return;
+    }
+    chunks.flush();
+    finish(e, ctx, chunked, close, error);
+  }
+
+  private boolean startLane(EncodingLane lane) {
+    try {
+      server.encoders.execute(lane);
+      return true;
+    } catch (RejectedExecutionException busy) {
+      return false;
+    }
+  }
+
+  /**
+   * Reads the items after {@code first} and hands them to the encoder thread; returns the stream's
+   * error (empty when none), or null when the connection must be dropped.
+   */
+  private String streamThroughLane(CloseableIterator<?> items, Object first, EncodingLane lane) {
+    String readError = "";
+    try {
+      try {
+        Object item = first;
+        while (lane.hand(item) && items.hasNext()) {
+          item = items.next();
+        }
+      } catch (RuntimeException ex) {
+        readError = Router.messageOf(ex);
+      }
+      lane.finish();
+    } catch (InterruptedException ex) {
+      lane.cancel();
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    if (lane.aborted()) {
+      return null;
+    }
+    return lane.error().isEmpty() ? readError : lane.error();
+  }
+
+  /**
+   * Encodes on the worker itself (no encoder thread free); same results as {@link
+   * #streamThroughLane}.
+   */
+  private String streamInline(
+      Exchange e, CloseableIterator<?> items, Object first, ChunkCoalescer chunks) {
+    Object item = first;
     try {
       while (true) {
         byte[] line;
         try {
           line = Json.writeLine(item);
         } catch (RuntimeException ex) {
-          error = "cannot encode item: " + Router.messageOf(ex);
-          break;
+          return "cannot encode item: " + Router.messageOf(ex);
         }
         if (chunks.full() && !e.connection.awaitWritable()) {
-          e.connection.abort(e);
-          return;
+          return null;
         }
         chunks.add(line);
         e.addBytes(line.length);
         if (!items.hasNext()) {
-          break;
+          return "";
         }
         item = items.next();
       }
     } catch (RuntimeException ex) {
-      error = Router.messageOf(ex);
+      return Router.messageOf(ex);
     }
-    chunks.flush();
-    finish(e, ctx, chunked, close, error);
   }
 
   private void finish(

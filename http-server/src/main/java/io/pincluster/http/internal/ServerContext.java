@@ -7,7 +7,9 @@ import io.pincluster.http.Router;
 import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,16 @@ public final class ServerContext {
   final HttpServerOptions options;
   final Router router;
   final ExecutorService workers;
+
+  /** An encoder pool that is always busy: every stream is encoded by its worker. */
+  public static final Executor NO_ENCODERS =
+      task -> {
+        throw new RejectedExecutionException("no encoder threads");
+      };
+
+  /** Encoder threads of streamed responses ({@link EncodingLane}); may refuse (then inline). */
+  final Executor encoders;
+
   final ResponseWriter writer;
   final InstantSource clock;
   private final AccessLog accessLog;
@@ -36,11 +48,13 @@ public final class ServerContext {
       Router router,
       AccessLog accessLog,
       ExecutorService workers,
+      Executor encoders,
       InstantSource clock) {
     this.options = options;
     this.router = router;
     this.accessLog = accessLog;
     this.workers = workers;
+    this.encoders = encoders;
     this.clock = clock;
     this.writer = new ResponseWriter(this);
   }

@@ -1,0 +1,133 @@
+package io.pincluster.http.internal;
+
+import io.pincluster.core.json.Json;
+import io.pincluster.http.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The second stage of a streamed response: an encoder thread turns the items the worker hands over
+ * into NDJSON lines and gathers them into chunks, while the worker reads the next items (from
+ * RocksDB, from other peers), so one large listing uses two cores. Items are handed over one by one
+ * as they come, so a slow stream's line is not held back; the queue is bounded, so a slow client
+ * still slows the worker down (the encoder waits for the channel, the queue fills, the worker
+ * waits).
+ *
+ * <p>Protocol: the worker calls {@link #hand} per item (false once the encoder stopped: stop
+ * reading), then {@link #finish}, or {@link #cancel} when it gives up. The encoder stops on its own
+ * when an item cannot be encoded ({@link #error}) or the client is gone ({@link #aborted}).
+ */
+final class EncodingLane implements Runnable {
+  /** Items queued between the two threads: enough to ride out scheduling, bounded memory. */
+  static final int CAPACITY = 1024;
+
+  private static final int DRAIN = 256;
+  private static final long POLL_MILLIS = 50;
+  private static final Object END = new Object();
+
+  private final Exchange exchange;
+  private final ChunkCoalescer chunks;
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile boolean stopped;
+  private volatile boolean cancelled;
+  private volatile boolean aborted;
+  private volatile String error = "";
+
+  EncodingLane(Exchange exchange, ChunkCoalescer chunks) {
+    this.exchange = exchange;
+    this.chunks = chunks;
+  }
+
+  /**
+   * On the worker: queues {@code item} for encoding, waiting while the queue is full.
+   *
+   * @return false when the encoder has stopped (the item is dropped; read no more)
+   * @throws InterruptedException when the worker is interrupted (then {@link #cancel})
+   */
+  boolean hand(Object item) throws InterruptedException {
+    while (!stopped) {
+      if (queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * On the worker, after the last item: waits until every handed item is encoded and gathered (or
+   * the encoder stopped).
+   *
+   * @throws InterruptedException when the worker is interrupted (then {@link #cancel})
+   */
+  void finish() throws InterruptedException {
+    hand(END);
+    done.await();
+  }
+
+  /** On the worker, when it gives up: the encoder stops soon without encoding what is queued. */
+  void cancel() {
+    cancelled = true;
+    stopped = true;
+  }
+
+  /** After {@link #finish}: why encoding stopped early (empty if it did not). */
+  String error() {
+    return error;
+  }
+
+  /** After {@link #finish}: whether the connection closed or the encoder was interrupted. */
+  boolean aborted() {
+    return aborted;
+  }
+
+  /** On the encoder thread. */
+  @Override
+  public void run() {
+    List<Object> batch = new ArrayList<>(DRAIN);
+    try {
+      while (!cancelled) {
+        Object first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, DRAIN - 1);
+        for (Object item : batch) {
+          if (item == END || cancelled || !encode(item)) {
+            return;
+          }
+        }
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      aborted = true;
+    } finally {
+      stopped = true;
+      queue.clear();
+      done.countDown();
+    }
+  }
+
+  /** Encodes and gathers one item; false when the stream must stop. */
+  private boolean encode(Object item) {
+    byte[] line;
+    try {
+      line = Json.writeLine(item);
+    } catch (RuntimeException ex) {
+      error = "cannot encode item: " + Router.messageOf(ex);
+      return false;
+    }
+    if (chunks.full() && !exchange.connection.awaitWritable()) {
+      aborted = true;
+      return false;
+    }
+    chunks.add(line);
+    exchange.addBytes(line.length);
+    return true;
+  }
+}
