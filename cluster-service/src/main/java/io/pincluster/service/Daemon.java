@@ -185,6 +185,8 @@ public final class Daemon implements AutoCloseable {
     remember("peer RPC client", rpc);
     ExecutorService fanOut = Threads.bounded("cluster-fanout", 16, 1024);
     remember("fan-out pool", fanOut::shutdownNow);
+    ExecutorService streamReaders = Threads.onDemand("cluster-stream-reader", 16);
+    remember("stream reader pool", streamReaders::shutdownNow);
     Duration pingTtl = PingInformer.ttlFor(config.cluster().monitorPingInterval());
     monitor = new MetricsMonitor(config.monBasic(), pingTtl, consensus::members, clock);
     remember("monitor", monitor);
@@ -198,6 +200,7 @@ public final class Daemon implements AutoCloseable {
             ipfs,
             rpc,
             fanOut,
+            streamReaders,
             config.raft().networkTimeout(),
             config.ipfsHttp().pinTimeout().multipliedBy(2),
             monitor,

@@ -2,6 +2,7 @@ package io.pincluster.service;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,5 +35,17 @@ final class Threads {
             new ThreadPoolExecutor.AbortPolicy());
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /** Up to {@code threads} threads, started on demand; a task that finds none free is rejected. */
+  static ExecutorService onDemand(String prefix, int threads) {
+    return new ThreadPoolExecutor(
+        0,
+        threads,
+        30,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        named(prefix),
+        new ThreadPoolExecutor.AbortPolicy());
   }
 }

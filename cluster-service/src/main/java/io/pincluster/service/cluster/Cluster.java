@@ -43,6 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,6 +67,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
   private final IpfsConnector ipfs;
   private final PeerRpc rpc;
   private final ExecutorService fanOut;
+  private final Executor streamReaders;
   private final Duration rpcTimeout;
   private final Duration longCallTimeout;
   private final InstantSource clock;
@@ -80,6 +82,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
   /**
    * @param fanOut a bounded, named executor for calls to several peers at once (owned by the
    *     caller)
+   * @param streamReaders named threads that read other peers' status streams ahead while this peer
+   *     merges them; may refuse (the stream is then read by the merging thread)
    * @param rpcTimeout how long to wait for one peer's answer
    * @param longCallTimeout how long to wait for a peer's recover, sync or garbage collection
    * @param monitor the metrics allocation uses and the peers' health
@@ -94,6 +98,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
       IpfsConnector ipfs,
       PeerRpc rpc,
       ExecutorService fanOut,
+      Executor streamReaders,
       Duration rpcTimeout,
       Duration longCallTimeout,
       PeerMonitor monitor,
@@ -107,6 +112,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     this.ipfs = ipfs;
     this.rpc = rpc;
     this.fanOut = fanOut;
+    this.streamReaders = streamReaders;
     this.rpcTimeout = rpcTimeout;
     this.longCallTimeout = longCallTimeout;
     this.clock = clock;
@@ -511,7 +517,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
         continue;
       }
       try {
-        others.add(new MergedStatus.PeerStream(m, peername(m), rpc.statusAll(m), null));
+        CloseableIterator<PinInfo> theirs = PrefetchedStream.of(rpc.statusAll(m), streamReaders);
+        others.add(new MergedStatus.PeerStream(m, peername(m), theirs, null));
       } catch (ClusterException e) {
         others.add(new MergedStatus.PeerStream(m, peername(m), null, e.getMessage()));
       }

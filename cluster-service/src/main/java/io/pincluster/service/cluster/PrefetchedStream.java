@@ -1,0 +1,136 @@
+package io.pincluster.service.cluster;
+
+import io.pincluster.core.CloseableIterator;
+import java.util.ArrayDeque;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a stream ahead on a thread of its own, so decoding another peer's status lines runs beside
+ * the thread that merges them. Holds at most {@link #CAPACITY} items. Failures of the source are
+ * thrown by {@link #hasNext} where they happened, after the items read before them.
+ *
+ * <p>The reader owns the source from {@link #of} on: it closes it when the source ends or fails,
+ * or, after {@link #close}, once its read in progress returns (the source's own read timeout bounds
+ * that). One consumer thread, as for every {@link CloseableIterator}.
+ */
+final class PrefetchedStream<T> implements CloseableIterator<T> {
+  static final int CAPACITY = 1024;
+  private static final int DRAIN = 256;
+  private static final long POLL_MILLIS = 50;
+
+  /** Marks the end of the source, or carries its failure. */
+  private record End(RuntimeException failure) {}
+
+  private final CloseableIterator<T> source;
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final ArrayDeque<Object> taken = new ArrayDeque<>(DRAIN);
+  private volatile boolean closed;
+  private End end;
+
+  private PrefetchedStream(CloseableIterator<T> source) {
+    this.source = source;
+  }
+
+  /**
+   * {@code source} read ahead on a thread of {@code readers}; {@code source} itself when no reader
+   * thread is free.
+   */
+  static <T> CloseableIterator<T> of(CloseableIterator<T> source, Executor readers) {
+    PrefetchedStream<T> ahead = new PrefetchedStream<>(source);
+    try {
+      readers.execute(ahead::read);
+      return ahead;
+    } catch (RejectedExecutionException busy) {
+      return source;
+    }
+  }
+
+  /** On the reader thread. */
+  private void read() {
+    Object last;
+    try {
+      while (!closed && source.hasNext()) {
+        if (!put(source.next())) {
+          return;
+        }
+      }
+      last = new End(null);
+    } catch (RuntimeException e) {
+      last = new End(e);
+    } finally {
+      source.close();
+    }
+    put(last);
+  }
+
+  private boolean put(Object item) {
+    try {
+      while (!closed) {
+        if (queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (end != null) {
+      return throwIfFailed();
+    }
+    if (taken.isEmpty()) {
+      try {
+        Object first = null;
+        while (first == null) {
+          if (closed) {
+            throw new IllegalStateException("the stream is closed");
+          }
+          first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        taken.add(first);
+        queue.drainTo(taken, DRAIN - 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the stream", e);
+      }
+    }
+    if (taken.peekFirst() instanceof End e) {
+      end = e;
+      taken.clear();
+      return throwIfFailed();
+    }
+    return true;
+  }
+
+  private boolean throwIfFailed() {
+    if (end.failure() != null) {
+      throw end.failure();
+    }
+    return false;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return (T) taken.pollFirst();
+  }
+
+  /** Stops the reader (which closes the source) and drops what was read ahead; idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    queue.clear();
+    taken.clear();
+  }
+}
