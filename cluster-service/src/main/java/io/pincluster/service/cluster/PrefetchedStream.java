@@ -1,18 +1,17 @@
 package io.pincluster.service.cluster;
 
 import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.Handoff;
 import java.util.ArrayDeque;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a stream ahead on a thread of its own, so decoding another peer's status lines runs beside
- * the thread that merges them. Holds at most {@link #CAPACITY} items. Failures of the source are
- * thrown by {@link #hasNext} where they happened, after the items read before them.
+ * the thread that merges them. Holds at most {@link #CAPACITY} items queued and {@link #DRAIN}
+ * taken. Failures of the source are thrown by {@link #hasNext} where they happened, after the items
+ * read before them.
  *
  * <p>The reader owns the source from {@link #of} on: it closes it when the source ends or fails,
  * or, after {@link #close}, once its read in progress returns (the source's own read timeout bounds
@@ -20,14 +19,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class PrefetchedStream<T> implements CloseableIterator<T> {
   static final int CAPACITY = 1024;
-  private static final int DRAIN = 256;
-  private static final long POLL_MILLIS = 50;
+  static final int DRAIN = 256;
 
   /** Marks the end of the source, or carries its failure. */
   private record End(RuntimeException failure) {}
 
   private final CloseableIterator<T> source;
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final Handoff<Object> queue = new Handoff<>(CAPACITY);
   private final ArrayDeque<Object> taken = new ArrayDeque<>(DRAIN);
   private volatile boolean closed;
   private End end;
@@ -70,33 +68,26 @@ final class PrefetchedStream<T> implements CloseableIterator<T> {
 
   private boolean put(Object item) {
     try {
-      while (!closed) {
-        if (queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-          return true;
-        }
-      }
+      return !closed && queue.put(item, () -> closed);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
-    return false;
   }
 
   @Override
   public boolean hasNext() {
+    if (closed) {
+      throw new IllegalStateException("the stream is closed");
+    }
     if (end != null) {
       return throwIfFailed();
     }
     if (taken.isEmpty()) {
       try {
-        Object first = null;
-        while (first == null) {
-          if (closed) {
-            throw new IllegalStateException("the stream is closed");
-          }
-          first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (queue.take(taken, DRAIN, () -> closed) == 0) {
+          throw new IllegalStateException("the stream is closed");
         }
-        taken.add(first);
-        queue.drainTo(taken, DRAIN - 1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the stream", e);

@@ -105,8 +105,8 @@ class PrefetchedStreamTest {
     CloseableIterator<Integer> it = PrefetchedStream.of(endless, readers);
     assertThat(it.next()).isZero();
     await().atMost(WAIT).until(() -> endless.produced.get() > PrefetchedStream.CAPACITY);
-    // the reader waits for room: one item taken, a queue full, one item in hand
-    int limit = PrefetchedStream.CAPACITY + 2;
+    // the reader waits for room: one batch taken, a queue full, one item in hand
+    int limit = PrefetchedStream.CAPACITY + PrefetchedStream.DRAIN + 1;
     await()
         .during(Duration.ofMillis(200))
         .atMost(WAIT)

@@ -1,21 +1,19 @@
 package io.pincluster.http.internal;
 
+import io.pincluster.core.Handoff;
 import io.pincluster.core.json.Json;
 import io.pincluster.http.Router;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The second stage of a streamed response: an encoder thread turns the items the worker hands over
  * into NDJSON lines and gathers them into chunks, while the worker reads the next items (from
  * RocksDB, from other peers), so one large listing uses two cores. Items are handed over one by one
- * as they come, so a slow stream's line is not held back; the queue is bounded, so a slow client
- * still slows the worker down (the encoder waits for the channel, the queue fills, the worker
- * waits).
+ * as they come ({@link Handoff}: a slow stream's line waits about a millisecond at most); the queue
+ * is bounded, so a slow client still slows the worker down (the encoder waits for the channel, the
+ * queue fills, the worker waits).
  *
  * <p>Protocol: the worker calls {@link #hand} per item (false once the encoder stopped: stop
  * reading), then {@link #finish}, or {@link #cancel} when it gives up. The encoder stops on its own
@@ -26,12 +24,11 @@ final class EncodingLane implements Runnable {
   static final int CAPACITY = 1024;
 
   private static final int DRAIN = 256;
-  private static final long POLL_MILLIS = 50;
   private static final Object END = new Object();
 
   private final Exchange exchange;
   private final ChunkCoalescer chunks;
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final Handoff<Object> queue = new Handoff<>(CAPACITY);
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopped;
   private volatile boolean cancelled;
@@ -50,12 +47,7 @@ final class EncodingLane implements Runnable {
    * @throws InterruptedException when the worker is interrupted (then {@link #cancel})
    */
   boolean hand(Object item) throws InterruptedException {
-    while (!stopped) {
-      if (queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-        return true;
-      }
-    }
-    return false;
+    return !stopped && queue.put(item, () -> stopped);
   }
 
   /**
@@ -90,13 +82,7 @@ final class EncodingLane implements Runnable {
   public void run() {
     List<Object> batch = new ArrayList<>(DRAIN);
     try {
-      while (!cancelled) {
-        Object first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, DRAIN - 1);
+      while (queue.take(batch, DRAIN, () -> cancelled) > 0) {
         for (Object item : batch) {
           if (item == END || cancelled || !encode(item)) {
             return;
