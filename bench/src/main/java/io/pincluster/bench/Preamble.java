@@ -27,7 +27,9 @@ final class Preamble {
       catch-up: from a joining daemon's start until its `ipfscluster_pins` gauge shows every
       pin, then checked with a full `GET /allocations`); every fake Kubo is preloaded with the
       imported pins and the run waits until all trackers are idle, so no peer is pinning while
-      the streams are timed. The three streams are read from peer 1 `--reps` times; heap is
+      the streams are timed; the peers run with `ipfs_sync_interval` 30m, as
+      `docs/production.md` advises for millions of pins, so no peer re-lists its IPFS pins
+      meanwhile either (with the default 2m10s each sync takes 17–60 s at 1M pins here). The three streams are read from peer 1 `--reps` times; heap is
       "used" from `jcmd <pid> GC.heap_info`, both sampled once a second during the stream
       (garbage included: the peak) and after a forced full GC before and after it (retained
       growth). Figure 4 is the heap after a full GC of each peer and each peer folder's size
