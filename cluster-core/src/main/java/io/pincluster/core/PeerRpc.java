@@ -1,5 +1,6 @@
 package io.pincluster.core;
 
+import io.pincluster.core.api.LocalPinStatus;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.RepoGc;
@@ -17,8 +18,11 @@ public interface PeerRpc extends AutoCloseable {
 
   PinInfo status(PeerId peer, Cid cid);
 
-  /** The peer's local status of every pin, in CID order, streamed. The caller closes it. */
-  CloseableIterator<PinInfo> statusAll(PeerId peer);
+  /**
+   * The peer's local status of every pin, in CID order, streamed without the pins' summaries (the
+   * caller has its own pinset). The caller closes it.
+   */
+  CloseableIterator<LocalPinStatus> statusAll(PeerId peer);
 
   RepoStat repoStat(PeerId peer);
 

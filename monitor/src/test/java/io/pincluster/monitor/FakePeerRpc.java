@@ -3,6 +3,7 @@ package io.pincluster.monitor;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerUnreachableException;
+import io.pincluster.core.api.LocalPinStatus;
 import io.pincluster.core.api.Metric;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PeerLinks;
@@ -69,7 +70,7 @@ final class FakePeerRpc implements PeerRpc {
   }
 
   @Override
-  public CloseableIterator<PinInfo> statusAll(PeerId peer) {
+  public CloseableIterator<LocalPinStatus> statusAll(PeerId peer) {
     throw unused();
   }
 

@@ -6,6 +6,7 @@ import io.pincluster.core.PeerRpc;
 import io.pincluster.core.PeerTableView;
 import io.pincluster.core.PeerUnreachableException;
 import io.pincluster.core.api.ApiError;
+import io.pincluster.core.api.LocalPinStatus;
 import io.pincluster.core.api.Metric;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PeerLinks;
@@ -168,8 +169,8 @@ public final class HttpPeerRpc implements PeerRpc {
 
   /** Streams the peer's answer line by line; the caller closes the iterator. */
   @Override
-  public CloseableIterator<PinInfo> statusAll(PeerId peer) {
-    return stream(peer, Kind.QUICK, RpcPaths.STATUS, "status");
+  public CloseableIterator<LocalPinStatus> statusAll(PeerId peer) {
+    return stream(peer, Kind.QUICK, RpcPaths.STATUS, LocalPinStatus.class, "status");
   }
 
   /** Bounded by the long call timeout: the peer waits for the re-queued operation. */
@@ -181,7 +182,7 @@ public final class HttpPeerRpc implements PeerRpc {
   /** Streams the status of each CID the peer re-queued; the caller closes the iterator. */
   @Override
   public CloseableIterator<PinInfo> recoverAll(PeerId peer) {
-    return stream(peer, Kind.ACT, RpcPaths.RECOVER, "recover");
+    return stream(peer, Kind.ACT, RpcPaths.RECOVER, PinInfo.class, "recover");
   }
 
   @Override
@@ -192,7 +193,7 @@ public final class HttpPeerRpc implements PeerRpc {
   /** Streams the statuses that changed or are in error; the caller closes the iterator. */
   @Override
   public CloseableIterator<PinInfo> syncAll(PeerId peer) {
-    return stream(peer, Kind.ACT, RpcPaths.SYNC, "sync");
+    return stream(peer, Kind.ACT, RpcPaths.SYNC, PinInfo.class, "sync");
   }
 
   @Override
@@ -224,7 +225,8 @@ public final class HttpPeerRpc implements PeerRpc {
     return call(peer, Kind.QUICK, RpcPaths.LINKS, PeerLinks.class);
   }
 
-  private CloseableIterator<PinInfo> stream(PeerId peer, Kind kind, String path, String what) {
+  private <T> CloseableIterator<T> stream(
+      PeerId peer, Kind kind, String path, Class<T> type, String what) {
     Target t = target(peer);
     Response r;
     try {
@@ -241,7 +243,7 @@ public final class HttpPeerRpc implements PeerRpc {
       r.close();
       return CloseableIterator.of(List.of());
     }
-    return new NdjsonIterator<>(r, PinInfo.class, t.describe(), what);
+    return new NdjsonIterator<>(r, type, t.describe(), what);
   }
 
   private <T> T call(PeerId peer, Kind kind, String path, Class<T> type) {

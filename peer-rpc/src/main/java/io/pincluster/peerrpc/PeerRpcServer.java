@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.pincluster.core.BuildInfo;
 import io.pincluster.core.PeerRpcService;
 import io.pincluster.core.PinNotFoundException;
+import io.pincluster.core.api.LocalPinStatus;
 import io.pincluster.core.api.Metric;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.json.Json;
@@ -97,7 +98,9 @@ public final class PeerRpcServer implements AutoCloseable {
             .filter(authenticate(verifier))
             .get(RpcPaths.ID, req -> Response.ok(service.localId()))
             .get(RpcPaths.STATUS + "/{cid}", req -> Response.ok(service.localStatus(cid(req))))
-            .get(RpcPaths.STATUS, req -> Response.stream(service.localStatusAll()))
+            .get(
+                RpcPaths.STATUS,
+                req -> Response.stream(service.localStatusAll().map(LocalPinStatus::of)))
             .get(RpcPaths.REPOSTAT, req -> Response.ok(service.localRepoStat()))
             .post(RpcPaths.RECOVER + "/{cid}", req -> Response.ok(service.localRecover(cid(req))))
             .post(RpcPaths.RECOVER, req -> Response.stream(service.localRecoverAll()))

@@ -9,8 +9,8 @@ import static org.awaitility.Awaitility.await;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.PeerTableView;
 import io.pincluster.core.PeerUnreachableException;
+import io.pincluster.core.api.LocalPinStatus;
 import io.pincluster.core.api.PeerRecord;
-import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.Multiaddr;
@@ -114,11 +114,11 @@ class PeerRpcRoundTripTest {
   void statusAllStreamsFiftyThousandStatusesInOrder() {
     service.count = 50_000;
     int n = 0;
-    try (CloseableIterator<PinInfo> it = rpc.statusAll(SELF)) {
+    try (CloseableIterator<LocalPinStatus> it = rpc.statusAll(SELF)) {
       while (it.hasNext()) {
-        PinInfo info = it.next();
+        LocalPinStatus info = it.next();
         if (n % 10_000 == 0) {
-          assertThat(info).isEqualTo(FakeService.info(cid(n)));
+          assertThat(info).isEqualTo(LocalPinStatus.of(FakeService.info(cid(n))));
         }
         assertThat(info.cid()).isEqualTo(cid(n));
         n++;
@@ -130,7 +130,7 @@ class PeerRpcRoundTripTest {
 
   @Test
   void emptyStatusAllIsAnEmptyIterator() {
-    try (CloseableIterator<PinInfo> it = rpc.statusAll(SELF)) {
+    try (CloseableIterator<LocalPinStatus> it = rpc.statusAll(SELF)) {
       assertThat(it.hasNext()).isFalse();
     }
   }
@@ -139,7 +139,7 @@ class PeerRpcRoundTripTest {
   void streamFailureOnThePeerIsThrownAtTheEndOfTheStream() {
     service.count = 10;
     service.failAfter = 4;
-    try (CloseableIterator<PinInfo> it = rpc.statusAll(SELF)) {
+    try (CloseableIterator<LocalPinStatus> it = rpc.statusAll(SELF)) {
       for (int i = 0; i < 4; i++) {
         assertThat(it.next().cid()).isEqualTo(cid(i));
       }
@@ -153,7 +153,7 @@ class PeerRpcRoundTripTest {
   @Test
   void closingTheIteratorEarlyClosesTheServerSideStream() {
     service.count = 1_000_000;
-    try (CloseableIterator<PinInfo> it = rpc.statusAll(SELF)) {
+    try (CloseableIterator<LocalPinStatus> it = rpc.statusAll(SELF)) {
       assertThat(it.next().cid()).isEqualTo(cid(0));
     }
     await().atMost(Duration.ofSeconds(10)).untilTrue(service.streamClosed);

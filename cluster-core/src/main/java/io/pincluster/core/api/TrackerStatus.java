@@ -29,9 +29,11 @@ public enum TrackerStatus {
   /** Statuses the composite filter {@code queued} stands for. */
   public static final Set<TrackerStatus> QUEUED = EnumSet.of(PIN_QUEUED, UNPIN_QUEUED);
 
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
   @JsonValue
   public String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   /**

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.pincluster.core.api.LocalPinStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -96,10 +97,19 @@ public final class Json {
     }
   }
 
+  /** {@code t} as every JSON document here writes it ({@link Instant#toString()}'s form). */
+  static String timeText(Instant t) {
+    return InstantSerializer.ZERO_TIME.equals(t)
+        ? InstantSerializer.ZERO_TIME_TEXT
+        : Rfc3339.format(t);
+  }
+
   private static ObjectMapper create() {
     SimpleModule times = new SimpleModule("rfc3339");
     times.addSerializer(Instant.class, new InstantSerializer());
     times.addDeserializer(Instant.class, new InstantDeserializer());
+    times.addSerializer(LocalPinStatus.class, new LocalPinStatusCodec.Writer());
+    times.addDeserializer(LocalPinStatus.class, new LocalPinStatusCodec.Reader());
     ObjectMapper m = new ObjectMapper();
     m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     m.registerModule(times);
@@ -117,7 +127,7 @@ public final class Json {
         throws IOException {
       // the zero time (Go's time.Time{}) is in most pins (expire_at, often timestamp): skip
       // formatting it
-      gen.writeString(ZERO_TIME.equals(value) ? ZERO_TIME_TEXT : Rfc3339.format(value));
+      gen.writeString(timeText(value));
     }
   }
 

@@ -16,6 +16,7 @@ import io.pincluster.core.api.AddedOutput;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.GlobalRepoGc;
 import io.pincluster.core.api.IpfsId;
+import io.pincluster.core.api.LocalPinStatus;
 import io.pincluster.core.api.PeerInfo;
 import io.pincluster.core.api.PeerRecord;
 import io.pincluster.core.api.Pin;
@@ -517,7 +518,8 @@ public final class Cluster implements ClusterApi, PeerRpcService {
         continue;
       }
       try {
-        CloseableIterator<PinInfo> theirs = PrefetchedStream.of(rpc.statusAll(m), streamReaders);
+        CloseableIterator<LocalPinStatus> theirs =
+            PrefetchedStream.of(rpc.statusAll(m), streamReaders);
         others.add(new MergedStatus.PeerStream(m, peername(m), theirs, null));
       } catch (ClusterException e) {
         others.add(new MergedStatus.PeerStream(m, peername(m), null, e.getMessage()));

@@ -2,6 +2,7 @@ package io.pincluster.service.cluster;
 
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.api.GlobalPinInfo;
+import io.pincluster.core.api.LocalPinStatus;
 import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.PinInfoShort;
 import io.pincluster.core.api.TrackerStatus;
@@ -26,11 +27,12 @@ final class MergedStatus extends Lookahead<GlobalPinInfo> {
   static final class PeerStream {
     final PeerId peer;
     final String peername;
-    CloseableIterator<PinInfo> stream;
-    PinInfo head;
+    CloseableIterator<LocalPinStatus> stream;
+    LocalPinStatus head;
     String error;
 
-    PeerStream(PeerId peer, String peername, CloseableIterator<PinInfo> stream, String error) {
+    PeerStream(
+        PeerId peer, String peername, CloseableIterator<LocalPinStatus> stream, String error) {
       this.peer = peer;
       this.peername = peername;
       this.stream = stream;
@@ -56,7 +58,7 @@ final class MergedStatus extends Lookahead<GlobalPinInfo> {
             peername, "", List.of(), TrackerStatus.CLUSTER_ERROR, clock.instant(), error, 0, false);
       }
       if (head != null && head.cid().equals(cid)) {
-        return head.toShort();
+        return head.status();
       }
       return new PinInfoShort(
           peername,

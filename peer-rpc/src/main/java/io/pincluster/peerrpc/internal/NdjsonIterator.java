@@ -3,8 +3,8 @@ package io.pincluster.peerrpc.internal;
 import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.PeerUnreachableException;
 import io.pincluster.core.json.Json;
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.NoSuchElementException;
 import okhttp3.Response;
 import okio.BufferedSource;
@@ -54,7 +54,7 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
       return false;
     }
     try {
-      String line = readLine();
+      byte[] line = readLine();
       if (line == null) {
         done = true;
         String error = trailerError();
@@ -64,7 +64,7 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
         }
         return false;
       }
-      next = Json.read(line.getBytes(StandardCharsets.UTF_8), type);
+      next = Json.read(line, type);
       return true;
     } catch (IOException e) {
       close();
@@ -76,10 +76,23 @@ public final class NdjsonIterator<T> implements CloseableIterator<T> {
     }
   }
 
-  private String readLine() throws IOException {
+  /** The next non-empty line's bytes (without its line end), or null at the end of the body. */
+  private byte[] readLine() throws IOException {
     while (!source.exhausted()) {
-      String line = source.readUtf8LineStrict(MAX_LINE_BYTES);
-      if (!line.isEmpty()) {
+      long end = source.indexOf((byte) '\n', 0, MAX_LINE_BYTES + 1);
+      if (end < 0) {
+        if (source.getBuffer().size() > MAX_LINE_BYTES) {
+          throw new IOException("a line is longer than " + MAX_LINE_BYTES + " bytes");
+        }
+        throw new EOFException("the body ended inside a line (truncated)");
+      }
+      byte[] line = source.readByteArray(end);
+      source.skip(1);
+      int n = line.length;
+      if (n > 0 && line[n - 1] == '\r') {
+        line = java.util.Arrays.copyOf(line, n - 1);
+      }
+      if (line.length > 0) {
         return line;
       }
     }
