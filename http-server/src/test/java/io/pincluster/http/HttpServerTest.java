@@ -62,6 +62,14 @@ class HttpServerTest {
     return start(router, tweak, false);
   }
 
+  /** A server answering {@code GET /stream} with {@code items}; its base URL. */
+  private String startStreaming(CloseableIterator<?> items, boolean encodeOnWorkers) {
+    return start(
+        Router.builder().get("/stream", req -> Response.stream(items)).build(),
+        o -> {},
+        encodeOnWorkers);
+  }
+
   /** {@code encodeOnWorkers}: streams take the path used when no encoder thread is free. */
   private String start(
       Router router, Consumer<HttpServerOptions.Builder> tweak, boolean encodeOnWorkers) {
@@ -282,11 +290,7 @@ class HttpServerTest {
   void streamsALargeNdjsonResponseWithBackPressure(boolean onWorkers) throws Exception {
     int total = 100_000;
     GeneratedItems items = new GeneratedItems(total, -1, 1000);
-    String base =
-        start(
-            Router.builder().get("/stream", req -> Response.stream(items)).build(),
-            o -> {},
-            onWorkers);
+    String base = startStreaming(items, onWorkers);
     try (okhttp3.Response r = get(base + "/stream")) {
       assertThat(r.code()).isEqualTo(200);
       assertThat(r.header("Content-Type")).isEqualTo("application/json");
@@ -345,12 +349,8 @@ class HttpServerTest {
           @Override
           public void close() {}
         };
-    String base =
-        start(
-            Router.builder().get("/slow", req -> Response.stream(slow)).build(),
-            o -> {},
-            onWorkers);
-    try (okhttp3.Response r = get(base + "/slow")) {
+    String base = startStreaming(slow, onWorkers);
+    try (okhttp3.Response r = get(base + "/stream")) {
       BufferedSource source = r.body().source();
       assertThat(source.readUtf8LineStrict()).isEqualTo("{\"i\":0}");
       firstLineRead.countDown();
@@ -364,11 +364,7 @@ class HttpServerTest {
   @ValueSource(booleans = {false, true})
   void errorAfterTheFirstItemEndsUpInTheTrailer(boolean onWorkers) throws IOException {
     GeneratedItems items = new GeneratedItems(10, 3, 1);
-    String base =
-        start(
-            Router.builder().get("/stream", req -> Response.stream(items)).build(),
-            o -> {},
-            onWorkers);
+    String base = startStreaming(items, onWorkers);
     try (okhttp3.Response r = get(base + "/stream")) {
       assertThat(r.code()).isEqualTo(200);
       String[] lines = r.body().string().split("\n");
@@ -430,11 +426,7 @@ class HttpServerTest {
             good.close();
           }
         };
-    String base =
-        start(
-            Router.builder().get("/stream", req -> Response.stream(items)).build(),
-            o -> {},
-            onWorkers);
+    String base = startStreaming(items, onWorkers);
     try (okhttp3.Response r = get(base + "/stream")) {
       assertThat(r.code()).isEqualTo(200);
       assertThat(r.body().string().split("\n")).hasSize(3);
@@ -455,11 +447,7 @@ class HttpServerTest {
   @ValueSource(booleans = {false, true})
   void iteratorIsClosedWhenTheClientGoesAway(boolean onWorkers) throws IOException {
     GeneratedItems endless = new GeneratedItems(Long.MAX_VALUE, -1, 100);
-    String base =
-        start(
-            Router.builder().get("/stream", req -> Response.stream(endless)).build(),
-            o -> {},
-            onWorkers);
+    String base = startStreaming(endless, onWorkers);
     okhttp3.Response r = get(base + "/stream");
     assertThat(r.body().source().readUtf8LineStrict()).startsWith("{");
     r.close();
