@@ -9,6 +9,7 @@ import io.pincluster.core.api.PeerRecord;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.json.Json;
+import io.pincluster.core.json.StoredPins;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.state.rocksdb.internal.ChangeNotifier;
 import io.pincluster.state.rocksdb.internal.ChangeNotifier.Change;
@@ -641,7 +642,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   private Pin decodePin(byte[] raw) {
     try {
-      return Json.read(raw, Pin.class);
+      return StoredPins.read(raw);
     } catch (IllegalArgumentException e) {
       throw new StateStoreException("stored pin is unreadable: " + e.getMessage(), e);
     }

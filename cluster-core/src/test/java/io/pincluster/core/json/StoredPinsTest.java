@@ -1,0 +1,106 @@
+package io.pincluster.core.json;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.PinType;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.Multihash;
+import io.pincluster.core.peer.Identity;
+import io.pincluster.core.peer.Multiaddr;
+import io.pincluster.core.peer.PeerId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class StoredPinsTest {
+  static final List<PeerId> PEERS =
+      List.of(Identity.generate().id(), Identity.generate().id(), Identity.generate().id());
+
+  static Cid cid(Random r) {
+    byte[] digest = new byte[32];
+    r.nextBytes(digest);
+    return Cid.v1(r.nextBoolean() ? Cid.RAW : Cid.DAG_PB, Multihash.of(Multihash.SHA2_256, digest));
+  }
+
+  static Pin random(Random r) {
+    List<PeerId> allocations = new ArrayList<>(PEERS.subList(0, r.nextInt(4)));
+    PinMode mode = r.nextBoolean() ? PinMode.RECURSIVE : PinMode.DIRECT;
+    return new Pin(
+        cid(r),
+        r.nextInt(5) == 0 ? PinType.values()[r.nextInt(PinType.values().length)] : PinType.PIN,
+        allocations,
+        mode == PinMode.DIRECT ? 0 : -1,
+        r.nextInt(4) == 0 ? cid(r) : null,
+        r.nextBoolean()
+            ? Pin.ZERO_TIME
+            : Instant.ofEpochSecond(1_700_000_000L + r.nextInt(1 << 28), r.nextInt(1_000_000_000)),
+        r.nextInt(4) - 1,
+        r.nextInt(6) - 1,
+        r.nextBoolean() ? "" : "name \"" + r.nextInt() + "\" é",
+        mode,
+        r.nextBoolean() ? List.of() : PEERS.subList(1, 3),
+        r.nextBoolean() ? Pin.ZERO_TIME : Instant.parse("2030-01-01T00:00:00Z"),
+        r.nextBoolean() ? Map.of() : Map.of("k", "v", "ü", "\n"),
+        r.nextInt(4) == 0 ? cid(r) : null,
+        r.nextBoolean()
+            ? List.of()
+            : List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/p2p/" + PEERS.get(0))));
+  }
+
+  @Test
+  void readsWhatThePinsetStoresExactlyAsDataBindingDoes() {
+    Random r = new Random(11);
+    for (int i = 0; i < 5000; i++) {
+      Pin pin = random(r);
+      byte[] json = Json.write(pin);
+      assertThat(StoredPins.readStoredForm(json)).as("read by hand").isEqualTo(pin);
+      assertThat(StoredPins.read(json)).isEqualTo(pin).isEqualTo(Json.read(json, Pin.class));
+    }
+  }
+
+  @Test
+  void anyOtherDocumentGetsDataBindingsAnswer() {
+    Cid cid = cid(new Random(1));
+    String c = "\"cid\":\"" + cid + "\"";
+    String[] others = {
+      "{" + c + "}",
+      "{" + c + ",\"unknown\":[1,{\"a\":2}]}",
+      "{" + c + ",\"timestamp\":\"\",\"expire_at\":null,\"mode\":null,\"name\":null}",
+      "{" + c + ",\"max_depth\":\"0\",\"replication_factor_min\":2.0}",
+      "{" + c + ",\"metadata\":{\"a\":\"1\",\"a\":\"2\"}}",
+      "{" + c + ",\"allocations\":null,\"origins\":null,\"user_allocations\":null}",
+      "{" + c + ",\"timestamp\":\"2026-01-01T00:00:00+02:00\"}",
+      "{" + c + ",\"cid\":\"" + cid(new Random(2)) + "\"}",
+    };
+    for (String doc : others) {
+      byte[] json = doc.getBytes(UTF_8);
+      assertThat(StoredPins.read(json)).as(doc).isEqualTo(Json.read(json, Pin.class));
+    }
+    String[] bad = {"[]", "{\"name\":\"x\"}", "{" + c + ",\"mode\":\"sideways\"}", "{" + c, ""};
+    for (String doc : bad) {
+      byte[] json = doc.getBytes(UTF_8);
+      Throwable expected = catchFailure(() -> Json.read(json, Pin.class));
+      assertThat(expected).as(doc).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> StoredPins.read(json))
+          .as(doc)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(expected.getMessage());
+    }
+  }
+
+  private static Throwable catchFailure(Runnable r) {
+    try {
+      r.run();
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+}
