@@ -411,7 +411,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       return null;
     }
     try {
-      return Optional.of(Json.read(raw, Pin.class));
+      return Optional.of(StoredPins.read(raw));
     } catch (IllegalArgumentException e) {
       LOG.error("stored pin {} is unreadable ({}); replacing it", cid, e.getMessage());
       return Optional.empty();

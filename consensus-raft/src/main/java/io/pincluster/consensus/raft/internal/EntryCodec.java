@@ -6,6 +6,7 @@ import io.pincluster.core.api.PeerRecord;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.json.Json;
+import io.pincluster.core.json.StoredPins;
 import io.pincluster.core.peer.PeerId;
 import io.pincluster.state.rocksdb.OpResult;
 import io.pincluster.state.rocksdb.StateOp;
@@ -196,7 +197,7 @@ public final class EntryCodec {
     try {
       StateOp op =
           switch (tag) {
-            case PUT_PIN -> new StateOp.PutPin(Json.read(payload, Pin.class), payload);
+            case PUT_PIN -> new StateOp.PutPin(StoredPins.read(payload), payload);
             case REMOVE_PIN -> new StateOp.RemovePin(Cid.fromBytes(payload));
             case PUT_PEER -> new StateOp.PutPeer(Json.read(payload, PeerRecord.class));
             case REMOVE_PEER -> new StateOp.RemovePeer(PeerId.parse(new String(payload, UTF_8)));
@@ -230,7 +231,7 @@ public final class EntryCodec {
     b.get(expected);
     byte[] pin = new byte[b.remaining()];
     b.get(pin);
-    return new StateOp.ReplacePin(Json.read(expected, Pin.class), Json.read(pin, Pin.class));
+    return new StateOp.ReplacePin(StoredPins.read(expected), StoredPins.read(pin));
   }
 
   public static byte[] encodeResults(List<OpResult> results) {
@@ -269,7 +270,7 @@ public final class EntryCodec {
           throw new MalformedException("unknown result status " + status);
         }
         int pinLength = in.readInt();
-        Pin pin = pinLength < 0 ? null : Json.read(readExactly(in, pinLength), Pin.class);
+        Pin pin = pinLength < 0 ? null : StoredPins.read(readExactly(in, pinLength));
         String error = new String(readBytes(in), UTF_8);
         out.add(new OpResult(STATUSES[status], pin, error));
       }

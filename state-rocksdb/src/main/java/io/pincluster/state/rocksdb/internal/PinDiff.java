@@ -1,7 +1,7 @@
 package io.pincluster.state.rocksdb.internal;
 
 import io.pincluster.core.api.Pin;
-import io.pincluster.core.json.Json;
+import io.pincluster.core.json.StoredPins;
 import io.pincluster.state.rocksdb.internal.ChangeNotifier.Change;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +75,7 @@ public final class PinDiff {
 
   private static Pin decode(byte[] raw) {
     try {
-      return Json.read(raw, Pin.class);
+      return StoredPins.read(raw);
     } catch (IllegalArgumentException e) {
       LOG.error("stored pin is unreadable ({}); not reported to listeners", e.getMessage());
       return null;
