@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads {@link Pin}s as the pinset stores them ({@link Json#write} of a pin) with Jackson's
@@ -69,7 +70,7 @@ public final class StoredPins {
       switch (field) {
         case "cid" -> cid = t == JsonToken.VALUE_STRING ? Cid.parse(p.getText()) : null;
         case "type" -> type = PinType.fromWire(string(p, t));
-        case "allocations" -> allocations = peers(p, t);
+        case "allocations" -> allocations = list(p, t, PeerId::parse);
         case "max_depth" -> maxDepth = integer(p, t);
         case "reference" -> reference = t == JsonToken.VALUE_NULL ? null : Cid.parse(string(p, t));
         case "timestamp" -> timestamp = Rfc3339.parse(string(p, t));
@@ -77,11 +78,11 @@ public final class StoredPins {
         case "replication_factor_max" -> max = integer(p, t);
         case "name" -> name = string(p, t);
         case "mode" -> mode = PinMode.fromWire(string(p, t));
-        case "user_allocations" -> userAllocations = peers(p, t);
+        case "user_allocations" -> userAllocations = list(p, t, PeerId::parse);
         case "expire_at" -> expireAt = Rfc3339.parse(string(p, t));
         case "metadata" -> metadata = strings(p, t);
         case "pin_update" -> pinUpdate = t == JsonToken.VALUE_NULL ? null : Cid.parse(string(p, t));
-        case "origins" -> origins = addresses(p, t);
+        case "origins" -> origins = list(p, t, Multiaddr::parse);
         default -> {
           return null;
         }
@@ -123,24 +124,15 @@ public final class StoredPins {
     return p.getIntValue();
   }
 
-  private static List<PeerId> peers(JsonParser p, JsonToken t) throws IOException {
+  /** An array of strings, each turned into a value by {@code parse}. */
+  private static <T> List<T> list(JsonParser p, JsonToken t, Function<String, T> parse)
+      throws IOException {
     if (t != JsonToken.START_ARRAY) {
       throw new IOException("not an array");
     }
-    List<PeerId> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-      out.add(PeerId.parse(string(p, e)));
-    }
-    return out;
-  }
-
-  private static List<Multiaddr> addresses(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_ARRAY) {
-      throw new IOException("not an array");
-    }
-    List<Multiaddr> out = new ArrayList<>();
-    for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-      out.add(Multiaddr.parse(string(p, e)));
+      out.add(parse.apply(string(p, e)));
     }
     return out;
   }
