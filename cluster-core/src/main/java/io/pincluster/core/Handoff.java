@@ -12,9 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * (a listing of millions of pins split between two threads). Waking a parked thread costs a system
  * call, more than producing an item, so neither side signals the other while both are busy: a
  * consumer that finds nothing naps {@link #NAP_NANOS} and then takes what came meanwhile in one go;
- * a producer that finds the queue full naps the same way. Only a consumer that has found nothing
- * for {@link #IDLE_NANOS} (a slow stream: progress lines) sleeps until the producer wakes it, so an
- * idle stream costs no CPU. An item waits at most about a nap before the consumer sees it.
+ * a producer that finds the queue full naps the same way (5 ms naps once it has been full for
+ * {@link #IDLE_NANOS}: the consumer is slow). Only a consumer that has found nothing for {@link
+ * #IDLE_NANOS} (a slow stream: progress lines) sleeps until the producer wakes it, so an idle
+ * stream costs no CPU. An item waits at most about a nap before the consumer sees it.
  *
  * <p>Exactly one producer thread and one consumer thread at a time; {@link #clear} from either.
  * Items are never null.
@@ -27,6 +28,7 @@ public final class Handoff<T> {
   public static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private static final long SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long SLOW_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final int capacity;
   private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
@@ -54,11 +56,17 @@ public final class Handoff<T> {
    */
   public boolean put(T item, Stopped stopped) throws InterruptedException {
     Objects.requireNonNull(item, "item");
+    long fullSince = 0;
     while (size.get() >= capacity) {
       if (stopped.now()) {
         return false;
       }
-      nap();
+      long now = System.nanoTime();
+      if (fullSince == 0) {
+        fullSince = now;
+      }
+      // a queue full for long has a slow consumer (a slow client): look less often
+      pause(now - fullSince < IDLE_NANOS ? NAP_NANOS : SLOW_NAP_NANOS);
     }
     items.add(item);
     size.incrementAndGet();
@@ -91,7 +99,7 @@ public final class Handoff<T> {
         idleSince = now;
       }
       if (now - idleSince < IDLE_NANOS) {
-        nap();
+        pause(NAP_NANOS);
         continue;
       }
       sleepingConsumer = Thread.currentThread();
@@ -130,8 +138,8 @@ public final class Handoff<T> {
     size.addAndGet(-dropped);
   }
 
-  private static void nap() throws InterruptedException {
-    LockSupport.parkNanos(NAP_NANOS);
+  private static void pause(long nanos) throws InterruptedException {
+    LockSupport.parkNanos(nanos);
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }

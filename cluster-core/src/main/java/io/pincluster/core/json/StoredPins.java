@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -65,7 +67,11 @@ public final class StoredPins {
     Map<String, String> metadata = null;
     Cid pinUpdate = null;
     List<Multiaddr> origins = null;
+    Set<String> seen = new HashSet<>();
     for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      if (!seen.add(field)) {
+        return null; // data binding's handling of a repeated field is its own
+      }
       JsonToken t = p.nextToken();
       switch (field) {
         case "cid" -> cid = t == JsonToken.VALUE_STRING ? Cid.parse(p.getText()) : null;

@@ -83,6 +83,11 @@ class StoredPinsTest {
       byte[] json = doc.getBytes(UTF_8);
       assertThat(StoredPins.read(json)).as(doc).isEqualTo(Json.read(json, Pin.class));
     }
+    Pin full = random(new Random(5));
+    String stored = new String(Json.write(full), UTF_8);
+    String repeated = stored.substring(0, stored.length() - 1) + ",\"name\":\"again\"}";
+    assertThat(StoredPins.readStoredForm(repeated.getBytes(UTF_8))).as("repeated field").isNull();
+    assertSameAnswer(repeated);
     String[] bad = {"[]", "{\"name\":\"x\"}", "{" + c + ",\"mode\":\"sideways\"}", "{" + c, ""};
     for (String doc : bad) {
       byte[] json = doc.getBytes(UTF_8);
@@ -92,6 +97,17 @@ class StoredPinsTest {
           .as(doc)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(expected.getMessage());
+    }
+  }
+
+  /** StoredPins answers {@code doc} as data binding does: the same pin or the same error. */
+  private static void assertSameAnswer(String doc) {
+    byte[] json = doc.getBytes(UTF_8);
+    Throwable expected = catchFailure(() -> Json.read(json, Pin.class));
+    if (expected == null) {
+      assertThat(StoredPins.read(json)).as(doc).isEqualTo(Json.read(json, Pin.class));
+    } else {
+      assertThatThrownBy(() -> StoredPins.read(json)).as(doc).hasMessage(expected.getMessage());
     }
   }
 

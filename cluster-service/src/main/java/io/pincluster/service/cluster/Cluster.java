@@ -513,6 +513,22 @@ public final class Cluster implements ClusterApi, PeerRpcService {
       return new MergedStatus(mine, self, List.of(), filter, clock);
     }
     List<MergedStatus.PeerStream> others = new ArrayList<>();
+    try {
+      return mergedStatus(others, filter);
+    } catch (RuntimeException e) {
+      others.forEach(
+          o -> {
+            if (o.stream != null) {
+              o.stream.close();
+            }
+          });
+      throw e;
+    }
+  }
+
+  /** Opens the other peers' streams into {@code others} (the caller closes them on failure). */
+  private MergedStatus mergedStatus(
+      List<MergedStatus.PeerStream> others, Set<TrackerStatus> filter) {
     for (PeerId m : consensus.members()) {
       if (m.equals(self)) {
         continue;

@@ -30,6 +30,9 @@ final class PrefetchedStream<T> implements CloseableIterator<T> {
   private volatile boolean closed;
   private End end;
 
+  /** How the reader ended; set after its last item was queued (its End may not fit the queue). */
+  private volatile End ending;
+
   private PrefetchedStream(CloseableIterator<T> source) {
     this.source = source;
   }
@@ -50,20 +53,28 @@ final class PrefetchedStream<T> implements CloseableIterator<T> {
 
   /** On the reader thread. */
   private void read() {
-    Object last;
+    End last = new End(null);
     try {
       while (!closed && source.hasNext()) {
         if (!put(source.next())) {
-          return;
+          last = new End(new IllegalStateException("the stream's reader was stopped"));
+          break;
         }
       }
-      last = new End(null);
     } catch (RuntimeException e) {
       last = new End(e);
+    } catch (Error e) {
+      last = new End(new IllegalStateException("reading the stream failed: " + e, e));
+      throw e;
     } finally {
-      source.close();
+      try {
+        source.close();
+      } catch (RuntimeException e) {
+        // closing is best effort; the items and the end are what the consumer needs
+      }
+      ending = last; // after every item is queued: the consumer drains them before this
+      put(last);
     }
-    put(last);
   }
 
   private boolean put(Object item) {
@@ -85,8 +96,14 @@ final class PrefetchedStream<T> implements CloseableIterator<T> {
     }
     if (taken.isEmpty()) {
       try {
-        if (queue.take(taken, DRAIN, () -> closed) == 0) {
-          throw new IllegalStateException("the stream is closed");
+        if (queue.take(taken, DRAIN, () -> closed || ending != null) == 0) {
+          if (closed) {
+            throw new IllegalStateException("the stream is closed");
+          }
+          // the reader ended: every item it queued is there now (it set ending after them)
+          if (queue.take(taken, DRAIN, () -> true) == 0) {
+            taken.add(ending);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

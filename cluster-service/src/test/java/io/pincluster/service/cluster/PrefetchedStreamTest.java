@@ -28,7 +28,7 @@ class PrefetchedStreamTest {
   }
 
   /** Integers 0..count-1, failing instead of yielding {@code failAt} (-1: never). */
-  static final class Numbers implements CloseableIterator<Integer> {
+  static class Numbers implements CloseableIterator<Integer> {
     final AtomicInteger produced = new AtomicInteger();
     final AtomicBoolean closed = new AtomicBoolean();
     final long count;
@@ -114,6 +114,28 @@ class PrefetchedStreamTest {
     it.close();
     await().atMost(WAIT).untilTrue(endless.closed);
     assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aReaderThatDiesOfAnErrorStillEndsTheStream() {
+    CloseableIterator<Integer> dying =
+        new Numbers(10, -1) {
+          @Override
+          public boolean hasNext() {
+            if (produced.get() == 5) {
+              throw new AssertionError("reader bug");
+            }
+            return super.hasNext();
+          }
+        };
+    List<Integer> out = new ArrayList<>();
+    try (CloseableIterator<Integer> it = PrefetchedStream.of(dying, readers)) {
+      assertThatThrownBy(() -> it.forEachRemaining(out::add))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("reading the stream failed")
+          .hasMessageContaining("reader bug");
+    }
+    assertThat(out).containsExactly(0, 1, 2, 3, 4);
   }
 
   @Test

@@ -6,6 +6,8 @@ import io.pincluster.http.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The second stage of a streamed response: an encoder thread turns the items the worker hands over
@@ -17,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Protocol: the worker calls {@link #hand} per item (false once the encoder stopped: stop
  * reading), then {@link #finish}, or {@link #cancel} when it gives up. The encoder stops on its own
- * when an item cannot be encoded ({@link #error}) or the client is gone ({@link #aborted}).
+ * when an item cannot be encoded ({@link #error}) or the client is gone ({@link #aborted}; also
+ * after any unexpected failure, so a broken stream never ends as a complete one).
  */
 final class EncodingLane implements Runnable {
   /** Items queued between the two threads: enough to ride out scheduling, bounded memory. */
@@ -25,6 +28,7 @@ final class EncodingLane implements Runnable {
 
   private static final int DRAIN = 256;
   private static final Object END = new Object();
+  private static final Logger LOG = LoggerFactory.getLogger(EncodingLane.class);
 
   private final Exchange exchange;
   private final ChunkCoalescer chunks;
@@ -91,6 +95,10 @@ final class EncodingLane implements Runnable {
         batch.clear();
       }
     } catch (InterruptedException e) {
+      aborted = true;
+    } catch (RuntimeException | Error e) {
+      // the channel's event loop is gone, or a bug: the body cannot be finished properly
+      LOG.warn("stream encoder failed: {}", e.toString());
       aborted = true;
     } finally {
       stopped = true;

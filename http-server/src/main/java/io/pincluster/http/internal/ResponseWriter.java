@@ -201,6 +201,7 @@ final class ResponseWriter {
    */
   private String streamThroughLane(CloseableIterator<?> items, Object first, EncodingLane lane) {
     String readError = "";
+    boolean finished = false;
     try {
       try {
         Object item = first;
@@ -211,10 +212,14 @@ final class ResponseWriter {
         readError = Router.messageOf(ex);
       }
       lane.finish();
+      finished = true;
     } catch (InterruptedException ex) {
-      lane.cancel();
       Thread.currentThread().interrupt();
       return null;
+    } finally {
+      if (!finished) {
+        lane.cancel(); // interrupted, or an Error on its way up: stop the encoder too
+      }
     }
     if (lane.aborted()) {
       return null;

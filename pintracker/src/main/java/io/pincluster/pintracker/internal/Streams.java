@@ -90,8 +90,8 @@ public final class Streams {
 
   /**
    * {@code items} read {@code size} at a time and turned into results by {@code convert}, which
-   * returns one result per item, in order; streamed, holding at most one batch. Closing closes
-   * {@code items}.
+   * returns one result per item, in order; streamed, holding at most one batch. A failure of {@code
+   * items} is thrown after the results of the items read before it. Closing closes {@code items}.
    */
   public static <T, R> CloseableIterator<R> inBatches(
       CloseableIterator<T> items, int size, Function<List<T>, List<R>> convert) {
@@ -100,15 +100,28 @@ public final class Streams {
     }
     return new CloseableIterator<>() {
       private Iterator<R> batch = List.<R>of().iterator();
+      private RuntimeException failed; // thrown once the items read before it are out
 
       @Override
       public boolean hasNext() {
-        if (!batch.hasNext() && items.hasNext()) {
-          List<T> read = new ArrayList<>(size);
-          while (read.size() < size && items.hasNext()) {
-            read.add(items.next());
+        if (!batch.hasNext()) {
+          if (failed != null) {
+            throw failed;
           }
-          batch = convert.apply(read).iterator();
+          List<T> read = new ArrayList<>(size);
+          try {
+            while (read.size() < size && items.hasNext()) {
+              read.add(items.next());
+            }
+          } catch (RuntimeException e) {
+            if (read.isEmpty()) {
+              throw e;
+            }
+            failed = e;
+          }
+          if (!read.isEmpty()) {
+            batch = convert.apply(read).iterator();
+          }
         }
         return batch.hasNext();
       }

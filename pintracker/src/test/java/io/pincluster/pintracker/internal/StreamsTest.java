@@ -68,6 +68,37 @@ class StreamsTest {
   }
 
   @Test
+  void aFailureIsThrownAfterTheItemsReadBeforeIt() {
+    int[] read = {0};
+    CloseableIterator<Integer> failing =
+        new CloseableIterator<>() {
+          @Override
+          public boolean hasNext() {
+            if (read[0] == 6) {
+              throw new IllegalStateException("unreadable item 6");
+            }
+            return true;
+          }
+
+          @Override
+          public Integer next() {
+            return read[0]++;
+          }
+
+          @Override
+          public void close() {}
+        };
+    List<Integer> out = new ArrayList<>();
+    try (CloseableIterator<Integer> it = Streams.inBatches(failing, 4, batch -> batch)) {
+      assertThatThrownBy(() -> it.forEachRemaining(out::add))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("unreadable item 6");
+      assertThat(out).containsExactly(0, 1, 2, 3, 4, 5);
+      assertThatThrownBy(it::hasNext).hasMessage("unreadable item 6");
+    }
+  }
+
+  @Test
   void aBatchSizeBelowOneIsRefused() {
     assertThatThrownBy(() -> Streams.inBatches(CloseableIterator.of(List.of(1)), 0, b -> b))
         .isInstanceOf(IllegalArgumentException.class)
