@@ -516,12 +516,7 @@ public final class Cluster implements ClusterApi, PeerRpcService {
     try {
       return mergedStatus(others, filter);
     } catch (RuntimeException e) {
-      others.forEach(
-          o -> {
-            if (o.stream != null) {
-              o.stream.close();
-            }
-          });
+      others.forEach(MergedStatus.PeerStream::close);
       throw e;
     }
   }

@@ -39,6 +39,13 @@ final class MergedStatus extends Lookahead<GlobalPinInfo> {
       this.error = error;
     }
 
+    /** Closes the stream, if this peer has one. */
+    void close() {
+      if (stream != null) {
+        stream.close();
+      }
+    }
+
     /** The status of {@code cid} on this peer, consuming entries that sort before it. */
     PinInfoShort statusOf(Cid cid, InstantSource clock) {
       try {
@@ -122,11 +129,6 @@ final class MergedStatus extends Lookahead<GlobalPinInfo> {
   @Override
   public void close() {
     local.close();
-    others.forEach(
-        o -> {
-          if (o.stream != null) {
-            o.stream.close();
-          }
-        });
+    others.forEach(PeerStream::close);
   }
 }
