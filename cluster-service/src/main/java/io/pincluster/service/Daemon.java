@@ -31,6 +31,7 @@ import io.pincluster.pintracker.MapPinTracker;
 import io.pincluster.restapi.RestApiServer;
 import io.pincluster.service.cluster.BalancedAllocator;
 import io.pincluster.service.cluster.Cluster;
+import io.pincluster.service.cluster.ReadAheadPinState;
 import io.pincluster.service.cluster.Repinner;
 import io.pincluster.service.cluster.SelfAddresses;
 import io.pincluster.service.config.ConfigFolder;
@@ -159,6 +160,8 @@ public final class Daemon implements AutoCloseable {
     IpfsHttpConnector ipfs = new IpfsHttpConnector(config.ipfsHttp());
     remember("IPFS connector", ipfs);
 
+    ExecutorService streamReaders = Threads.onDemand("cluster-stream-reader", 16);
+    remember("stream reader pool", streamReaders::shutdownNow);
     RocksTrackerStore trackerStore = RocksTrackerStore.open(dataFolder.resolve("tracker"));
     remember("tracker store", trackerStore);
     MapPinTracker tracker =
@@ -168,7 +171,7 @@ public final class Daemon implements AutoCloseable {
             config.mapTracker(),
             config.cluster(),
             config.ipfsHttp().pinTimeout(),
-            consensus.state(),
+            new ReadAheadPinState(consensus.state(), streamReaders),
             ipfs,
             trackerStore,
             clock);
@@ -185,8 +188,6 @@ public final class Daemon implements AutoCloseable {
     remember("peer RPC client", rpc);
     ExecutorService fanOut = Threads.bounded("cluster-fanout", 16, 1024);
     remember("fan-out pool", fanOut::shutdownNow);
-    ExecutorService streamReaders = Threads.onDemand("cluster-stream-reader", 16);
-    remember("stream reader pool", streamReaders::shutdownNow);
     Duration pingTtl = PingInformer.ttlFor(config.cluster().monitorPingInterval());
     monitor = new MetricsMonitor(config.monBasic(), pingTtl, consensus::members, clock);
     remember("monitor", monitor);

@@ -124,12 +124,17 @@ final class Core {
    * or unpinned.
    */
   PinInfo derive(Cid cid, Op.View op, Pin pin, Entry entry) {
+    return derive(cid, op, pin, entry, null);
+  }
+
+  /** As {@link #derive(Cid, Op.View, Pin, Entry)}, stamped {@code now} (null: the clock's now). */
+  private PinInfo derive(Cid cid, Op.View op, Pin pin, Entry entry, Instant now) {
     if (op != null) {
       return info(cid, op.pin(), op.status(), op.timestamp(), "", op.attempts(), op.priority());
     }
     Failure failure = entry.failure().orElse(null);
     KnownPin known = entry.pinned().orElse(null);
-    Instant now = clock.instant();
+    now = now != null ? now : clock.instant();
     if (isAllocatedHere(pin)) {
       if (failure != null && failure.kind().wantsPin()) {
         return fromFailure(cid, pin, failure);
@@ -157,9 +162,12 @@ final class Core {
     int n = pins.size();
     Op.View[] ops = new Op.View[n];
     List<Cid> lookups = new ArrayList<>(n);
+    // One look for the whole batch, as if every op were read now: an idle tracker's table is empty
+    // but may be large, and a lookup per pin missed the CPU cache every time.
+    boolean anyOp = !table.isEmpty();
     for (int i = 0; i < n; i++) {
       Cid cid = pins.get(i).cid();
-      ops[i] = opView(cid);
+      ops[i] = anyOp ? opView(cid) : null;
       if (ops[i] == null) {
         lookups.add(cid);
       }
@@ -172,15 +180,16 @@ final class Core {
       failed = e;
     }
     List<PinInfo> out = new ArrayList<>(n);
+    Instant now = clock.instant();
     int looked = 0;
     for (int i = 0; i < n; i++) {
       Pin pin = pins.get(i);
       if (ops[i] != null) {
-        out.add(derive(pin.cid(), ops[i], pin, Entry.EMPTY));
+        out.add(derive(pin.cid(), ops[i], pin, Entry.EMPTY, now));
       } else if (failed != null) {
         out.add(clusterError(pin.cid(), pin, failed));
       } else {
-        out.add(derive(pin.cid(), null, pin, entries.get(looked++)));
+        out.add(derive(pin.cid(), null, pin, entries.get(looked++), now));
       }
     }
     return out;

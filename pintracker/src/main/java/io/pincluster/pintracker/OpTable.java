@@ -127,6 +127,11 @@ final class OpTable {
     op.finished.complete(null);
   }
 
+  /** True when no CID has an op (a snapshot: one may be added right after). */
+  boolean isEmpty() {
+    return ops.isEmpty();
+  }
+
   int size() {
     return ops.size();
   }

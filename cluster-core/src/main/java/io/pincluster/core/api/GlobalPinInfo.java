@@ -29,7 +29,19 @@ public record GlobalPinInfo(
     origins = origins == null ? List.of() : List.copyOf(origins);
     created = created == null ? Pin.ZERO_TIME : created;
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-    peerMap = peerMap == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(peerMap));
+    peerMap = byPeerId(peerMap);
+  }
+
+  /** An immutable copy ordered by peer ID; one peer's (every local status) without a tree. */
+  private static Map<String, PinInfoShort> byPeerId(Map<String, PinInfoShort> peerMap) {
+    if (peerMap == null || peerMap.isEmpty()) {
+      return Map.of();
+    }
+    if (peerMap.size() == 1) {
+      Map.Entry<String, PinInfoShort> only = peerMap.entrySet().iterator().next();
+      return Map.of(only.getKey(), only.getValue());
+    }
+    return Collections.unmodifiableMap(new TreeMap<>(peerMap));
   }
 
   /** A GlobalPinInfo holding only {@code info}'s peer, as IPFS Cluster answers local requests. */

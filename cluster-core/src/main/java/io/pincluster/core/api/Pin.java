@@ -51,7 +51,7 @@ public record Pin(
     userAllocations = userAllocations == null ? List.of() : List.copyOf(userAllocations);
     expireAt = expireAt == null ? ZERO_TIME : expireAt;
     metadata =
-        metadata == null
+        metadata == null || metadata.isEmpty()
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
     origins = origins == null ? List.of() : List.copyOf(origins);

@@ -22,17 +22,36 @@ public final class Cid implements Comparable<Cid> {
   private final Multihash multihash;
   private final byte[] bytes;
 
+  /**
+   * The canonical text, computed on first use: listing streams write each CID once or more, and a
+   * CID read from the pinset's key has it computed to check the stored text. A benign race (as
+   * {@link String#hashCode}): two threads may both compute the same string.
+   */
+  private String text;
+
+  /** {@link #hashCode}, computed on first use (0 until then). */
+  private int hash;
+
   private Cid(int version, long codec, Multihash multihash) {
+    this(version, codec, multihash, binary(version, codec, multihash));
+  }
+
+  /** {@code bytes} must be this CID's binary form, owned by the new CID from now on. */
+  private Cid(int version, long codec, Multihash multihash, byte[] bytes) {
     this.version = version;
     this.codec = codec;
     this.multihash = multihash;
+    this.bytes = bytes;
+  }
+
+  private static byte[] binary(int version, long codec, Multihash multihash) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     if (version == 1) {
       Varint.write(out, 1);
       Varint.write(out, codec);
     }
     multihash.copyTo(out);
-    this.bytes = out.toByteArray();
+    return out.toByteArray();
   }
 
   /** A CIDv1 with the given codec and multihash. */
@@ -85,16 +104,19 @@ public final class Cid implements Comparable<Cid> {
    */
   public static Cid fromBytes(byte[] data) {
     try {
-      return decode(data);
+      return decode(data.clone());
     } catch (IllegalArgumentException e) {
       throw new InvalidCidException("invalid CID bytes: " + e.getMessage(), e);
     }
   }
 
-  /** Decodes binary CID bytes; throws a bare IllegalArgumentException saying what is wrong. */
+  /**
+   * Decodes binary CID bytes, which the new CID keeps (the caller must not change them); throws a
+   * bare IllegalArgumentException saying what is wrong.
+   */
   private static Cid decode(byte[] data) {
     if (data.length == 34 && data[0] == Multihash.SHA2_256 && data[1] == 32) {
-      return new Cid(0, DAG_PB, Multihash.decode(data, 0));
+      return new Cid(0, DAG_PB, Multihash.decode(data, 0), data);
     }
     Varint.Read version = Varint.read(data, 0);
     if (version.value() != 1) {
@@ -102,7 +124,7 @@ public final class Cid implements Comparable<Cid> {
     }
     Varint.Read codec = Varint.read(data, version.length());
     Multihash mh = Multihash.decode(data, version.length() + codec.length());
-    return new Cid(1, codec.value(), mh);
+    return new Cid(1, codec.value(), mh, data);
   }
 
   public int version() {
@@ -131,7 +153,12 @@ public final class Cid implements Comparable<Cid> {
   @JsonValue
   @Override
   public String toString() {
-    return version == 0 ? Base58.encode(bytes) : Multibase.encodeBase32(bytes);
+    String t = text;
+    if (t == null) {
+      t = version == 0 ? Base58.encode(bytes) : Multibase.encodeBase32(bytes);
+      text = t;
+    }
+    return t;
   }
 
   @Override
@@ -141,7 +168,12 @@ public final class Cid implements Comparable<Cid> {
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bytes);
+    int h = hash;
+    if (h == 0) {
+      h = Arrays.hashCode(bytes);
+      hash = h; // benign race, as for text; 0 is recomputed each time, which is still correct
+    }
+    return h;
   }
 
   /** Orders by the binary form, unsigned, which is the order the pinset is stored in. */

@@ -1,29 +1,26 @@
 package io.pincluster.core.json;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.PinType;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.core.json.JsonScanner.NotPlain;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Reads {@link Pin}s as the pinset stores them ({@link Json#write} of a pin) with Jackson's
- * streaming API: listing the pinset decodes one per pin, and data binding costs several times more.
- * Any document it does not fully understand (an unexpected token, an unknown field, a value a
- * constructor refuses) is read again by data binding, so the result, and the error for a bad
- * document, are always data binding's. Thread-safe.
+ * Reads {@link Pin}s as the pinset stores them ({@link Json#write} of a pin) byte by byte ({@link
+ * JsonScanner}): listing the pinset decodes one per pin, and Jackson (data binding or its
+ * tokenizer) costs several times more. Any document it does not fully understand (an unexpected
+ * token, an unknown field, a value a constructor refuses) is read again by data binding, so the
+ * result, and the error for a bad document, are always data binding's. Thread-safe.
  */
 public final class StoredPins {
   private StoredPins() {}
@@ -34,24 +31,66 @@ public final class StoredPins {
    * @throws IllegalArgumentException as {@link Json#read} does for a document that is not a pin
    */
   public static Pin read(byte[] json) {
-    Pin fast = readStoredForm(json);
+    return read(json, null);
+  }
+
+  /**
+   * The pin in {@code json}, stored under {@code key} (or null when unknown). A stored CID whose
+   * text is {@code key}'s canonical text is taken as {@code key} instead of parsed again; any other
+   * is parsed, so the result is the same either way.
+   *
+   * @throws IllegalArgumentException as {@link Json#read} does for a document that is not a pin
+   */
+  public static Pin read(byte[] json, Cid key) {
+    Pin fast = readStoredForm(json, key);
     return fast != null ? fast : Json.read(json, Pin.class);
   }
 
   /** The pin when {@code json} is in the plain stored form, else null (data binding decides). */
   static Pin readStoredForm(byte[] json) {
-    try (JsonParser p = Json.mapper().getFactory().createParser(json)) {
-      return parse(p);
-    } catch (IOException | RuntimeException e) {
+    return readStoredForm(json, null);
+  }
+
+  private static Pin readStoredForm(byte[] json, Cid key) {
+    try {
+      return parse(new JsonScanner(json), key);
+    } catch (NotPlain | RuntimeException e) {
       return null;
     }
   }
 
-  /** The pin, or null for anything but the plain stored form. */
-  private static Pin parse(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      return null;
+  /**
+   * The stored form's field names, in {@link Pin}'s order; a field's index is its bit in "seen".
+   */
+  private static final byte[][] FIELDS =
+      names(
+          "cid",
+          "type",
+          "allocations",
+          "max_depth",
+          "reference",
+          "timestamp",
+          "replication_factor_min",
+          "replication_factor_max",
+          "name",
+          "mode",
+          "user_allocations",
+          "expire_at",
+          "metadata",
+          "pin_update",
+          "origins");
+
+  private static byte[][] names(String... names) {
+    byte[][] out = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = names[i].getBytes(StandardCharsets.US_ASCII);
     }
+    return out;
+  }
+
+  /** The pin, or null for anything but the plain stored form. */
+  private static Pin parse(JsonScanner in, Cid key) throws NotPlain {
+    in.expect('{');
     Cid cid = null;
     PinType type = null;
     List<PeerId> allocations = null;
@@ -67,34 +106,37 @@ public final class StoredPins {
     Map<String, String> metadata = null;
     Cid pinUpdate = null;
     List<Multiaddr> origins = null;
-    Set<String> seen = new HashSet<>();
-    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-      if (!seen.add(field)) {
-        return null; // data binding's handling of a repeated field is its own
+    int seen = 0;
+    boolean more = !in.tryConsume('}');
+    while (more) {
+      int field = in.fieldIndex(FIELDS);
+      if (field < 0 || (seen & 1 << field) != 0) {
+        return null; // an unknown field, or a repeated one: data binding decides
       }
-      JsonToken t = p.nextToken();
+      seen |= 1 << field;
       switch (field) {
-        case "cid" -> cid = t == JsonToken.VALUE_STRING ? Cid.parse(p.getText()) : null;
-        case "type" -> type = PinType.fromWire(string(p, t));
-        case "allocations" -> allocations = list(p, t, PeerId::parse);
-        case "max_depth" -> maxDepth = integer(p, t);
-        case "reference" -> reference = t == JsonToken.VALUE_NULL ? null : Cid.parse(string(p, t));
-        case "timestamp" -> timestamp = Rfc3339.parse(string(p, t));
-        case "replication_factor_min" -> min = integer(p, t);
-        case "replication_factor_max" -> max = integer(p, t);
-        case "name" -> name = string(p, t);
-        case "mode" -> mode = PinMode.fromWire(string(p, t));
-        case "user_allocations" -> userAllocations = list(p, t, PeerId::parse);
-        case "expire_at" -> expireAt = Rfc3339.parse(string(p, t));
-        case "metadata" -> metadata = strings(p, t);
-        case "pin_update" -> pinUpdate = t == JsonToken.VALUE_NULL ? null : Cid.parse(string(p, t));
-        case "origins" -> origins = list(p, t, Multiaddr::parse);
-        default -> {
-          return null;
-        }
+        case 0 -> cid = key != null && in.tryString(key.toString()) ? key : Cid.parse(in.string());
+        case 1 -> type = PinType.fromWire(in.string());
+        case 2 -> allocations = list(in, PeerId::parse);
+        case 3 -> maxDepth = in.integer();
+        case 4 -> reference = in.tryNull() ? null : Cid.parse(in.string());
+        case 5 -> timestamp = Rfc3339.parse(in.string());
+        case 6 -> min = in.integer();
+        case 7 -> max = in.integer();
+        case 8 -> name = in.string();
+        case 9 -> mode = PinMode.fromWire(in.string());
+        case 10 -> userAllocations = list(in, PeerId::parse);
+        case 11 -> expireAt = Rfc3339.parse(in.string());
+        case 12 -> metadata = strings(in);
+        case 13 -> pinUpdate = in.tryNull() ? null : Cid.parse(in.string());
+        default -> origins = list(in, Multiaddr::parse);
+      }
+      more = in.tryConsume(',');
+      if (!more) {
+        in.expect('}');
       }
     }
-    if (cid == null || p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+    if (cid == null || !in.atEnd()) {
       return null;
     }
     return new Pin(
@@ -115,44 +157,32 @@ public final class StoredPins {
         origins);
   }
 
-  /** A string value; anything else is not the stored form. */
-  private static String string(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.VALUE_STRING) {
-      throw new IOException("not a string");
-    }
-    return p.getText();
-  }
-
-  private static int integer(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-      throw new IOException("not an int");
-    }
-    return p.getIntValue();
-  }
-
   /** An array of strings, each turned into a value by {@code parse}. */
-  private static <T> List<T> list(JsonParser p, JsonToken t, Function<String, T> parse)
-      throws IOException {
-    if (t != JsonToken.START_ARRAY) {
-      throw new IOException("not an array");
-    }
+  private static <T> List<T> list(JsonScanner in, Function<String, T> parse) throws NotPlain {
+    in.expect('[');
     List<T> out = new ArrayList<>();
-    for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-      out.add(parse.apply(string(p, e)));
+    if (in.tryConsume(']')) {
+      return out;
     }
+    do {
+      out.add(parse.apply(in.string()));
+    } while (in.tryConsume(','));
+    in.expect(']');
     return out;
   }
 
-  private static Map<String, String> strings(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      throw new IOException("not an object");
-    }
+  private static Map<String, String> strings(JsonScanner in) throws NotPlain {
+    in.expect('{');
     Map<String, String> out = new HashMap<>();
-    for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
-      if (out.put(key, string(p, p.nextToken())) != null) {
-        throw new IOException("duplicate key");
-      }
+    if (in.tryConsume('}')) {
+      return out;
     }
+    do {
+      if (out.put(in.fieldName(), in.string()) != null) {
+        throw NotPlain.INSTANCE; // a repeated key: data binding decides
+      }
+    } while (in.tryConsume(','));
+    in.expect('}');
     return out;
   }
 }

@@ -34,6 +34,18 @@ class CidTest {
   }
 
   @Test
+  void aCidReadFromBytesKeepsACopyAndItsTextIsStable() {
+    for (String text : new String[] {V0, V1_DAGPB_BASE32, RAW_BASE32}) {
+      byte[] bytes = Cid.parse(text).toBytes();
+      Cid cid = Cid.fromBytes(bytes);
+      bytes[bytes.length - 1] ^= 1;
+      assertThat(cid).isEqualTo(Cid.parse(text)).hasSameHashCodeAs(Cid.parse(text));
+      assertThat(cid.toString()).isEqualTo(text).isSameAs(cid.toString());
+      assertThat(Cid.fromBytes(bytes)).isNotEqualTo(cid);
+    }
+  }
+
+  @Test
   void everyMultibaseOfTheSameCidIsEqualAndPrintsAsBase32() {
     Cid base32 = Cid.parse(RAW_BASE32);
     assertThat(Cid.parse(RAW_BASE58)).isEqualTo(base32);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.PinType;
+import io.pincluster.core.cid.Base58;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.cid.Multihash;
 import io.pincluster.core.peer.Identity;
@@ -66,6 +67,27 @@ class StoredPinsTest {
   }
 
   @Test
+  void aStoredCidEqualToItsKeyIsTheKeyAndAnyOtherIsParsed() {
+    Random r = new Random(7);
+    for (int i = 0; i < 200; i++) {
+      Pin pin = random(r);
+      byte[] json = Json.write(pin);
+      Cid key = Cid.fromBytes(pin.cid().toBytes());
+      assertThat(StoredPins.read(json, key)).isEqualTo(pin);
+      assertThat(StoredPins.read(json, key).cid()).isSameAs(key);
+      Cid other = cid(r);
+      assertThat(StoredPins.read(json, other)).isEqualTo(pin);
+      assertThat(StoredPins.read(json, other).cid()).isEqualTo(pin.cid()).isNotEqualTo(other);
+    }
+    Cid v1 = cid(r);
+    Cid v0 = Cid.v0(v1.multihash());
+    String v0Stored = "{\"cid\":\"" + v0 + "\"}";
+    assertThat(StoredPins.read(v0Stored.getBytes(UTF_8), v0).cid()).isSameAs(v0);
+    String base58v1 = "{\"cid\":\"z" + Base58.encode(v1.toBytes()) + "\"}";
+    assertThat(StoredPins.read(base58v1.getBytes(UTF_8), v1).cid()).isEqualTo(v1);
+  }
+
+  @Test
   void anyOtherDocumentGetsDataBindingsAnswer() {
     Cid cid = cid(new Random(1));
     String c = "\"cid\":\"" + cid + "\"";
@@ -97,6 +119,58 @@ class StoredPinsTest {
           .as(doc)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(expected.getMessage());
+    }
+  }
+
+  @Test
+  void readsBlanksEscapesAndUnicodeByHandAsDataBindingDoes() throws Exception {
+    Cid cid = cid(new Random(3));
+    String[] plain = {
+      " {\n\t\"cid\" : \"" + cid + "\" ,\r\n \"max_depth\" : 0 , \"metadata\" : { } } \n",
+      "{\"cid\":\"" + cid + "\",\"name\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\tz\"}",
+      "{\"cid\":\""
+          + cid
+          + "\",\"name\":\"\\u00e9\\ud83d\\ude00 é 😀\",\"metadata\":{\"ü\":\"\\u0000\"}}",
+      "{\"cid\":\""
+          + cid
+          + "\",\"replication_factor_min\":-0,\"replication_factor_max\":-2147483648}",
+      "{\"cid\":\"" + cid + "\",\"max_depth\":2147483647,\"allocations\":[ ],\"origins\":[]}",
+      "{\"cid\":\"" + cid + "\",\"reference\":null,\"pin_update\" :null}",
+    };
+    for (String doc : plain) {
+      assertThat(StoredPins.readStoredForm(doc.getBytes(UTF_8))).as(doc).isNotNull();
+      assertSameAnswer(doc);
+    }
+    String c = "\"cid\":\"" + cid + "\"";
+    String[] notPlain = {
+      "{" + c + ",\"max_depth\":01}",
+      "{" + c + ",\"max_depth\":1e2}",
+      "{" + c + ",\"max_depth\":1.0}",
+      "{" + c + ",\"max_depth\":2147483648}",
+      "{" + c + ",\"max_depth\":-}",
+      "{" + c + ",\"max_depth\":99999999999999999999}",
+      "{" + c + ",\"name\":\"tab\there\"}",
+      "{" + c + ",\"name\":\"bad \\x escape\"}",
+      "{" + c + ",\"name\":\"short \\u12\"}",
+      "{" + c + ",\"name\":\"unterminated}",
+      "{" + c + ",}",
+      "{" + c + "} x",
+      "{" + c + ",\"allocations\":[\"a\",]}",
+      "{" + c + ",\"metadata\":{\"a\":1}}",
+      "{" + c + ",\"reference\":nul}",
+    };
+    for (String doc : notPlain) {
+      assertThat(StoredPins.readStoredForm(doc.getBytes(UTF_8))).as(doc).isNull();
+      assertSameAnswer(doc);
+    }
+    byte[] badUtf8 = ("{" + c + ",\"name\":\"x\"}").getBytes(UTF_8);
+    badUtf8[badUtf8.length - 3] = (byte) 0xC3; // a lead byte followed by '"'
+    assertThat(StoredPins.readStoredForm(badUtf8)).as("malformed UTF-8").isNull();
+    Throwable expected = catchFailure(() -> Json.read(badUtf8, Pin.class));
+    if (expected == null) {
+      assertThat(StoredPins.read(badUtf8)).isEqualTo(Json.read(badUtf8, Pin.class));
+    } else {
+      assertThatThrownBy(() -> StoredPins.read(badUtf8)).hasMessage(expected.getMessage());
     }
   }
 

@@ -1,8 +1,6 @@
 package io.pincluster.http.internal;
 
 import io.pincluster.core.Handoff;
-import io.pincluster.core.json.Json;
-import io.pincluster.http.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,8 +28,7 @@ final class EncodingLane implements Runnable {
   private static final Object END = new Object();
   private static final Logger LOG = LoggerFactory.getLogger(EncodingLane.class);
 
-  private final Exchange exchange;
-  private final ChunkCoalescer chunks;
+  private final LineWriter lines;
   private final Handoff<Object> queue = new Handoff<>(CAPACITY);
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopped;
@@ -39,9 +36,8 @@ final class EncodingLane implements Runnable {
   private volatile boolean aborted;
   private volatile String error = "";
 
-  EncodingLane(Exchange exchange, ChunkCoalescer chunks) {
-    this.exchange = exchange;
-    this.chunks = chunks;
+  EncodingLane(LineWriter lines) {
+    this.lines = lines;
   }
 
   /**
@@ -109,19 +105,14 @@ final class EncodingLane implements Runnable {
 
   /** Encodes and gathers one item; false when the stream must stop. */
   private boolean encode(Object item) {
-    byte[] line;
-    try {
-      line = Json.writeLine(item);
-    } catch (RuntimeException ex) {
-      error = "cannot encode item: " + Router.messageOf(ex);
-      return false;
+    if (lines.write(item)) {
+      return true;
     }
-    if (chunks.full() && !exchange.connection.awaitWritable()) {
+    if (lines.error().isEmpty()) {
       aborted = true;
-      return false;
+    } else {
+      error = lines.error();
     }
-    chunks.add(line);
-    exchange.addBytes(line.length);
-    return true;
+    return false;
   }
 }

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.pincluster.core.CloseableIterator;
-import io.pincluster.core.json.Json;
 import io.pincluster.http.Request;
 import io.pincluster.http.Response;
 import io.pincluster.http.Router;
@@ -173,11 +172,10 @@ final class ResponseWriter {
     ChannelHandlerContext ctx = e.connection.ctx();
     ctx.write(head);
     ChunkCoalescer chunks = new ChunkCoalescer(ctx);
-    EncodingLane lane = new EncodingLane(e, chunks);
+    LineWriter lines = new LineWriter(e, chunks);
+    EncodingLane lane = new EncodingLane(lines);
     String error =
-        startLane(lane)
-            ? streamThroughLane(items, item, lane)
-            : streamInline(e, items, item, chunks);
+        startLane(lane) ? streamThroughLane(items, item, lane) : streamInline(items, item, lines);
     if (error == null) {
       e.connection.abort(e);
       return;
@@ -231,27 +229,16 @@ final class ResponseWriter {
    * Encodes on the worker itself (no encoder thread free); same results as {@link
    * #streamThroughLane}.
    */
-  private String streamInline(
-      Exchange e, CloseableIterator<?> items, Object first, ChunkCoalescer chunks) {
+  private String streamInline(CloseableIterator<?> items, Object first, LineWriter lines) {
     Object item = first;
     try {
-      while (true) {
-        byte[] line;
-        try {
-          line = Json.writeLine(item);
-        } catch (RuntimeException ex) {
-          return "cannot encode item: " + Router.messageOf(ex);
-        }
-        if (chunks.full() && !e.connection.awaitWritable()) {
-          return null;
-        }
-        chunks.add(line);
-        e.addBytes(line.length);
+      while (lines.write(item)) {
         if (!items.hasNext()) {
           return "";
         }
         item = items.next();
       }
+      return lines.error().isEmpty() ? null : lines.error();
     } catch (RuntimeException ex) {
       return Router.messageOf(ex);
     }

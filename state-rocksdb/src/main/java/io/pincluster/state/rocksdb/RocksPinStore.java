@@ -547,7 +547,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     return guarded(
         () -> {
           byte[] raw = read(h.pins(), cid.toBytes());
-          return raw == null ? Optional.empty() : Optional.of(decodePin(raw));
+          return raw == null ? Optional.empty() : Optional.of(decodePin(raw, cid));
         });
   }
 
@@ -640,11 +640,21 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
     }
   }
 
-  private Pin decodePin(byte[] raw) {
+  /** The stored pin {@code raw}, found under the CID {@code key} (null: not known). */
+  private static Pin decodePin(byte[] raw, Cid key) {
     try {
-      return StoredPins.read(raw);
+      return StoredPins.read(raw, key);
     } catch (IllegalArgumentException e) {
       throw new StateStoreException("stored pin is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The CID a pin is stored under, or null when the key is not one (the value decides then). */
+  private static Cid keyCid(byte[] key) {
+    try {
+      return Cid.fromBytes(key);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 
@@ -757,9 +767,10 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
         if (released || !it.isValid()) {
           throw new NoSuchElementException();
         }
+        byte[] key = it.key();
         byte[] value = it.value();
         it.next();
-        return decodePin(value);
+        return decodePin(value, keyCid(key));
       } finally {
         lock.unlock();
       }

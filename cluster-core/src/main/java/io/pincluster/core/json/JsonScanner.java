@@ -1,0 +1,247 @@
+package io.pincluster.core.json;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A cursor over one small JSON document in UTF-8 bytes, reading the few shapes our stored forms use
+ * (objects, arrays, strings, ints, null) with no tokenizer state. Anything else, or anything
+ * malformed, throws {@link NotPlain}: the caller then leaves the document to data binding, which
+ * decides what it means or how it is wrong. Not thread-safe; one instance per document.
+ */
+final class JsonScanner {
+  /** The document is not in the plain form this scanner reads. Carries no stack trace. */
+  static final class NotPlain extends Exception {
+    static final NotPlain INSTANCE = new NotPlain();
+
+    private NotPlain() {
+      super("not the plain stored form", null, false, false);
+    }
+  }
+
+  private final byte[] json;
+  private int at;
+
+  JsonScanner(byte[] json) {
+    this.json = json;
+  }
+
+  /** Skips whitespace and consumes {@code c}. */
+  void expect(char c) throws NotPlain {
+    if (!tryConsume(c)) {
+      throw NotPlain.INSTANCE;
+    }
+  }
+
+  /** Skips whitespace and consumes {@code c} if it is next; false (nothing consumed but blanks). */
+  boolean tryConsume(char c) {
+    skipBlanks();
+    if (at < json.length && json[at] == c) {
+      at++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Skips whitespace and consumes {@code null} if it is next. */
+  boolean tryNull() {
+    skipBlanks();
+    if (at + 4 <= json.length
+        && json[at] == 'n'
+        && json[at + 1] == 'u'
+        && json[at + 2] == 'l'
+        && json[at + 3] == 'l') {
+      at += 4;
+      return true;
+    }
+    return false;
+  }
+
+  /** True when only whitespace is left. */
+  boolean atEnd() {
+    skipBlanks();
+    return at == json.length;
+  }
+
+  /** A string value. */
+  String string() throws NotPlain {
+    expect('"');
+    int start = at;
+    boolean ascii = true;
+    while (at < json.length) {
+      byte b = json[at];
+      if (b == '"') {
+        String s =
+            ascii
+                ? new String(json, start, at - start, StandardCharsets.ISO_8859_1)
+                : utf8(start, at);
+        at++;
+        return s;
+      }
+      if (b == '\\') {
+        return escaped(start);
+      }
+      if (b >= 0 && b < 0x20) {
+        throw NotPlain.INSTANCE; // a raw control character is not JSON
+      }
+      ascii &= b >= 0;
+      at++;
+    }
+    throw NotPlain.INSTANCE;
+  }
+
+  /**
+   * Consumes the next value if it is a string with exactly the ASCII text {@code expected}, written
+   * without escapes; otherwise consumes nothing but blanks and returns false.
+   */
+  boolean tryString(String expected) {
+    skipBlanks();
+    int n = expected.length();
+    if (at + n + 2 > json.length || json[at] != '"' || json[at + n + 1] != '"') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (json[at + 1 + i] != expected.charAt(i)) {
+        return false;
+      }
+    }
+    at += n + 2;
+    return true;
+  }
+
+  /** The rest of a string from {@code start}, which has escapes. */
+  private String escaped(int start) throws NotPlain {
+    StringBuilder out = new StringBuilder(utf8(start, at));
+    while (at < json.length) {
+      int from = at;
+      while (at < json.length && json[at] != '"' && json[at] != '\\') {
+        if (json[at] >= 0 && json[at] < 0x20) {
+          throw NotPlain.INSTANCE;
+        }
+        at++;
+      }
+      out.append(utf8(from, at));
+      if (at == json.length) {
+        break;
+      }
+      if (json[at++] == '"') {
+        return out.toString();
+      }
+      if (at == json.length) {
+        break;
+      }
+      byte e = json[at++];
+      switch (e) {
+        case '"', '\\', '/' -> out.append((char) e);
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> out.append(hex4());
+        default -> throw NotPlain.INSTANCE;
+      }
+    }
+    throw NotPlain.INSTANCE;
+  }
+
+  private char hex4() throws NotPlain {
+    if (at + 4 > json.length) {
+      throw NotPlain.INSTANCE;
+    }
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+      int d = Character.digit(json[at++], 16);
+      if (d < 0) {
+        throw NotPlain.INSTANCE;
+      }
+      v = v << 4 | d;
+    }
+    return (char) v;
+  }
+
+  /** Strict UTF-8: malformed bytes are left to data binding. */
+  private String utf8(int from, int to) throws NotPlain {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(ByteBuffer.wrap(json, from, to - from))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw NotPlain.INSTANCE;
+    }
+  }
+
+  /** A field name of an object: a string followed by a colon. */
+  String fieldName() throws NotPlain {
+    String name = string();
+    expect(':');
+    return name;
+  }
+
+  /**
+   * A field name of an object, followed by its colon, as its index in {@code names} (ASCII names);
+   * -1 for any other name. A name written with escapes is not plain.
+   */
+  int fieldIndex(byte[][] names) throws NotPlain {
+    expect('"');
+    int start = at;
+    while (at < json.length && json[at] != '"') {
+      if (json[at] == '\\') {
+        throw NotPlain.INSTANCE;
+      }
+      at++;
+    }
+    if (at == json.length) {
+      throw NotPlain.INSTANCE;
+    }
+    int length = at - start;
+    at++;
+    expect(':');
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].length == length
+          && Arrays.equals(json, start, start + length, names[i], 0, length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** An int value written plainly: an optional minus and digits, no leading zero, in range. */
+  int integer() throws NotPlain {
+    skipBlanks();
+    boolean negative = at < json.length && json[at] == '-';
+    if (negative) {
+      at++;
+    }
+    int start = at;
+    long v = 0;
+    while (at < json.length && json[at] >= '0' && json[at] <= '9' && at - start < 11) {
+      v = v * 10 + (json[at++] - '0');
+    }
+    int digits = at - start;
+    boolean leadingZero = digits > 1 && json[start] == '0';
+    boolean fractionFollows =
+        at < json.length && (json[at] == '.' || json[at] == 'e' || json[at] == 'E');
+    if (digits == 0 || digits > 10 || leadingZero || fractionFollows) {
+      throw NotPlain.INSTANCE;
+    }
+    v = negative ? -v : v;
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw NotPlain.INSTANCE;
+    }
+    return (int) v;
+  }
+
+  private void skipBlanks() {
+    while (at < json.length) {
+      byte b = json[at];
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return;
+      }
+      at++;
+    }
+  }
+}
