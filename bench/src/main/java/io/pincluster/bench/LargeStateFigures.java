@@ -89,6 +89,10 @@ final class LargeStateFigures {
       for (int p = 0; p < run.peers(); p++) {
         heapInState[p] = run.heapAfterGc(p) / MB;
       }
+      for (String path : paths) {
+        run.warmUp(path, Math.min(n, WARM_UP_LINES));
+      }
+      progress.say("streams warmed up");
       for (int r = 0; r < reps; r++) {
         for (int k = 0; k < paths.length; k++) {
           LargeStateRun.Streamed s = run.stream(paths[k]);
@@ -168,6 +172,9 @@ final class LargeStateFigures {
   }
 
   private static final double MB = 1048576.0;
+
+  /** Lines of each stream read once, untimed, before the timed runs (the peers' JIT warm-up). */
+  private static final long WARM_UP_LINES = 300_000;
 
   /** Prints how long each phase of a long setup took, so a slow one shows while it runs. */
   private static final class Progress {

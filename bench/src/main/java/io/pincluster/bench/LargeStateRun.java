@@ -3,10 +3,8 @@ package io.pincluster.bench;
 import io.pincluster.testing.FakeKubo;
 import io.pincluster.testing.process.ProcessCluster;
 import io.pincluster.testing.process.ProcessClusterConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -158,7 +156,7 @@ final class LargeStateRun implements AutoCloseable {
 
   /** Streams peer {@code n}'s {@code GET /allocations}; fails unless it lists every pin. */
   void checkHoldsAll(int n) throws InterruptedException {
-    long lines = count(n, "/allocations");
+    long lines = count(n, "/allocations", Long.MAX_VALUE);
     if (lines != pins) {
       throw new IllegalStateException(
           cluster.peerName(n) + " lists " + lines + " allocations, expected " + pins);
@@ -177,7 +175,7 @@ final class LargeStateRun implements AutoCloseable {
     String busy = "/pins?local=true&filter=queued,pinning,unpinning";
     while (true) {
       checkAlive(n);
-      if (gaugesIdle(n) && count(n, busy) == 0) {
+      if (gaugesIdle(n) && count(n, busy, Long.MAX_VALUE) == 0) {
         return (System.nanoTime() - t0) / 1e6;
       }
       if (System.nanoTime() > deadline) {
@@ -310,7 +308,7 @@ final class LargeStateRun implements AutoCloseable {
     long t0 = System.nanoTime();
     long lines;
     try {
-      lines = count(0, path);
+      lines = count(0, path, Long.MAX_VALUE);
     } finally {
       sampler.interrupt();
       sampler.join();
@@ -323,8 +321,11 @@ final class LargeStateRun implements AutoCloseable {
         new RunResult(lines, elapsed, new long[0]), peak.get() - base, gcBefore, heapAfterGc(0));
   }
 
-  /** Lines of {@code GET path} on peer {@code n} (204: none). */
-  private long count(int n, String path) throws InterruptedException {
+  /**
+   * Lines of {@code GET path} on peer {@code n} (204: none), counted as newline bytes so the client
+   * costs the machine little; stops reading (closing the stream) once {@code limit} are counted.
+   */
+  private long count(int n, String path, long limit) throws InterruptedException {
     try {
       HttpResponse<InputStream> r =
           http.send(get(n, path), HttpResponse.BodyHandlers.ofInputStream());
@@ -338,16 +339,29 @@ final class LargeStateRun implements AutoCloseable {
             "GET " + path + " on " + cluster.peerName(n) + " → " + r.statusCode());
       }
       long lines = 0;
-      try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8), 1 << 16)) {
-        while (in.readLine() != null) {
-          lines++;
+      try (InputStream in = r.body()) {
+        byte[] buffer = new byte[1 << 16];
+        for (int got = in.read(buffer); got >= 0 && lines < limit; got = in.read(buffer)) {
+          for (int i = 0; i < got; i++) {
+            if (buffer[i] == '\n') {
+              lines++;
+            }
+          }
         }
       }
       return lines;
     } catch (IOException e) {
       throw new UncheckedIOException("GET " + path + " on " + cluster.peerName(n), e);
     }
+  }
+
+  /**
+   * Reads the first {@code lines} lines of {@code path} from peer 1 and closes the stream, untimed:
+   * the peers' JIT compiles the stream's code before the timed runs, as in a daemon that has run a
+   * while.
+   */
+  void warmUp(String path, long lines) throws InterruptedException {
+    count(0, path, lines);
   }
 
   /** Heap in use of peer {@code n} right after a full GC ({@code jcmd GC.run}); -1 unreadable. */

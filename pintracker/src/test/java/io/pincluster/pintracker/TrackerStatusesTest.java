@@ -1,6 +1,7 @@
 package io.pincluster.pintracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinInfo;
@@ -49,6 +50,30 @@ class TrackerStatusesTest extends TrackerTestBase {
     ipfs.release(slow.cid());
     awaitStatus(slow.cid(), TrackerStatus.PINNED);
     awaitStatus(next.cid(), TrackerStatus.PINNED);
+  }
+
+  @Test
+  void statusAllShowsOpsInFlightBesideIdlePinsAndIdlePinsOnceTheOpsAreDone() {
+    start(100, 1);
+    Pin done = commit(pin(SELF));
+    awaitStatus(done.cid(), TrackerStatus.PINNED);
+    Pin slow = pin(SELF);
+    ipfs.blockPin(slow.cid());
+    commit(slow);
+    eventually().until(() -> ipfs.isWaiting(slow.cid()));
+    Pin next = commit(pin(SELF));
+
+    assertThat(statusAll())
+        .extracting(PinInfo::cid, PinInfo::status)
+        .containsExactlyInAnyOrder(
+            tuple(done.cid(), TrackerStatus.PINNED),
+            tuple(slow.cid(), TrackerStatus.PINNING),
+            tuple(next.cid(), TrackerStatus.PIN_QUEUED));
+
+    ipfs.release(slow.cid());
+    awaitStatus(next.cid(), TrackerStatus.PINNED);
+    eventually().until(() -> tracker.operationCount() == 0);
+    assertThat(statusAll()).extracting(PinInfo::status).containsOnly(TrackerStatus.PINNED);
   }
 
   @Test

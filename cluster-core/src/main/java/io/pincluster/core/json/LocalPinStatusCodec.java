@@ -30,27 +30,34 @@ final class LocalPinStatusCodec {
     @Override
     public void serialize(LocalPinStatus value, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      PinInfoShort s = value.status();
       gen.writeStartObject();
       gen.writeStringField("cid", value.cid().toString());
-      gen.writeStringField("peername", s.peername());
-      if (!s.ipfsPeerId().isEmpty()) {
-        gen.writeStringField("ipfs_peer_id", s.ipfsPeerId());
-      }
-      if (!s.ipfsPeerAddresses().isEmpty()) {
-        gen.writeArrayFieldStart("ipfs_peer_addresses");
-        for (String address : s.ipfsPeerAddresses()) {
-          gen.writeString(address);
-        }
-        gen.writeEndArray();
-      }
-      gen.writeStringField("status", s.status().wire());
-      gen.writeStringField("timestamp", Json.timeText(s.timestamp()));
-      gen.writeStringField("error", s.error());
-      gen.writeNumberField("attempt_count", s.attemptCount());
-      gen.writeBooleanField("priority_pin", s.priorityPin());
+      writeStatusFields(gen, value.status());
       gen.writeEndObject();
     }
+  }
+
+  /**
+   * The fields of {@code s} in data binding's order and omissions, into an object the caller opened
+   * (and closes).
+   */
+  static void writeStatusFields(JsonGenerator gen, PinInfoShort s) throws IOException {
+    gen.writeStringField("peername", s.peername());
+    if (!s.ipfsPeerId().isEmpty()) {
+      gen.writeStringField("ipfs_peer_id", s.ipfsPeerId());
+    }
+    if (!s.ipfsPeerAddresses().isEmpty()) {
+      gen.writeArrayFieldStart("ipfs_peer_addresses");
+      for (String address : s.ipfsPeerAddresses()) {
+        gen.writeString(address);
+      }
+      gen.writeEndArray();
+    }
+    gen.writeStringField("status", s.status().wire());
+    gen.writeStringField("timestamp", Json.timeText(s.timestamp()));
+    gen.writeStringField("error", s.error());
+    gen.writeNumberField("attempt_count", s.attemptCount());
+    gen.writeBooleanField("priority_pin", s.priorityPin());
   }
 
   static final class Reader extends JsonDeserializer<LocalPinStatus> {

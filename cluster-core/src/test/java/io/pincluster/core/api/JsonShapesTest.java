@@ -9,8 +9,10 @@ import io.pincluster.core.peer.Identity;
 import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.core.peer.PeerId;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The JSON names and shapes of IPFS Cluster v1 (reference §1.3). */
@@ -93,6 +95,33 @@ class JsonShapesTest {
             "peername", "status", "timestamp", "error", "attempt_count", "priority_pin");
     assertThat(p.get("status").asText()).isEqualTo("pinned");
     assertThat(Json.read(Json.write(g), GlobalPinInfo.class)).isEqualTo(g);
+  }
+
+  @Test
+  void peerMapIsWrittenInPeerIdOrderWhateverItsSize() throws Exception {
+    PinInfoShort info =
+        new PinInfoShort("p", "", List.of(), TrackerStatus.PINNED, Instant.EPOCH, "", 0, false);
+    Map<String, PinInfoShort> peers = new HashMap<>();
+    for (int size = 0; size <= 4; size++) {
+      GlobalPinInfo g = new GlobalPinInfo(CID, "", List.of(), List.of(), null, null, peers);
+      assertThat(tree(g).get("peer_map").fieldNames())
+          .toIterable()
+          .containsExactlyElementsOf(new TreeSet<>(peers.keySet()));
+      assertThat(g.peerMap()).isEqualTo(peers);
+      peers.put(Identity.generate().id().toString(), info);
+    }
+  }
+
+  @Test
+  void textTypesAreWrittenAsTheirText() {
+    PeerId peer = Identity.generate().id();
+    Multiaddr addr = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/p2p/" + peer);
+    assertThat(Json.toText(CID)).isEqualTo("\"" + CID + "\"");
+    assertThat(Json.toText(peer)).isEqualTo("\"" + peer + "\"");
+    assertThat(Json.toText(addr)).isEqualTo("\"" + addr + "\"");
+    assertThat(Json.toText(List.of(PinType.META_PIN, PinType.PIN)))
+        .isEqualTo("[\"" + PinType.META_PIN.wire() + "\",\"pin\"]");
+    assertThat(Json.toText(PinMode.DIRECT)).isEqualTo("\"direct\"");
   }
 
   @Test
