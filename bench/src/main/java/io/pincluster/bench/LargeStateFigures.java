@@ -73,10 +73,15 @@ final class LargeStateFigures {
       run.prepare();
       progress.say("import file written, peer 1 and its fake Kubo set up, state imported");
       firstStart[0] = run.startFirstPeer();
+      run.awaitTrackerIdle(0);
+      progress.say("peer 1 started and idle");
+      // each join is timed into a cluster at rest, as an operator adds a peer: not beside the
+      // first IPFS sync of millions of pins that a peer just started from an import runs
       for (int j = 0; j < catchUp.length; j++) {
         catchUp[j] = run.joinPeer();
+        run.awaitTrackerIdle(j + 1);
       }
-      progress.say("peer 1 started, peers 2 and 3 joined and caught up");
+      progress.say("peers 2 and 3 joined and caught up, one at a time");
       for (int p = 1; p < run.peers(); p++) {
         run.checkHoldsAll(p);
       }

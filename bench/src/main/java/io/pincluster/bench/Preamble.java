@@ -23,9 +23,10 @@ final class Preamble {
       server (in-JVM, so not a process kill) under 8 blocking writers. Figures 1 and 2 also note
       the CPU time per pin of the peers, the fake Kubos and the load generator, and how busy the
       machine was. Figures 3–5 (`3`), per `--large-pins` size: `state import` into peer 1 and
-      its start (restart to serving), then peers 2 and 3 join with `--bootstrap` (new-peer
-      catch-up: from a joining daemon's start until its `ipfscluster_pins` gauge shows every
-      pin, then checked with a full `GET /allocations`); every fake Kubo is preloaded with the
+      its start (restart to serving), then peers 2 and 3 join with `--bootstrap`, one at a time,
+      each once every peer already in the cluster is idle (new-peer catch-up into a cluster at
+      rest: from a joining daemon's start until its `ipfscluster_pins` gauge shows every pin,
+      then checked with a full `GET /allocations`); every fake Kubo is preloaded with the
       imported pins and the run waits until all trackers are idle, so no peer is pinning while
       the streams are timed; the peers run with `ipfs_sync_interval` 30m, as
       `docs/production.md` advises for millions of pins, so no peer re-lists its IPFS pins

@@ -323,6 +323,7 @@ public final class Daemon implements AutoCloseable {
         .pinset(() -> consensus.state().estimatedCount())
         .trackerStatuses(tracker::statusCount)
         .ipfsPins(tracker::ipfsPinCount)
+        .stateSyncRunning(() -> !tracker.feedersIdle())
         .pinAdds(tracker::pinCalls, tracker::pinCallErrors)
         .informerDisk(() -> lastValue(monitor.window(config.diskInformer().metricType(), self)))
         .raft(

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -31,6 +32,7 @@ public final class ClusterMetrics {
   public static final String PINS_UNPIN_ERROR = "pincluster_pins_unpin_error";
   public static final String PINS_UNEXPECTEDLY_UNPINNED = "pincluster_pins_unexpectedly_unpinned";
   public static final String PINS_IPFS_PINS = "ipfscluster_pins_ipfs_pins";
+  public static final String STATE_SYNC_RUNNING = "pincluster_tracker_state_sync_running";
   public static final String PINS_PIN_ADD = "ipfscluster_pins_pin_add";
   public static final String PINS_PIN_ADD_ERRORS = "ipfscluster_pins_pin_add_errors";
   public static final String INFORMER_DISK = "ipfscluster_informer_disk";
@@ -139,6 +141,19 @@ public final class ClusterMetrics {
           OptionalLong n = lastListed.get();
           return n.isPresent() ? n.getAsLong() : Double.NaN;
         });
+    return this;
+  }
+
+  /**
+   * {@value #STATE_SYNC_RUNNING}: 1 while the tracker's state sync (its turns over the pinset and
+   * the tracked pins) is pending or running, else 0. With millions of pins a turn lasts minutes.
+   */
+  public ClusterMetrics stateSyncRunning(BooleanSupplier running) {
+    Objects.requireNonNull(running, "running");
+    registry.gauge(
+        STATE_SYNC_RUNNING,
+        "1 while the tracker's state sync (pinset and tracked-pin passes) is pending or running",
+        () -> running.getAsBoolean() ? 1 : 0);
     return this;
   }
 

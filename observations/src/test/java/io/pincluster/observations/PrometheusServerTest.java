@@ -58,6 +58,7 @@ class PrometheusServerTest {
         .pinset(() -> 1200)
         .trackerStatuses(s -> s.ordinal() + 100L)
         .ipfsPins(() -> OptionalLong.of(1100))
+        .stateSyncRunning(() -> true)
         .pinAdds(() -> 50, () -> 2)
         .informerDisk(() -> OptionalDouble.of(5e9))
         .raft(
@@ -100,6 +101,7 @@ class PrometheusServerTest {
     assertThat(f.get(ClusterMetrics.PINS_UNEXPECTEDLY_UNPINNED).value())
         .contains(TrackerStatus.UNEXPECTEDLY_UNPINNED.ordinal() + 100.0);
     assertThat(f.get(ClusterMetrics.PINS_IPFS_PINS).value()).contains(1100.0);
+    assertThat(f.get(ClusterMetrics.STATE_SYNC_RUNNING).value()).contains(1.0);
     assertThat(f.get(ClusterMetrics.PINS_PIN_ADD).type()).isEqualTo("counter");
     assertThat(f.get(ClusterMetrics.PINS_PIN_ADD).value()).contains(50.0);
     assertThat(f.get(ClusterMetrics.PINS_PIN_ADD_ERRORS).value()).contains(2.0);

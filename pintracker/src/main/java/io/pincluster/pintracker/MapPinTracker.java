@@ -740,8 +740,11 @@ public final class MapPinTracker implements PinTracker {
     return reconciler.lastListed();
   }
 
-  /** True when neither feeder has a pass pending or running (for tests). */
-  boolean feedersIdle() {
+  /**
+   * True when neither feeder has a pass pending or running: no state sync (pinset or tracked-pin
+   * pass) and no retry pass is under way.
+   */
+  public boolean feedersIdle() {
     return core.pinFeeder.idle() && core.unpinFeeder.idle();
   }
 }
