@@ -22,10 +22,17 @@ final class JsonScanner {
   }
 
   private final byte[] json;
+  private final int end;
   private int at;
 
   JsonScanner(byte[] json) {
+    this(json, json.length);
+  }
+
+  /** Scans {@code json[0, length)}. */
+  JsonScanner(byte[] json, int length) {
     this.json = json;
+    this.end = length;
   }
 
   /** Skips whitespace and consumes {@code c}. */
@@ -38,7 +45,7 @@ final class JsonScanner {
   /** Skips whitespace and consumes {@code c} if it is next; false (nothing consumed but blanks). */
   boolean tryConsume(char c) {
     skipBlanks();
-    if (at < json.length && json[at] == c) {
+    if (at < end && json[at] == c) {
       at++;
       return true;
     }
@@ -48,7 +55,7 @@ final class JsonScanner {
   /** Skips whitespace and consumes {@code null} if it is next. */
   boolean tryNull() {
     skipBlanks();
-    if (at + 4 <= json.length
+    if (at + 4 <= end
         && json[at] == 'n'
         && json[at + 1] == 'u'
         && json[at + 2] == 'l'
@@ -62,7 +69,7 @@ final class JsonScanner {
   /** True when only whitespace is left. */
   boolean atEnd() {
     skipBlanks();
-    return at == json.length;
+    return at == end;
   }
 
   /** A string value. */
@@ -70,7 +77,7 @@ final class JsonScanner {
     expect('"');
     int start = at;
     boolean ascii = true;
-    while (at < json.length) {
+    while (at < end) {
       byte b = json[at];
       if (b == '"') {
         String s =
@@ -99,7 +106,7 @@ final class JsonScanner {
   boolean tryString(String expected) {
     skipBlanks();
     int n = expected.length();
-    if (at + n + 2 > json.length || json[at] != '"' || json[at + n + 1] != '"') {
+    if (at + n + 2 > end || json[at] != '"' || json[at + n + 1] != '"') {
       return false;
     }
     for (int i = 0; i < n; i++) {
@@ -114,22 +121,22 @@ final class JsonScanner {
   /** The rest of a string from {@code start}, which has escapes. */
   private String escaped(int start) throws NotPlain {
     StringBuilder out = new StringBuilder(utf8(start, at));
-    while (at < json.length) {
+    while (at < end) {
       int from = at;
-      while (at < json.length && json[at] != '"' && json[at] != '\\') {
+      while (at < end && json[at] != '"' && json[at] != '\\') {
         if (json[at] >= 0 && json[at] < 0x20) {
           throw NotPlain.INSTANCE;
         }
         at++;
       }
       out.append(utf8(from, at));
-      if (at == json.length) {
+      if (at == end) {
         break;
       }
       if (json[at++] == '"') {
         return out.toString();
       }
-      if (at == json.length) {
+      if (at == end) {
         break;
       }
       byte e = json[at++];
@@ -148,7 +155,7 @@ final class JsonScanner {
   }
 
   private char hex4() throws NotPlain {
-    if (at + 4 > json.length) {
+    if (at + 4 > end) {
       throw NotPlain.INSTANCE;
     }
     int v = 0;
@@ -188,13 +195,13 @@ final class JsonScanner {
   int fieldIndex(byte[][] names) throws NotPlain {
     expect('"');
     int start = at;
-    while (at < json.length && json[at] != '"') {
+    while (at < end && json[at] != '"') {
       if (json[at] == '\\') {
         throw NotPlain.INSTANCE;
       }
       at++;
     }
-    if (at == json.length) {
+    if (at == end) {
       throw NotPlain.INSTANCE;
     }
     int length = at - start;
@@ -212,19 +219,18 @@ final class JsonScanner {
   /** An int value written plainly: an optional minus and digits, no leading zero, in range. */
   int integer() throws NotPlain {
     skipBlanks();
-    boolean negative = at < json.length && json[at] == '-';
+    boolean negative = at < end && json[at] == '-';
     if (negative) {
       at++;
     }
     int start = at;
     long v = 0;
-    while (at < json.length && json[at] >= '0' && json[at] <= '9' && at - start < 11) {
+    while (at < end && json[at] >= '0' && json[at] <= '9' && at - start < 11) {
       v = v * 10 + (json[at++] - '0');
     }
     int digits = at - start;
     boolean leadingZero = digits > 1 && json[start] == '0';
-    boolean fractionFollows =
-        at < json.length && (json[at] == '.' || json[at] == 'e' || json[at] == 'E');
+    boolean fractionFollows = at < end && (json[at] == '.' || json[at] == 'e' || json[at] == 'E');
     if (digits == 0 || digits > 10 || leadingZero || fractionFollows) {
       throw NotPlain.INSTANCE;
     }
@@ -236,7 +242,7 @@ final class JsonScanner {
   }
 
   private void skipBlanks() {
-    while (at < json.length) {
+    while (at < end) {
       byte b = json[at];
       if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
         return;

@@ -10,6 +10,7 @@ import io.pincluster.core.peer.PeerId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +47,29 @@ public final class StoredPins {
     return fast != null ? fast : Json.read(json, Pin.class);
   }
 
+  /**
+   * The pin in the first {@code length} bytes of {@code json} (a reused line buffer: a pin file's
+   * line), read as {@link #read(byte[])} reads a whole array.
+   *
+   * @throws IllegalArgumentException as {@link Json#read} does for a document that is not a pin
+   */
+  public static Pin read(byte[] json, int length) {
+    Pin fast = readStoredForm(new JsonScanner(json, length), null);
+    return fast != null ? fast : Json.read(Arrays.copyOf(json, length), Pin.class);
+  }
+
   /** The pin when {@code json} is in the plain stored form, else null (data binding decides). */
   static Pin readStoredForm(byte[] json) {
     return readStoredForm(json, null);
   }
 
   private static Pin readStoredForm(byte[] json, Cid key) {
+    return readStoredForm(new JsonScanner(json), key);
+  }
+
+  private static Pin readStoredForm(JsonScanner in, Cid key) {
     try {
-      return parse(new JsonScanner(json), key);
+      return parse(in, key);
     } catch (NotPlain | RuntimeException e) {
       return null;
     }

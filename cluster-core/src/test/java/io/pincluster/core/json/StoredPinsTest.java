@@ -88,6 +88,26 @@ class StoredPinsTest {
   }
 
   @Test
+  void readsTheFirstBytesOfAReusedBufferOnly() {
+    Random r = new Random(9);
+    byte[] buffer = new byte[4096];
+    for (int i = 0; i < 500; i++) {
+      Pin pin = random(r);
+      byte[] json = Json.write(pin);
+      java.util.Arrays.fill(buffer, (byte) (i % 2 == 0 ? '}' : 'x'));
+      System.arraycopy(json, 0, buffer, 0, json.length);
+      assertThat(StoredPins.read(buffer, json.length)).isEqualTo(pin);
+    }
+    byte[] unknownField = "{\"cid\":\"%s\",\"extra\":[1]}xxxx".formatted(cid(r)).getBytes(UTF_8);
+    int length = unknownField.length - 4;
+    assertThat(StoredPins.read(unknownField, length))
+        .isEqualTo(Json.read(java.util.Arrays.copyOf(unknownField, length), Pin.class));
+    byte[] cut = Json.write(random(r));
+    assertThatThrownBy(() -> StoredPins.read(cut, cut.length - 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void anyOtherDocumentGetsDataBindingsAnswer() {
     Cid cid = cid(new Random(1));
     String c = "\"cid\":\"" + cid + "\"";

@@ -1,9 +1,8 @@
 package io.pincluster.service.state;
 
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.pincluster.core.ClusterException;
 import io.pincluster.core.api.Pin;
-import io.pincluster.core.json.Json;
+import io.pincluster.core.json.StoredPins;
 import io.pincluster.core.peer.PeerId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +53,6 @@ public final class PinFile {
     }
   }
 
-  private static final ObjectReader PIN_READER = Json.mapper().readerFor(Pin.class);
   private static final int BUFFER = 1 << 16;
 
   private PinFile() {}
@@ -140,12 +138,7 @@ public final class PinFile {
 
     private Pin parse() {
       try {
-        Pin pin;
-        try {
-          pin = PIN_READER.readValue(line, 0, lineLength);
-        } catch (IOException e) {
-          throw new IllegalArgumentException(Json.describe(e), e);
-        }
+        Pin pin = StoredPins.read(line, lineLength);
         if (pin == null || pin.cid() == null) {
           throw new IllegalArgumentException("not a Pin object");
         }
