@@ -13,10 +13,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -415,14 +418,20 @@ final class LargeStateRun implements AutoCloseable {
     }
   }
 
-  /** Bytes on disk under peer {@code n}'s folder. */
+  /**
+   * Bytes of the files under peer {@code n}'s folder, each file once: a Raft snapshot is a RocksDB
+   * checkpoint whose table files are hard links to the live database's, so summing every path would
+   * count those bytes once per snapshot kept.
+   */
   long diskBytes(int n) {
+    Set<Object> seen = new HashSet<>();
     try (Stream<Path> s = Files.walk(cluster.peerFolder(n))) {
-      return s.filter(Files::isRegularFile)
-          .mapToLong(
+      return s.mapToLong(
               f -> {
                 try {
-                  return Files.size(f);
+                  BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                  Object key = a.fileKey() != null ? a.fileKey() : f;
+                  return a.isRegularFile() && seen.add(key) ? a.size() : 0;
                 } catch (IOException e) {
                   return 0; // removed while walking (e.g. a compaction)
                 }
