@@ -357,8 +357,12 @@ final class LargeStateRun implements AutoCloseable {
       long lines = 0;
       try (InputStream in = r.body()) {
         byte[] buffer = new byte[1 << 16];
-        for (int got = in.read(buffer); got >= 0 && lines < limit; got = in.read(buffer)) {
-          for (int i = 0; i < got; i++) {
+        while (lines < limit) {
+          int got = in.read(buffer);
+          if (got < 0) {
+            break;
+          }
+          for (int i = 0; i < got && lines < limit; i++) {
             if (buffer[i] == '\n') {
               lines++;
             }

@@ -39,7 +39,7 @@ public record GlobalPinInfo(
     }
     if (peerMap.size() == 1) {
       Map.Entry<String, PinInfoShort> only = peerMap.entrySet().iterator().next();
-      return Map.of(only.getKey(), only.getValue());
+      return Collections.singletonMap(only.getKey(), only.getValue()); // takes a null, as a tree
     }
     return Collections.unmodifiableMap(new TreeMap<>(peerMap));
   }

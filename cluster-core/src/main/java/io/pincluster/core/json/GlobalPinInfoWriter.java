@@ -20,16 +20,17 @@ final class GlobalPinInfoWriter extends JsonSerializer<GlobalPinInfo> {
   public void serialize(GlobalPinInfo g, JsonGenerator gen, SerializerProvider provider)
       throws IOException {
     gen.writeStartObject();
-    gen.writeStringField("cid", g.cid().toString());
+    gen.writeFieldName("cid");
+    text(gen, g.cid());
     gen.writeStringField("name", g.name());
     gen.writeArrayFieldStart("allocations");
     for (PeerId peer : g.allocations()) {
-      gen.writeString(peer.toString());
+      text(gen, peer);
     }
     gen.writeEndArray();
     gen.writeArrayFieldStart("origins");
     for (Multiaddr origin : g.origins()) {
-      gen.writeString(origin.toString());
+      text(gen, origin);
     }
     gen.writeEndArray();
     gen.writeStringField("created", Json.timeText(g.created()));
@@ -40,11 +41,24 @@ final class GlobalPinInfoWriter extends JsonSerializer<GlobalPinInfo> {
     gen.writeEndObject();
     gen.writeObjectFieldStart("peer_map");
     for (Map.Entry<String, PinInfoShort> e : g.peerMap().entrySet()) {
+      if (e.getValue() == null) {
+        gen.writeNullField(e.getKey());
+        continue;
+      }
       gen.writeObjectFieldStart(e.getKey());
       LocalPinStatusCodec.writeStatusFields(gen, e.getValue());
       gen.writeEndObject();
     }
     gen.writeEndObject();
     gen.writeEndObject();
+  }
+
+  /** A value's text, or null as data binding writes it (a client may hold one read elsewhere). */
+  private static void text(JsonGenerator gen, Object value) throws IOException {
+    if (value == null) {
+      gen.writeNull();
+    } else {
+      gen.writeString(value.toString());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.pincluster.core.json;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,10 @@ final class JsonScanner {
       super("not the plain stored form", null, false, false);
     }
   }
+
+  /** Jackson's read limits, which data binding applies to the same documents. */
+  private static final StreamReadConstraints LIMITS =
+      Json.mapper().getFactory().streamReadConstraints();
 
   private final byte[] json;
   private final int end;
@@ -72,8 +77,22 @@ final class JsonScanner {
     return at == end;
   }
 
-  /** A string value. */
+  /**
+   * A string value. One longer than Jackson's limit for a string (names: {@link #fieldName}) is not
+   * plain, so data binding refuses it as it refused it before.
+   */
   String string() throws NotPlain {
+    return within(anyString(), LIMITS.getMaxStringLength());
+  }
+
+  private static String within(String s, int max) throws NotPlain {
+    if (s.length() > max) {
+      throw NotPlain.INSTANCE;
+    }
+    return s;
+  }
+
+  private String anyString() throws NotPlain {
     expect('"');
     int start = at;
     boolean ascii = true;
@@ -183,7 +202,7 @@ final class JsonScanner {
 
   /** A field name of an object: a string followed by a colon. */
   String fieldName() throws NotPlain {
-    String name = string();
+    String name = within(anyString(), LIMITS.getMaxNameLength());
     expect(':');
     return name;
   }

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -54,6 +55,7 @@ public final class StoredPins {
    * @throws IllegalArgumentException as {@link Json#read} does for a document that is not a pin
    */
   public static Pin read(byte[] json, int length) {
+    Objects.checkFromIndexSize(0, length, json.length);
     Pin fast = readStoredForm(new JsonScanner(json, length), null);
     return fast != null ? fast : Json.read(Arrays.copyOf(json, length), Pin.class);
   }

@@ -69,6 +69,15 @@ class GlobalPinInfoWriterTest {
   }
 
   @Test
+  void nullsAreWrittenAsDataBindingWritesThem() throws Exception {
+    Map<String, PinInfoShort> onePeerWithoutStatus = new HashMap<>();
+    onePeerWithoutStatus.put(PEERS.get(0).toString(), null);
+    GlobalPinInfo g = new GlobalPinInfo(null, null, null, null, null, null, onePeerWithoutStatus);
+    assertThat(Json.toText(g)).isEqualTo(DATA_BINDING.writeValueAsString(g));
+    assertThat(g.peerMap()).containsEntry(PEERS.get(0).toString(), null);
+  }
+
+  @Test
   void localStatusLinesStillCarryTheSameStatusFields() {
     Random r = new Random(4);
     for (int i = 0; i < 500; i++) {

@@ -194,6 +194,21 @@ class StoredPinsTest {
     }
   }
 
+  @Test
+  void stringsBeyondJacksonsLimitsGetDataBindingsAnswer() {
+    Cid cid = cid(new Random(12));
+    String longKey = "k".repeat(50_001);
+    String doc = "{\"cid\":\"" + cid + "\",\"metadata\":{\"" + longKey + "\":\"v\"}}";
+    assertThat(StoredPins.readStoredForm(doc.getBytes(UTF_8))).isNull();
+    assertSameAnswer(doc);
+    String atLimit =
+        "{\"cid\":\"" + cid + "\",\"metadata\":{\"" + "k".repeat(50_000) + "\":\"v\"}}";
+    assertThat(StoredPins.readStoredForm(atLimit.getBytes(UTF_8))).isNotNull();
+    assertSameAnswer(atLimit);
+    assertThatThrownBy(() -> StoredPins.read(new byte[4], 5))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
   /** StoredPins answers {@code doc} as data binding does: the same pin or the same error. */
   private static void assertSameAnswer(String doc) {
     byte[] json = doc.getBytes(UTF_8);
