@@ -171,7 +171,7 @@ final class LargeStateRun implements AutoCloseable {
 
   /** Streams peer {@code n}'s {@code GET /allocations}; fails unless it lists every pin. */
   void checkHoldsAll(int n) throws InterruptedException {
-    long lines = count(n, "/allocations", Long.MAX_VALUE);
+    long lines = count(n, "/allocations");
     if (lines != pins) {
       throw new IllegalStateException(
           cluster.peerName(n) + " lists " + lines + " allocations, expected " + pins);
@@ -190,7 +190,7 @@ final class LargeStateRun implements AutoCloseable {
     String busy = "/pins?local=true&filter=queued,pinning,unpinning";
     while (true) {
       checkAlive(n);
-      if (gaugesIdle(n) && count(n, busy, Long.MAX_VALUE) == 0) {
+      if (gaugesIdle(n) && count(n, busy) == 0) {
         return (System.nanoTime() - t0) / 1e6;
       }
       if (System.nanoTime() > deadline) {
@@ -324,7 +324,7 @@ final class LargeStateRun implements AutoCloseable {
     long t0 = System.nanoTime();
     long lines;
     try {
-      lines = count(0, path, Long.MAX_VALUE);
+      lines = count(0, path);
     } finally {
       sampler.interrupt();
       sampler.join();
@@ -335,6 +335,11 @@ final class LargeStateRun implements AutoCloseable {
     }
     return new Streamed(
         new RunResult(lines, elapsed, new long[0]), peak.get() - base, gcBefore, heapAfterGc(0));
+  }
+
+  /** Lines of {@code GET path} on peer {@code n} (204: none), every one. */
+  private long count(int n, String path) throws InterruptedException {
+    return count(n, path, Long.MAX_VALUE);
   }
 
   /**

@@ -124,17 +124,18 @@ final class Core {
    * or unpinned.
    */
   PinInfo derive(Cid cid, Op.View op, Pin pin, Entry entry) {
-    return derive(cid, op, pin, entry, null);
+    return derive(cid, op, pin, entry, clock.instant());
   }
 
-  /** As {@link #derive(Cid, Op.View, Pin, Entry)}, stamped {@code now} (null: the clock's now). */
+  /**
+   * As {@link #derive(Cid, Op.View, Pin, Entry)}, with {@code now} as the time of a known status.
+   */
   private PinInfo derive(Cid cid, Op.View op, Pin pin, Entry entry, Instant now) {
     if (op != null) {
       return info(cid, op.pin(), op.status(), op.timestamp(), "", op.attempts(), op.priority());
     }
     Failure failure = entry.failure().orElse(null);
     KnownPin known = entry.pinned().orElse(null);
-    now = now != null ? now : clock.instant();
     if (isAllocatedHere(pin)) {
       if (failure != null && failure.kind().wantsPin()) {
         return fromFailure(cid, pin, failure);

@@ -95,27 +95,33 @@ final class JsonScanner {
   private String anyString() throws NotPlain {
     expect('"');
     int start = at;
+    boolean ascii = plainRun();
+    if (at == end) {
+      throw NotPlain.INSTANCE;
+    }
+    if (json[at] == '\\') {
+      return escaped(start);
+    }
+    String s =
+        ascii ? new String(json, start, at - start, StandardCharsets.ISO_8859_1) : utf8(start, at);
+    at++;
+    return s;
+  }
+
+  /**
+   * Advances over string bytes up to the next quote or backslash (or the end); true when they were
+   * all ASCII. A raw control character is not JSON.
+   */
+  private boolean plainRun() throws NotPlain {
     boolean ascii = true;
-    while (at < end) {
-      byte b = json[at];
-      if (b == '"') {
-        String s =
-            ascii
-                ? new String(json, start, at - start, StandardCharsets.ISO_8859_1)
-                : utf8(start, at);
-        at++;
-        return s;
-      }
-      if (b == '\\') {
-        return escaped(start);
-      }
+    while (at < end && json[at] != '"' && json[at] != '\\') {
+      byte b = json[at++];
       if (b >= 0 && b < 0x20) {
-        throw NotPlain.INSTANCE; // a raw control character is not JSON
+        throw NotPlain.INSTANCE;
       }
       ascii &= b >= 0;
-      at++;
     }
-    throw NotPlain.INSTANCE;
+    return ascii;
   }
 
   /**
@@ -137,21 +143,10 @@ final class JsonScanner {
     return true;
   }
 
-  /** The rest of a string from {@code start}, which has escapes. */
+  /** The rest of a string from {@code start}; {@code at} is on its first backslash. */
   private String escaped(int start) throws NotPlain {
     StringBuilder out = new StringBuilder(utf8(start, at));
-    while (at < end) {
-      int from = at;
-      while (at < end && json[at] != '"' && json[at] != '\\') {
-        if (json[at] >= 0 && json[at] < 0x20) {
-          throw NotPlain.INSTANCE;
-        }
-        at++;
-      }
-      out.append(utf8(from, at));
-      if (at == end) {
-        break;
-      }
+    while (at < end) { // on a quote or a backslash
       if (json[at++] == '"') {
         return out.toString();
       }
@@ -169,6 +164,9 @@ final class JsonScanner {
         case 'u' -> out.append(hex4());
         default -> throw NotPlain.INSTANCE;
       }
+      int from = at;
+      plainRun();
+      out.append(utf8(from, at));
     }
     throw NotPlain.INSTANCE;
   }
@@ -209,18 +207,13 @@ final class JsonScanner {
 
   /**
    * A field name of an object, followed by its colon, as its index in {@code names} (ASCII names);
-   * -1 for any other name. A name written with escapes is not plain.
+   * -1 for any other name. A name written with escapes or control characters is not plain.
    */
   int fieldIndex(byte[][] names) throws NotPlain {
     expect('"');
     int start = at;
-    while (at < end && json[at] != '"') {
-      if (json[at] == '\\') {
-        throw NotPlain.INSTANCE;
-      }
-      at++;
-    }
-    if (at == end) {
+    plainRun();
+    if (at == end || json[at] == '\\') {
       throw NotPlain.INSTANCE;
     }
     int length = at - start;

@@ -44,7 +44,7 @@ public final class StoredPins {
    * @throws IllegalArgumentException as {@link Json#read} does for a document that is not a pin
    */
   public static Pin read(byte[] json, Cid key) {
-    Pin fast = readStoredForm(json, key);
+    Pin fast = readStoredForm(new JsonScanner(json), key);
     return fast != null ? fast : Json.read(json, Pin.class);
   }
 
@@ -62,11 +62,7 @@ public final class StoredPins {
 
   /** The pin when {@code json} is in the plain stored form, else null (data binding decides). */
   static Pin readStoredForm(byte[] json) {
-    return readStoredForm(json, null);
-  }
-
-  private static Pin readStoredForm(byte[] json, Cid key) {
-    return readStoredForm(new JsonScanner(json), key);
+    return readStoredForm(new JsonScanner(json), null);
   }
 
   private static Pin readStoredForm(JsonScanner in, Cid key) {
