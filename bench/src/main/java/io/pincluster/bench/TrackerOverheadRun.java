@@ -3,6 +3,7 @@ package io.pincluster.bench;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.testing.process.ChildProcess;
 import io.pincluster.testing.process.PeerPorts;
+import io.pincluster.testing.process.PrometheusText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,23 +30,23 @@ import java.util.regex.Pattern;
  * cluster from the distribution driving it (default configuration). Each measurement gets fresh,
  * unpinned blocks that are already in the node, so pinning fetches nothing: what remains is the
  * cost of getting a pin there. {@link #throughCluster} times REST {@code POST /pins/{cid}} with
- * replication 1 for every block, then polls this peer's statuses until all are {@code pinned};
- * {@link #direct} times the same number of {@code pin/add} calls straight to the node. Both send
- * with {@link #concurrency()} clients, the peer's {@code concurrent_pins}.
+ * replication 1 for every block, then waits until all are {@code pinned} on this peer (see {@link
+ * #awaitPinned}); {@link #direct} times the same number of {@code pin/add} calls straight to the
+ * node. Both send with {@link #concurrency()} clients, the peer's {@code concurrent_pins}.
  */
 final class TrackerOverheadRun implements AutoCloseable {
   private static final Pattern CONCURRENT_PINS =
       Pattern.compile("\"concurrent_pins\"\\s*:\\s*(\\d+)");
   private static final Pattern CID = Pattern.compile("\"cid\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
-  private static final Duration POLL = Duration.ofMillis(20);
+  private static final Duration POLL = Duration.ofMillis(10);
   private static final Duration STALL = Duration.ofSeconds(120);
 
   private final Path dist;
   private final String peerJavaOpts;
   private final Path folder;
   private final JsIpfsNode node;
-  private final int[] ports = PeerPorts.freePorts(4); // rest, proxy, raft, rpc
+  private final int[] ports = PeerPorts.freePorts(5); // rest, proxy, raft, rpc, metrics
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -91,6 +92,8 @@ final class TrackerOverheadRun implements AutoCloseable {
     // failed); the long TTL is kept so those scans (every TTL/2) do not load the node during the
     // measurements.
     env.put("CLUSTER_DISK_METRICTTL", "10m");
+    env.put("CLUSTER_METRICS_ENABLESTATS", "true");
+    env.put("CLUSTER_METRICS_PROMETHEUSENDPOINT", "/ip4/127.0.0.1/tcp/" + ports[4]);
     env.putAll(extraEnv);
     env.put("PINCLUSTER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
     String bin = dist.resolve("bin/cluster-service").toString();
@@ -123,7 +126,7 @@ final class TrackerOverheadRun implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    awaitPinned(Set.of(first), deadline);
+    awaitPinned(Set.of(first), 0, deadline);
     return this;
   }
 
@@ -142,6 +145,7 @@ final class TrackerOverheadRun implements AutoCloseable {
    */
   ClusterTimes throughCluster(int n) throws InterruptedException {
     List<Cid> cids = node.putRandomBlocks(n, concurrency);
+    long callsBefore = (long) tracker().pinCalls;
     long t0 = System.nanoTime();
     Parallel.run(
         n,
@@ -154,8 +158,12 @@ final class TrackerOverheadRun implements AutoCloseable {
           }
         });
     double committed = (System.nanoTime() - t0) / 1e6;
-    awaitPinned(new HashSet<>(cids), System.nanoTime() + Duration.ofMinutes(30).toNanos());
-    return new ClusterTimes(committed, (System.nanoTime() - t0) / 1e6);
+    long pinned =
+        awaitPinned(
+            new HashSet<>(cids),
+            callsBefore + n,
+            System.nanoTime() + Duration.ofMinutes(30).toNanos());
+    return new ClusterTimes(committed, (pinned - t0) / 1e6);
   }
 
   /**
@@ -190,23 +198,60 @@ final class TrackerOverheadRun implements AutoCloseable {
     }
   }
 
+  /** What the peer's tracker reports on {@code /metrics}; NaN when a sample is missing. */
+  private record TrackerGauges(double pinCalls, double queued, double pinning, double errors) {
+    boolean idleAfter(long calls) {
+      return pinCalls >= calls && queued == 0 && pinning == 0;
+    }
+  }
+
+  private TrackerGauges tracker() {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[4] + "/metrics"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      String text = http.send(req, HttpResponse.BodyHandlers.ofString()).body();
+      return new TrackerGauges(
+          PrometheusText.value(text, "ipfscluster_pins_pin_add").orElse(Double.NaN),
+          PrometheusText.value(text, "ipfscluster_pins_pin_queued").orElse(Double.NaN),
+          PrometheusText.value(text, "ipfscluster_pins_pinning").orElse(Double.NaN),
+          PrometheusText.value(text, "ipfscluster_pins_pin_error").orElse(Double.NaN));
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + req.uri(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the peer's metrics", e);
+    }
+  }
+
   /**
-   * Polls {@code GET /pins?local=true} every {@link #POLL} until every CID of {@code wanted} is
-   * {@code pinned}. Fails on an error status, when nothing progresses for {@link #STALL}, or at
-   * {@code deadlineNanos}.
+   * Waits until every CID of {@code wanted} is {@code pinned} on this peer and returns that time
+   * ({@link System#nanoTime}). Every {@link #POLL} it reads the tracker's counters on {@code
+   * /metrics} (a few hundred bytes): once at least {@code calls} pin operations have been made and
+   * none is queued or running, one {@code GET /pins?local=true} listing must show every CID {@code
+   * pinned}, and the time of that metrics read is returned; else it goes on. Listing the whole
+   * pinset 50 times a second instead took more of the peer's CPU than the pins measured, and asking
+   * for the CIDs one by one sends each to IPFS ({@code pin/ls}). Fails on an error status, when no
+   * pin operation starts for {@link #STALL}, or at {@code deadlineNanos}.
    */
-  private void awaitPinned(Set<Cid> wanted, long deadlineNanos) throws InterruptedException {
+  private long awaitPinned(Set<Cid> wanted, long calls, long deadlineNanos)
+      throws InterruptedException {
     Set<Cid> left = new HashSet<>(wanted);
     long progressAt = System.nanoTime();
+    double lastCalls = -1;
     while (true) {
-      Map<String, Integer> seen = new LinkedHashMap<>();
-      int before = left.size();
-      poll(left, seen);
+      TrackerGauges g = tracker();
       long now = System.nanoTime();
-      if (left.isEmpty()) {
-        return;
+      Map<String, Integer> seen = new LinkedHashMap<>();
+      if (g.idleAfter(calls) || g.errors > 0) {
+        poll(left, seen);
+        if (left.isEmpty()) {
+          return now;
+        }
       }
-      if (left.size() < before) {
+      if (g.pinCalls != lastCalls) {
+        lastCalls = g.pinCalls;
         progressAt = now;
       }
       if (now - progressAt > STALL.toNanos() || now > deadlineNanos) {
@@ -214,7 +259,9 @@ final class TrackerOverheadRun implements AutoCloseable {
             left.size()
                 + " of "
                 + wanted.size()
-                + " pins not pinned; statuses of ours: "
+                + " pins not pinned; tracker "
+                + g
+                + ", statuses of ours: "
                 + seen
                 + "; peer log:\n"
                 + daemon.tail());

@@ -22,6 +22,15 @@ public interface IpfsConnector extends AutoCloseable {
   /** Pins {@code cid} (fetching it if needed); returns once IPFS reports it pinned. */
   void pin(Cid cid, PinMode mode);
 
+  /**
+   * As {@link #pin}, for a CID the caller has no record of in the node (a new pin, or one the node
+   * lost): the connector may skip the checks that only save work when the node already holds it.
+   * Still idempotent, only slower when the node does hold it. The default is {@link #pin}.
+   */
+  default void pinNew(Cid cid, PinMode mode) {
+    pin(cid, mode);
+  }
+
   /** Unpins {@code cid}; a CID that is not pinned counts as success. */
   void unpin(Cid cid);
 

@@ -49,12 +49,14 @@ import okhttp3.Response;
  * The {@link IpfsConnector} for a Kubo (or js-ipfs) node, spoken to over its RPC API ({@code POST
  * http://host:port/api/v0/<cmd>}) with OkHttp.
  *
- * <p>Pinning: a CID already pinned in the wanted mode is left alone ({@code pin/ls} first). With
- * {@code pin_method: refs} a recursive pin first fetches the DAG with {@code refs -r}, then {@code
- * pin/add?progress=true}. {@code pin_timeout} is counted from the last time the reported progress
- * grew (a new block fetched), or from the start when the node reports none (js-ipfs never does);
- * silence is bounded by the same value ({@code pin/update} too). {@code unpin_timeout} bounds
- * {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and {@code
+ * <p>Pinning: {@code pin/add?progress=true}, which the node answers at once for a CID it already
+ * holds recursively. With {@code pin_method: refs} a recursive pin first fetches the DAG with
+ * {@code refs -r}; {@link #pin} then asks {@code pin/ls} first, so that a DAG the node already
+ * holds is not walked again, and {@link #pinNew} does not. A direct pin is left alone when {@code
+ * pin/ls?type=direct} finds it. {@code pin_timeout} is counted from the last time the reported
+ * progress grew (a new block fetched), or from the start when the node reports none (js-ipfs never
+ * does); silence is bounded by the same value ({@code pin/update} too). {@code unpin_timeout}
+ * bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and {@code
  * ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing, where it
  * bounds silence only (a listing of millions of pins lasts as long as its reader needs). {@code
  * connect_swarms_delay} is used by {@link #connectSwarmsAfterDelay}. Answers are streamed, never
@@ -124,19 +126,35 @@ public final class IpfsHttpConnector implements IpfsConnector {
   }
 
   /**
-   * Pins {@code cid}; returns once the node confirms it. Idempotent: a CID already pinned in that
-   * mode ({@code pin/ls?arg=<cid>&type=<mode>}) is left alone.
+   * Pins {@code cid}; returns once the node confirms it. Idempotent: {@code pin/add} of a CID the
+   * node holds recursively changes nothing; a direct pin, and with {@code pin_method: refs} a
+   * recursive one, is left alone when {@code pin/ls?arg=<cid>&type=<mode>} finds it pinned so.
    *
    * @throws IpfsException when refused, unreachable, or no progress for pin_timeout (the pin may
    *     then still complete in IPFS; retrying is safe)
    */
   @Override
   public void pin(Cid cid, PinMode mode) {
+    pin(cid, mode, true);
+  }
+
+  /**
+   * As {@link #pin}, without the {@code pin/ls} check before a {@code refs -r} fetch: one call
+   * fewer per pin (figure 7 of {@code docs/benchmarks.md}), at the cost of a local DAG walk when
+   * the node does hold the CID.
+   */
+  @Override
+  public void pinNew(Cid cid, PinMode mode) {
+    pin(cid, mode, false);
+  }
+
+  private void pin(Cid cid, PinMode mode, boolean mayHold) {
     checkOpen();
-    if (pinnedAs(cid, mode)) {
+    boolean refs = config.pinMethod() == PinMethod.REFS && mode == PinMode.RECURSIVE;
+    if ((mode == PinMode.DIRECT || (refs && mayHold)) && pinnedAs(cid, mode)) {
       return;
     }
-    if (config.pinMethod() == PinMethod.REFS && mode == PinMode.RECURSIVE) {
+    if (refs) {
       client.call(
           "refs",
           client.url("refs", "arg", cid.toString(), "recursive", "true"),
@@ -253,7 +271,7 @@ public final class IpfsHttpConnector implements IpfsConnector {
       if (done) {
         return;
       }
-      pin(to, PinMode.RECURSIVE);
+      pin(to, PinMode.RECURSIVE, false); // just found not pinned
     }
     if (unpinFrom && !from.multihash().equals(to.multihash())) {
       unpin(from);

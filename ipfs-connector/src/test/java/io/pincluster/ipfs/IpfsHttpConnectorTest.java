@@ -51,6 +51,24 @@ class IpfsHttpConnectorTest {
   }
 
   @Test
+  void pinNewSkipsTheCheckAndPinMethodPinSendsOnlyPinAdd() {
+    Cid cid = Cids.random();
+    ipfs.pinNew(cid, PinMode.RECURSIVE);
+    assertThat(kubo.requestCount("pin/ls")).as("pin_method refs, a new pin").isZero();
+    assertThat(kubo.requestCount("refs")).isEqualTo(1);
+    assertThat(kubo.requestCount("pin/add")).isEqualTo(1);
+
+    ipfs.close();
+    ipfs = new IpfsHttpConnector(config(kubo.port(), PinMethod.PIN));
+    ipfs.pin(cid, PinMode.RECURSIVE);
+    assertThat(kubo.requestCount("pin/ls"))
+        .as("pin_method pin: pin/add of a recursive pin the node holds changes nothing")
+        .isZero();
+    assertThat(kubo.requestCount("pin/add")).isEqualTo(2);
+    assertThat(kubo.pins()).containsEntry(cid, PinMode.RECURSIVE);
+  }
+
+  @Test
   void directPinSkipsRefsAndPinMethodPinNeverCallsRefs() {
     ipfs.pin(Cids.V0_1, PinMode.DIRECT);
     ipfs.close();

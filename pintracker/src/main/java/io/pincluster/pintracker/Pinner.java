@@ -36,18 +36,23 @@ final class Pinner {
    * holds it in.
    *
    * <p>A plain recursive pin (no origins, no pin update) is handed straight to the connector, whose
-   * {@code pin} is idempotent: it asks the node whether the CID is pinned recursively and sends no
-   * {@code pin/add} when it is, the one check IPFS Cluster makes. Asking here first as well cost
-   * two more round trips per pin ({@code pin/ls} recursive, then direct), which against a node that
-   * answers one request at a time (js-ipfs) made most of the tracker's overhead (bench figure 7).
-   * Such a pin is counted by {@link #pinCalls()} even when the connector finds it done.
+   * {@code pin} is idempotent; {@code mayHold} false (this peer has no record of the CID in IPFS)
+   * lets it skip its own check ({@link IpfsConnector#pinNew}). Every call the node answers costs:
+   * against a node that answers one request at a time (js-ipfs) the checks made most of the
+   * tracker's overhead (bench figure 7). Such a pin is counted by {@link #pinCalls()} even when the
+   * connector finds it done.
    *
+   * @param mayHold whether this peer's records say IPFS may hold the CID already
    * @throws ClusterException from IPFS (also when the calling thread is interrupted)
    */
-  PinMode pin(Pin pin) {
+  PinMode pin(Pin pin, boolean mayHold) {
     Cid cid = pin.cid();
     if (pin.mode() == PinMode.RECURSIVE && pin.origins().isEmpty() && pin.pinUpdate() == null) {
-      count(() -> ipfs.pin(cid, PinMode.RECURSIVE));
+      if (mayHold) {
+        count(() -> ipfs.pin(cid, PinMode.RECURSIVE));
+      } else {
+        count(() -> ipfs.pinNew(cid, PinMode.RECURSIVE));
+      }
       return PinMode.RECURSIVE;
     }
     Optional<PinMode> current = ipfs.pinStatus(cid);

@@ -68,7 +68,7 @@ final class Worker implements Runnable {
     try {
       awaitPredecessor(op);
       if (op.type == Type.PIN) {
-        mode = pinner.pin(pin);
+        mode = pinner.pin(pin, core.store.get(op.cid).pinned().isPresent());
       } else {
         pinner.unpin(op.cid);
       }

@@ -72,8 +72,24 @@ class PinningTest extends TrackerTestBase {
         .as("the connector's pin checks the node itself")
         .isZero();
     assertThat(ipfs.calls(TestIpfs.Call.PIN)).isEqualTo(1);
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_NEW))
+        .as("nothing says IPFS holds it: the connector may skip its check")
+        .isEqualTo(1);
     assertThat(tracker.pinCalls()).isEqualTo(1);
     assertThat(status(p.cid())).isEqualTo(TrackerStatus.PINNED);
+  }
+
+  @Test
+  void aPinIpfsIsKnownToHoldIsLeftToTheConnectorsCheck() {
+    start(100, 1);
+    Cid cid = Cids.random();
+    ipfs.putPin(cid, PinMode.RECURSIVE);
+    tracker.runIpfsSync(); // the store now records it in IPFS
+    commit(pin(cid, SELF));
+    awaitQuiet();
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_NEW)).isZero();
+    assertThat(ipfs.calls(TestIpfs.Call.PIN)).as("found pinned: no pin/add").isZero();
+    assertThat(status(cid)).isEqualTo(TrackerStatus.PINNED);
   }
 
   @Test

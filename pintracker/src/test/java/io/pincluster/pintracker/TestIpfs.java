@@ -33,6 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TestIpfs implements IpfsConnector {
   public enum Call {
     PIN,
+    /** {@link #pinNew}: also counted as what {@link #pin} then does. */
+    PIN_NEW,
     UNPIN,
     PIN_STATUS,
     PIN_LS,
@@ -54,6 +56,18 @@ public final class TestIpfs implements IpfsConnector {
   private int pinLsFailAfter = -1;
 
   // ---- IpfsConnector
+
+  /** Counts the call as {@link Call#PIN_NEW}, then behaves as {@link #pin}. */
+  @Override
+  public void pinNew(Cid cid, PinMode mode) {
+    lock.lock();
+    try {
+      calls.merge(Call.PIN_NEW, 1, Integer::sum);
+    } finally {
+      lock.unlock();
+    }
+    pin(cid, mode);
+  }
 
   /**
    * Like the real connector, idempotent: a CID already pinned in {@code mode} is left alone after a

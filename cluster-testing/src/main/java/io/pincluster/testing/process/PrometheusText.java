@@ -3,14 +3,14 @@ package io.pincluster.testing.process;
 import java.util.OptionalDouble;
 
 /** Reads one sample from the Prometheus text exposition format (what {@code /metrics} serves). */
-final class PrometheusText {
+public final class PrometheusText {
   private PrometheusText() {}
 
   /**
    * The value of the first sample named {@code name} (with or without labels, with or without a
    * timestamp); empty when there is none or its value is not a number.
    */
-  static OptionalDouble value(String exposition, String name) {
+  public static OptionalDouble value(String exposition, String name) {
     for (String line : exposition.split("\n")) {
       if (!line.startsWith(name)) {
         continue;
