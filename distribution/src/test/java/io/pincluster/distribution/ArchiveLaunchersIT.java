@@ -81,7 +81,7 @@ class ArchiveLaunchersIT {
     assertThat(home.resolve("etc/logback-ctl.xml")).isRegularFile();
     assertThat(home.resolve("README.md")).isRegularFile();
     assertThat(home.resolve("LICENSE")).isRegularFile();
-    try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+    try (Stream<Path> jars = Files.list(home.resolve("lib")).filter(Files::isRegularFile)) {
       assertThat(jars.map(p -> p.getFileName().toString()))
           .allMatch(n -> n.endsWith(".jar"))
           .anyMatch(n -> n.startsWith("cluster-service-"))
@@ -150,6 +150,39 @@ class ArchiveLaunchersIT {
       assertThat(out).contains("shutting down").containsPattern(LOGBACK_LINE);
       assertThat(out).doesNotContain("Exception in thread");
     }
+  }
+
+  @Test
+  void rocksDbLoadsItsLibraryFromLibNativeWithoutTheTemporaryFolder() throws Exception {
+    for (String so : List.of("librocksdbjni-linux64.so", "librocksdbjni-linux-aarch64.so")) {
+      assertThat(home.resolve("lib/native/" + so)).isRegularFile();
+    }
+    Path config = tmp.resolve("offline-peer");
+    Processes.Result init =
+        run(
+            Map.of("PINCLUSTER_JAVA_OPTS", FAST_JVM),
+            bin("cluster-service"),
+            "--config",
+            config.toString(),
+            "init");
+    assertThat(init.exit()).as(init.describe()).isZero();
+    Path pins = tmp.resolve("one-pin.ndjson");
+    Files.writeString(
+        pins, "{\"cid\":\"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy\"}\n");
+    // a temporary folder that is a file: copying the library out of the jar there would fail
+    Path notADirectory = Files.writeString(tmp.resolve("not-a-directory"), "");
+    Processes.Result imported =
+        run(
+            Map.of("PINCLUSTER_JAVA_OPTS", FAST_JVM + " -Djava.io.tmpdir=" + notADirectory),
+            bin("cluster-service"),
+            "--config",
+            config.toString(),
+            "state",
+            "import",
+            "--force",
+            pins.toString());
+    assertThat(imported.exit()).as(imported.describe()).isZero();
+    assertThat(imported.out()).startsWith("imported 1 pins into ");
   }
 
   @Test
