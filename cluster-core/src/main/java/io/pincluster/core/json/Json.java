@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.pincluster.core.api.GlobalPinInfo;
 import io.pincluster.core.api.LocalPinStatus;
+import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.PinType;
 import io.pincluster.core.api.TrackerStatus;
@@ -117,8 +118,8 @@ public final class Json {
   }
 
   /**
-   * The mapper; without {@code handWritten}, {@link GlobalPinInfo} and the text types are written
-   * by data binding instead of by hand: the tests compare the two.
+   * The mapper; without {@code handWritten}, {@link GlobalPinInfo}, {@link Pin} and the text types
+   * are written by data binding instead of by hand: the tests compare the two.
    */
   static ObjectMapper create(boolean handWritten) {
     SimpleModule module = new SimpleModule("pincluster");
@@ -128,6 +129,7 @@ public final class Json {
     module.addDeserializer(LocalPinStatus.class, new LocalPinStatusCodec.Reader());
     if (handWritten) {
       module.addSerializer(GlobalPinInfo.class, new GlobalPinInfoWriter());
+      module.addSerializer(Pin.class, new PinWriter());
       // the text these types name with @JsonValue, written without Jackson's reflective call (a
       // tenth of a status stream's encoding)
       module.addSerializer(Cid.class, new TextSerializer<>(Cid::toString));
