@@ -106,13 +106,19 @@ class BenchSmokeTest {
 
     Report r = BenchMain.run(o);
 
-    assertThat(r.rows()).extracting(Report.Row::figure).containsExactly("7", "7", "7", "7");
-    assertThat(r.rows()).extracting(Report.Row::unit).containsExactly("ms", "ms", "ms", "×");
+    // the default configuration, then pin_method pin
+    assertThat(r.rows()).extracting(Report.Row::figure).containsOnly("7").hasSize(8);
+    assertThat(r.rows())
+        .extracting(Report.Row::unit)
+        .containsExactly("ms", "ms", "ms", "×", "ms", "ms", "ms", "×");
     assertThat(r.rows()).allSatisfy(row -> assertThat(row.rate().median()).isPositive());
     assertThat(Files.readString(report))
         .contains("10 blocks in a js-ipfs node → all `pinned` through a one-peer cluster")
         .contains("10 `pin/add` straight to the node")
-        .contains("tracker overhead: cluster time / direct time (×1)");
+        .contains("tracker overhead: cluster time / direct time (default configuration) (×1)")
+        .contains(
+            "tracker overhead: cluster time / direct time"
+                + " (peer: {CLUSTER_IPFSHTTP_PINMETHOD=pin}) (×1)");
   }
 
   @Test
