@@ -245,6 +245,9 @@ public final class BenchMain {
     }
   }
 
+  /** Figure 7: untimed passes of both paths, each of the measured size, before the timed ones. */
+  static final int WARM_UP_PASSES = 10;
+
   private static void trackerOverhead(BenchOptions o, Report report, Map<String, String> settings)
       throws InterruptedException {
     int n = o.fig7Blocks();
@@ -259,10 +262,10 @@ public final class BenchMain {
     settings.forEach(setup::withPeerSetting);
     try (TrackerOverheadRun run = setup.start()) {
       concurrency = run.concurrency();
-      // Warm-up of both paths, twice the measured size: a daemon serves for weeks, so the figure
-      // is its steady state, not the JIT compiling the path (with 50 pins of warm-up the first
-      // repetitions ran up to twice as long as the last ones).
-      for (int w = 0; w < 2; w++) {
+      // Warm-up of both paths: a daemon serves for weeks, so the figure is its steady state, not
+      // the JIT compiling the path (with 50 pins of warm-up the first repetitions ran up to twice
+      // as long as later ones, and the JIT still took a third of the peer's CPU after 4,000 pins).
+      for (int w = 0; w < WARM_UP_PASSES; w++) {
         run.direct(n);
         run.throughCluster(n);
       }
