@@ -53,8 +53,11 @@ final class GlobalPinInfoWriter extends JsonSerializer<GlobalPinInfo> {
     gen.writeEndObject();
   }
 
-  /** A value's text, or null as data binding writes it (a client may hold one read elsewhere). */
-  private static void text(JsonGenerator gen, Object value) throws IOException {
+  /**
+   * A value's text, or null as data binding writes it (a client may hold one read elsewhere); also
+   * {@link PinWriter}'s.
+   */
+  static void text(JsonGenerator gen, Object value) throws IOException {
     if (value == null) {
       gen.writeNull();
     } else {

@@ -21,13 +21,13 @@ final class PinWriter extends JsonSerializer<Pin> {
   public void serialize(Pin p, JsonGenerator gen, SerializerProvider provider) throws IOException {
     gen.writeStartObject();
     gen.writeFieldName("cid");
-    text(gen, p.cid());
+    GlobalPinInfoWriter.text(gen, p.cid());
     gen.writeStringField("type", p.type().wire());
     gen.writeFieldName("allocations");
     peers(gen, p.allocations());
     gen.writeNumberField("max_depth", p.maxDepth());
     gen.writeFieldName("reference");
-    text(gen, p.reference());
+    GlobalPinInfoWriter.text(gen, p.reference());
     gen.writeStringField("timestamp", Json.timeText(p.timestamp()));
     gen.writeNumberField("replication_factor_min", p.replicationFactorMin());
     gen.writeNumberField("replication_factor_max", p.replicationFactorMax());
@@ -39,14 +39,14 @@ final class PinWriter extends JsonSerializer<Pin> {
     gen.writeObjectFieldStart("metadata");
     for (Map.Entry<String, String> e : p.metadata().entrySet()) {
       gen.writeFieldName(e.getKey());
-      text(gen, e.getValue());
+      GlobalPinInfoWriter.text(gen, e.getValue());
     }
     gen.writeEndObject();
     gen.writeFieldName("pin_update");
-    text(gen, p.pinUpdate());
+    GlobalPinInfoWriter.text(gen, p.pinUpdate());
     gen.writeArrayFieldStart("origins");
     for (Multiaddr origin : p.origins()) {
-      text(gen, origin);
+      GlobalPinInfoWriter.text(gen, origin);
     }
     gen.writeEndArray();
     gen.writeEndObject();
@@ -55,17 +55,8 @@ final class PinWriter extends JsonSerializer<Pin> {
   private static void peers(JsonGenerator gen, List<PeerId> peers) throws IOException {
     gen.writeStartArray();
     for (PeerId peer : peers) {
-      text(gen, peer);
+      GlobalPinInfoWriter.text(gen, peer);
     }
     gen.writeEndArray();
-  }
-
-  /** A value's text, or null as data binding writes it. */
-  private static void text(JsonGenerator gen, Object value) throws IOException {
-    if (value == null) {
-      gen.writeNull();
-    } else {
-      gen.writeString(value.toString());
-    }
   }
 }
