@@ -35,7 +35,13 @@ public final class KuboJson {
    *     answer), so such an answer fails the call instead of reading as "nothing"
    */
   public static JsonNode object(String text) throws java.net.ProtocolException {
-    JsonNode node = parse(text);
+    return object(parse(text), text);
+  }
+
+  /**
+   * {@code node}, parsed from {@code text}, when it is an object; else as {@link #object(String)}.
+   */
+  public static JsonNode object(JsonNode node, String text) throws java.net.ProtocolException {
     if (!node.isObject()) {
       String shown = text.length() > 200 ? text.substring(0, 200) + "…" : text;
       throw new java.net.ProtocolException(

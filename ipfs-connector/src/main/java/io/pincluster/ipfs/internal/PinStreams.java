@@ -40,7 +40,7 @@ public final class PinStreams {
       if (KuboJson.isErrorLine(node)) {
         throw client.refused(cmd, KuboJson.errorMessage(node));
       }
-      node = KuboJson.object(line);
+      node = KuboJson.object(node, line); // parsed once
       clock.progress(KuboJson.number(node, "Progress", -1));
       confirmed |= node.has("Pins");
       if (clock.expired()) {
@@ -70,7 +70,7 @@ public final class PinStreams {
       if (KuboJson.isErrorLine(node)) {
         throw client.refused("refs", KuboJson.errorMessage(node));
       }
-      node = KuboJson.object(line);
+      node = KuboJson.object(node, line); // parsed once
       String err = KuboJson.text(node, "Err");
       if (!err.isEmpty()) {
         throw client.refused("refs", err);
