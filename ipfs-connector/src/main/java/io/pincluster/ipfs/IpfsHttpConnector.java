@@ -52,13 +52,13 @@ import okhttp3.Response;
  * <p>Pinning: {@code pin/add?progress=true}, which the node answers at once for a CID it already
  * holds recursively. With {@code pin_method: refs} a recursive pin first fetches the DAG with
  * {@code refs -r}; {@link #pin} then asks {@code pin/ls} first, so that a DAG the node already
- * holds is not walked again, and {@link #pinNew} does not. A direct pin is left alone when {@code
- * pin/ls?type=direct} finds it. {@code pin_timeout} is counted from the last time the reported
- * progress grew (a new block fetched), or from the start when the node reports none (js-ipfs never
- * does); silence is bounded by the same value ({@code pin/update} too). {@code unpin_timeout}
- * bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and {@code
- * ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing, where it
- * bounds silence only (a listing of millions of pins lasts as long as its reader needs). {@code
+ * holds is not walked again, and {@link #pinNew} does not. {@link #pin} also leaves a direct pin
+ * alone when {@code pin/ls?type=direct} finds it. {@code pin_timeout} is counted from the last time
+ * the reported progress grew (a new block fetched), or from the start when the node reports none
+ * (js-ipfs never does); silence is bounded by the same value ({@code pin/update} too). {@code
+ * unpin_timeout} bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and
+ * {@code ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing, where
+ * it bounds silence only (a listing of millions of pins lasts as long as its reader needs). {@code
  * connect_swarms_delay} is used by {@link #connectSwarmsAfterDelay}. Answers are streamed, never
  * buffered whole.
  *
@@ -139,9 +139,9 @@ public final class IpfsHttpConnector implements IpfsConnector {
   }
 
   /**
-   * As {@link #pin}, without the {@code pin/ls} check before a {@code refs -r} fetch: one call
-   * fewer per pin (figure 7 of {@code docs/benchmarks.md}), at the cost of a local DAG walk when
-   * the node does hold the CID.
+   * As {@link #pin}, without its {@code pin/ls} check: one call fewer per pin (figure 7 of {@code
+   * docs/benchmarks.md}), at the cost of a local DAG walk ({@code refs -r}) when the node does hold
+   * the CID.
    */
   @Override
   public void pinNew(Cid cid, PinMode mode) {
@@ -151,7 +151,7 @@ public final class IpfsHttpConnector implements IpfsConnector {
   private void pin(Cid cid, PinMode mode, boolean mayHold) {
     checkOpen();
     boolean refs = config.pinMethod() == PinMethod.REFS && mode == PinMode.RECURSIVE;
-    if ((mode == PinMode.DIRECT || (refs && mayHold)) && pinnedAs(cid, mode)) {
+    if (mayHold && (mode == PinMode.DIRECT || refs) && pinnedAs(cid, mode)) {
       return;
     }
     if (refs) {

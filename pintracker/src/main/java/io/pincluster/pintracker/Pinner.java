@@ -66,7 +66,7 @@ final class Pinner {
       count(() -> ipfs.pinUpdate(from, cid));
       return PinMode.RECURSIVE;
     }
-    count(() -> ipfs.pin(cid, pin.mode()));
+    count(() -> ipfs.pinNew(cid, pin.mode())); // just found not held in a mode that suffices
     return pin.mode();
   }
 
