@@ -22,6 +22,7 @@ import io.pincluster.ipfs.internal.KuboAnswers;
 import io.pincluster.ipfs.internal.KuboClient;
 import io.pincluster.ipfs.internal.KuboJson;
 import io.pincluster.ipfs.internal.NdjsonIterator;
+import io.pincluster.ipfs.internal.PinAddBatcher;
 import io.pincluster.ipfs.internal.PinStreams;
 import io.pincluster.ipfs.internal.StreamedBody;
 import io.pincluster.ipfs.internal.SwarmConnects;
@@ -52,15 +53,18 @@ import okhttp3.Response;
  * <p>Pinning: {@code pin/add?progress=true}, which the node answers at once for a CID it already
  * holds recursively. With {@code pin_method: refs} a recursive pin first fetches the DAG with
  * {@code refs -r}; {@link #pin} then asks {@code pin/ls} first, so that a DAG the node already
- * holds is not walked again, and {@link #pinNew} does not. {@link #pin} also leaves a direct pin
- * alone when {@code pin/ls?type=direct} finds it. {@code pin_timeout} is counted from the last time
- * the reported progress grew (a new block fetched), or from the start when the node reports none
- * (js-ipfs never does); silence is bounded by the same value ({@code pin/update} too). {@code
- * unpin_timeout} bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and
- * {@code ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing, where
- * it bounds silence only (a listing of millions of pins lasts as long as its reader needs). {@code
- * connect_swarms_delay} is used by {@link #connectSwarmsAfterDelay}. Answers are streamed, never
- * buffered whole.
+ * holds is not walked again, and {@link #pinNew} does not. Once {@code refs -r} has fetched a DAG,
+ * its {@code pin/add} shares a call with the other pins ready meanwhile ({@link PinAddBatcher}, at
+ * most {@value #MAX_PINS_PER_CALL} CIDs a call and {@value #MAX_PIN_CALLS_IN_FLIGHT} such calls in
+ * flight; a shared call that fails is sent again by each pin alone). {@link #pin} also leaves a
+ * direct pin alone when {@code pin/ls?type=direct} finds it. {@code pin_timeout} is counted from
+ * the last time the reported progress grew (a new block fetched), or from the start when the node
+ * reports none (js-ipfs never does); silence is bounded by the same value ({@code pin/update} too).
+ * {@code unpin_timeout} bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc},
+ * and {@code ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing,
+ * where it bounds silence only (a listing of millions of pins lasts as long as its reader needs).
+ * {@code connect_swarms_delay} is used by {@link #connectSwarmsAfterDelay}. Answers are streamed,
+ * never buffered whole.
  *
  * <p>Leniency: CIDs are compared by multihash (nodes answer in other bases and versions), numbers
  * may arrive as strings, unknown fields and {@code null} lists are accepted; "not pinned" refusals
@@ -79,7 +83,18 @@ public final class IpfsHttpConnector implements IpfsConnector {
   private final IpfsHttpSection config;
   private final KuboClient client;
   private final SwarmConnects swarms;
+  private final PinAddBatcher fetchedPins;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The most CIDs in one {@code pin/add} of DAGs fetched by {@code refs -r} (URL about 2 KB). */
+  static final int MAX_PINS_PER_CALL = 32;
+
+  /**
+   * The most such {@code pin/add} calls in flight at once: a node answering one request at a time
+   * (js-ipfs) gains nothing from more, and a second lane keeps a large DAG's pin (the node walks it
+   * even when local) from holding up every other.
+   */
+  static final int MAX_PIN_CALLS_IN_FLIGHT = 2;
 
   /** A connector with its own OkHttp client, released by {@link #close()}. */
   public IpfsHttpConnector(IpfsHttpSection config) {
@@ -100,6 +115,9 @@ public final class IpfsHttpConnector implements IpfsConnector {
     this.config = config;
     this.client = client;
     this.swarms = new SwarmConnects(this::swarmConnect, client.node());
+    this.fetchedPins =
+        new PinAddBatcher(
+            cids -> pinAdd(cids, PinMode.RECURSIVE), MAX_PINS_PER_CALL, MAX_PIN_CALLS_IN_FLIGHT);
   }
 
   /** The node's peer ID and swarm addresses ({@code id}). */
@@ -160,19 +178,30 @@ public final class IpfsHttpConnector implements IpfsConnector {
           client.url("refs", "arg", cid.toString(), "recursive", "true"),
           Timeout.PIN,
           r -> PinStreams.refs(client, cid, r));
+      fetchedPins.pin(cid); // local now: shares a call with the other pins ready meanwhile
+      return;
     }
+    pinAdd(List.of(cid), mode);
+  }
+
+  /** One {@code pin/add} of {@code cids} in {@code mode}, with progress. */
+  private void pinAdd(List<Cid> cids, PinMode mode) {
+    String[] params = new String[2 * cids.size() + 4];
+    int i = 0;
+    for (Cid c : cids) {
+      params[i++] = "arg";
+      params[i++] = c.toString();
+    }
+    params[i++] = "recursive";
+    params[i++] = String.valueOf(mode == PinMode.RECURSIVE);
+    params[i++] = "progress";
+    params[i] = "true";
+    String what = cids.size() == 1 ? cids.get(0).toString() : cids.size() + " CIDs";
     client.call(
         "pin/add",
-        client.url(
-            "pin/add",
-            "arg",
-            cid.toString(),
-            "recursive",
-            String.valueOf(mode == PinMode.RECURSIVE),
-            "progress",
-            "true"),
+        client.url("pin/add", params),
         Timeout.PIN,
-        r -> PinStreams.pinAdd(client, "pin/add", cid, r));
+        r -> PinStreams.pinAdd(client, "pin/add", what, r));
   }
 
   /** Unpins {@code cid} ({@code pin/rm}, bounded by unpin_timeout); "not pinned" is success. */
@@ -264,7 +293,7 @@ public final class IpfsHttpConnector implements IpfsConnector {
                   String.valueOf(unpinFrom)),
               Timeout.PIN,
               r -> {
-                PinStreams.pinAdd(client, "pin/update", to, r);
+                PinStreams.pinAdd(client, "pin/update", to.toString(), r);
                 return Boolean.TRUE;
               },
               (status, message) -> PinStreams.cannotUpdate(status, message) ? Boolean.FALSE : null);

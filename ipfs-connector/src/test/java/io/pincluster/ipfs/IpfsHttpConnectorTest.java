@@ -14,6 +14,8 @@ import io.pincluster.core.peer.Multiaddr;
 import io.pincluster.testing.Cids;
 import io.pincluster.testing.FakeKubo;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +68,79 @@ class IpfsHttpConnectorTest {
         .isZero();
     assertThat(kubo.requestCount("pin/add")).isEqualTo(2);
     assertThat(kubo.pins()).containsEntry(cid, PinMode.RECURSIVE);
+  }
+
+  @Test
+  void pinsFetchedWhileTheirPinAddCallsAreBusyShareTheNextOne() {
+    List<Cid> busy = holdBothPinAddLanes();
+    List<Cid> later = Cids.random(10);
+    List<Thread> waiting = later.stream().map(this::pinNewInThread).toList();
+    awaitQueuedForPinAdd(waiting);
+
+    kubo.releasePin(busy.get(0));
+    awaitEnded(waiting);
+    assertThat(kubo.lastParams("pin/add").get("arg"))
+        .containsExactlyInAnyOrderElementsOf(later.stream().map(Cid::toString).toList());
+    kubo.releasePin(busy.get(1));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> kubo.pins().size() == 12);
+    assertThat(kubo.requestCount("refs")).isEqualTo(12);
+    assertThat(kubo.requestCount("pin/add")).isEqualTo(3);
+  }
+
+  @Test
+  void aSharedPinAddThatFailsIsSentAgainForEachPinAlone() {
+    List<Cid> busy = holdBothPinAddLanes();
+    List<Cid> later = Cids.random(4);
+    List<Thread> waiting = later.stream().map(this::pinNewInThread).toList();
+    awaitQueuedForPinAdd(waiting);
+    kubo.failNext("pin/add", 1, "pin: one of them is broken");
+
+    kubo.releasePin(busy.get(0));
+    awaitEnded(waiting);
+    kubo.releasePin(busy.get(1));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> kubo.pins().size() == 6);
+    assertThat(kubo.requestCount("pin/add")).isEqualTo(2 + 1 + 4);
+  }
+
+  /** Two pins hanging in pin/add: every later pin/add of a fetched DAG must queue. */
+  private List<Cid> holdBothPinAddLanes() {
+    List<Cid> busy = Cids.random(IpfsHttpConnector.MAX_PIN_CALLS_IN_FLIGHT);
+    busy.forEach(kubo::blockPin);
+    busy.forEach(this::pinNewInThread);
+    await().atMost(Duration.ofSeconds(5)).until(() -> kubo.blockedPins().size() == busy.size());
+    return busy;
+  }
+
+  private Thread pinNewInThread(Cid cid) {
+    Thread t = new Thread(() -> ipfs.pinNew(cid, PinMode.RECURSIVE), "test-pin-" + cid);
+    t.start();
+    return t;
+  }
+
+  /** Each thread waits in the connector's pin/add queue (not in an HTTP call). */
+  private static void awaitQueuedForPinAdd(List<Thread> threads) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                threads.stream()
+                    .allMatch(
+                        t ->
+                            t.getState() == Thread.State.WAITING
+                                && Arrays.stream(t.getStackTrace())
+                                    .anyMatch(
+                                        f ->
+                                            f.getClassName().endsWith(".PinAddBatcher")
+                                                && f.getMethodName().equals("pin"))
+                                && Arrays.stream(t.getStackTrace())
+                                    .noneMatch(
+                                        f -> f.getClassName().contains("CompletableFuture"))));
+  }
+
+  private static void awaitEnded(List<Thread> threads) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> threads.stream().noneMatch(Thread::isAlive));
   }
 
   @Test

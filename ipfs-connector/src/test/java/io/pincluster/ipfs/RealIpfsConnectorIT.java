@@ -30,7 +30,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +122,45 @@ class RealIpfsConnectorIT {
     ipfs.unpin(cid);
     assertThat(ipfs.pinStatus(cid)).isEmpty();
     assertThat(listed()).doesNotContain(new IpfsPin(cid, PinMode.RECURSIVE));
+  }
+
+  @Test
+  @Order(2)
+  void pinsFetchedAtOnceShareThePinAddCallsTheNodeTakes() throws Exception {
+    List<Integer> argsPerPinAdd = new CopyOnWriteArrayList<>();
+    OkHttpClient counting =
+        new OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  HttpUrl url = chain.request().url();
+                  if (url.encodedPath().endsWith("/pin/add")) {
+                    argsPerPinAdd.add(url.queryParameterValues("arg").size());
+                  }
+                  return chain.proceed(chain.request());
+                })
+            .build();
+    List<Cid> cids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      cids.add(ipfs.blockPut(bytes("shared " + i + " " + UUID.randomUUID()), "raw"));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    try (IpfsHttpConnector shared =
+        new IpfsHttpConnector(
+            config(node.apiPort(), PinMethod.REFS, Duration.ofSeconds(20)),
+            counting,
+            System::nanoTime)) {
+      List<Future<?>> pins = new ArrayList<>();
+      cids.forEach(c -> pins.add(pool.submit(() -> shared.pinNew(c, PinMode.RECURSIVE))));
+      for (Future<?> f : pins) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      counting.dispatcher().executorService().shutdown();
+    }
+    cids.forEach(c -> assertThat(ipfs.pinStatus(c)).as(c.toString()).contains(PinMode.RECURSIVE));
+    assertThat(argsPerPinAdd.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+    assertThat(argsPerPinAdd).as("some calls carried several CIDs").anyMatch(n -> n > 1);
   }
 
   @Test

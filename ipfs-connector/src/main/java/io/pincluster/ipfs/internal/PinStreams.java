@@ -26,8 +26,10 @@ public final class PinStreams {
    * Consumes a {@code pin/add} (or {@code pin/update}) answer: optional {@code {"Progress":n}}
    * lines, then {@code {"Pins":[…]}}. The time allowed since the progress last grew (or since the
    * start) is pin_timeout; silence is bounded by the read timeout of the same length.
+   *
+   * @param what the CID or CIDs pinned, for messages
    */
-  public static Void pinAdd(KuboClient client, String cmd, Cid cid, Response response)
+  public static Void pinAdd(KuboClient client, String cmd, String what, Response response)
       throws IOException {
     BufferedSource source = response.body().source();
     ProgressClock clock = new ProgressClock(client);
@@ -44,12 +46,12 @@ public final class PinStreams {
       clock.progress(KuboJson.number(node, "Progress", -1));
       confirmed |= node.has("Pins");
       if (clock.expired()) {
-        throw client.noProgress(cmd, cid.toString());
+        throw client.noProgress(cmd, what);
       }
     }
     checkTrailer(client, cmd, response);
     if (!confirmed) {
-      throw client.refused(cmd, "the answer ended without confirming the pin of " + cid);
+      throw client.refused(cmd, "the answer ended without confirming the pin of " + what);
     }
     return null;
   }
