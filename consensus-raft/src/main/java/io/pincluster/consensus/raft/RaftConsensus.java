@@ -11,6 +11,7 @@ import io.pincluster.consensus.raft.internal.EntrySender;
 import io.pincluster.consensus.raft.internal.Failures;
 import io.pincluster.consensus.raft.internal.LeaderContact;
 import io.pincluster.consensus.raft.internal.LocalRequests;
+import io.pincluster.consensus.raft.internal.LocalWrites;
 import io.pincluster.consensus.raft.internal.Membership;
 import io.pincluster.consensus.raft.internal.PeerEvents;
 import io.pincluster.consensus.raft.internal.PeerProxies;
@@ -150,6 +151,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
   private final PinStateMachine stateMachine;
   private final RaftServer server;
   private final ReplaceableClient clients;
+  private final LocalWrites localWrites;
   private final Batcher batcher;
   private final ConfChanger confChanger;
   private final ScheduledExecutorService timer;
@@ -166,8 +168,10 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       PinStateMachine stateMachine,
       RaftServer server,
       ReplaceableClient clients,
+      LocalWrites localWrites,
       CommitRetryPolicy retryPolicy) {
     this.settings = settings;
+    this.localWrites = localWrites;
     this.credentials = credentials;
     this.store = store;
     this.waiters = waiters;
@@ -235,6 +239,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     AppliedIndexWaiters waiters = null;
     RaftServer server = null;
     ReplaceableClient clients = null;
+    LocalWrites localWrites = null;
     RaftConsensus consensus = null;
     try {
       Files.createDirectories(s.ratisFolder());
@@ -271,9 +276,18 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
               s.config().commitRetryDelay(),
               System::nanoTime);
       RaftServer started = server;
-      clients = new ReplaceableClient(() -> RaftSetup.newClient(started, s, tls, policy));
+      localWrites =
+          new LocalWrites(
+              server,
+              RaftSetup.raftId(s.self()),
+              s.config().networkTimeout(),
+              RaftSetup.shortName(s.self()));
+      LocalWrites local = localWrites;
+      clients = new ReplaceableClient(() -> RaftSetup.newClient(started, s, tls, policy, local));
       clients.acquire().release(false); // builds the first client now, so bad settings fail here
-      consensus = new RaftConsensus(s, tls, store, waiters, events, sm, server, clients, policy);
+      consensus =
+          new RaftConsensus(
+              s, tls, store, waiters, events, sm, server, clients, localWrites, policy);
       consensus.afterStart(fresh);
       return consensus;
     } catch (IOException | RuntimeException e) {
@@ -281,6 +295,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
         consensus.close();
       } else {
         closeQuietly("raft client", clients);
+        closeQuietly("local writes", localWrites);
         closeQuietly("raft server", server);
         closeQuietly("apply waiters", waiters);
         closeQuietly("pin store", store);
@@ -424,6 +439,14 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
   /** The Raft entries this peer has proposed for writes so far (group commit makes them few). */
   public long entriesSent() {
     return batcher.entriesSent();
+  }
+
+  /**
+   * The write requests this peer's client handed to its own server in process (as leader) so far,
+   * retries included; the others went to the leader over gRPC.
+   */
+  public long writesSentInProcess() {
+    return localWrites.sent();
   }
 
   @Override
@@ -1001,6 +1024,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
     closeQuietly("membership changes", confChanger);
     timer.shutdownNow();
     closeQuietly("raft client", clients);
+    closeQuietly("local writes", localWrites);
     closeBounded("raft server", server, SERVER_CLOSE_TIMEOUT);
     closeQuietly("apply waiters", waiters);
     closeQuietly("pin store", store);

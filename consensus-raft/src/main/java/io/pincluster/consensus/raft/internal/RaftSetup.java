@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientRpc;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
@@ -54,13 +57,24 @@ public final class RaftSetup {
     return RaftGroup.valueOf(RaftConsensus.GROUP_ID, peers);
   }
 
-  /** The peer's client for writes: mutual TLS with {@code tls}, the peer's own credentials. */
+  /**
+   * The peer's client for writes: to its own server in process ({@code local}), to the others over
+   * gRPC with mutual TLS with {@code tls}, the peer's own credentials.
+   */
   public static RaftClient newClient(
-      RaftServer server, RaftSettings s, ClusterTls.Credentials tls, CommitRetryPolicy policy) {
+      RaftServer server,
+      RaftSettings s,
+      ClusterTls.Credentials tls,
+      CommitRetryPolicy policy,
+      LocalWrites local) {
+    ClientId id = ClientId.randomId();
+    RaftProperties properties = RaftProps.client(s);
+    RaftClientRpc grpc = new GrpcFactory(tls.ratisParameters()).newRaftClientRpc(id, properties);
     return RaftClient.newBuilder()
-        .setClientId(ClientId.randomId())
-        .setProperties(RaftProps.client(s))
+        .setClientId(id)
+        .setProperties(properties)
         .setParameters(tls.ratisParameters())
+        .setClientRpc(local.transport(grpc))
         .setRaftGroup(clientGroup(server, s))
         .setRetryPolicy(policy)
         .build();
