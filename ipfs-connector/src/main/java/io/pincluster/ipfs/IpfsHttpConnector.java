@@ -56,15 +56,16 @@ import okhttp3.Response;
  * holds is not walked again, and {@link #pinNew} does not. Once {@code refs -r} has fetched a DAG,
  * its {@code pin/add} shares a call with the other pins ready meanwhile ({@link PinAddBatcher}, at
  * most {@value #MAX_PINS_PER_CALL} CIDs a call and {@value #MAX_PIN_CALLS_IN_FLIGHT} such calls in
- * flight; a shared call that fails is sent again by each pin alone). {@link #pin} also leaves a
- * direct pin alone when {@code pin/ls?type=direct} finds it. {@code pin_timeout} is counted from
- * the last time the reported progress grew (a new block fetched), or from the start when the node
- * reports none (js-ipfs never does); silence is bounded by the same value ({@code pin/update} too).
- * {@code unpin_timeout} bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc},
- * and {@code ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing,
- * where it bounds silence only (a listing of millions of pins lasts as long as its reader needs).
- * {@code connect_swarms_delay} is used by {@link #connectSwarmsAfterDelay}. Answers are streamed,
- * never buffered whole.
+ * flight; a shared call that fails is sent again by each pin alone), unless the DAG has more than
+ * {@value #MAX_REFS_TO_SHARE_A_CALL} blocks. {@link #pin} also leaves a direct pin alone when
+ * {@code pin/ls?type=direct} finds it. {@code pin_timeout} is counted from the last time the
+ * reported progress grew (a new block fetched), or from the start when the node reports none
+ * (js-ipfs never does); silence is bounded by the same value ({@code pin/update} too). {@code
+ * unpin_timeout} bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and
+ * {@code ipfs_request_timeout} every other call, except the streamed {@code pin/ls} listing, where
+ * it bounds silence only (a listing of millions of pins lasts as long as its reader needs). {@code
+ * connect_swarms_delay} is used by {@link #connectSwarmsAfterDelay}. Answers are streamed, never
+ * buffered whole.
  *
  * <p>Leniency: CIDs are compared by multihash (nodes answer in other bases and versions), numbers
  * may arrive as strings, unknown fields and {@code null} lists are accepted; "not pinned" refusals
@@ -88,6 +89,13 @@ public final class IpfsHttpConnector implements IpfsConnector {
 
   /** The most CIDs in one {@code pin/add} of DAGs fetched by {@code refs -r} (URL about 2 KB). */
   static final int MAX_PINS_PER_CALL = 32;
+
+  /**
+   * The largest DAG (blocks below the root, as {@code refs -r} counted them) whose {@code pin/add}
+   * shares a call: the node walks the DAG again to pin it, so a shared call is held up by its
+   * largest DAG; larger ones are pinned alone.
+   */
+  static final long MAX_REFS_TO_SHARE_A_CALL = 1_000;
 
   /**
    * The most such {@code pin/add} calls in flight at once: a node answering one request at a time
@@ -173,13 +181,16 @@ public final class IpfsHttpConnector implements IpfsConnector {
       return;
     }
     if (refs) {
-      client.call(
-          "refs",
-          client.url("refs", "arg", cid.toString(), "recursive", "true"),
-          Timeout.PIN,
-          r -> PinStreams.refs(client, cid, r));
-      fetchedPins.pin(cid); // local now: shares a call with the other pins ready meanwhile
-      return;
+      long blocks =
+          client.call(
+              "refs",
+              client.url("refs", "arg", cid.toString(), "recursive", "true"),
+              Timeout.PIN,
+              r -> PinStreams.refs(client, cid, r));
+      if (blocks <= MAX_REFS_TO_SHARE_A_CALL) {
+        fetchedPins.pin(cid); // local now: shares a call with the other pins ready meanwhile
+        return;
+      }
     }
     pinAdd(List.of(cid), mode);
   }

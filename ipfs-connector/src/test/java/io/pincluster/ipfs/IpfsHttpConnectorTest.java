@@ -104,6 +104,27 @@ class IpfsHttpConnectorTest {
     assertThat(kubo.requestCount("pin/add")).isEqualTo(2 + 1 + 4);
   }
 
+  @Test
+  void aLargeDagIsPinnedInACallOfItsOwnEvenWhileTheSharedOnesAreBusy() {
+    List<Cid> busy = holdBothPinAddLanes();
+    Cid big = Cids.random();
+    for (int i = 0; i <= IpfsHttpConnector.MAX_REFS_TO_SHARE_A_CALL; i++) {
+      kubo.addLink(big, "b" + i, Cids.random());
+    }
+    Cid small = Cids.random();
+    kubo.addLink(small, "only", Cids.random());
+
+    Thread bigPin = pinNewInThread(big);
+    awaitEnded(List.of(bigPin));
+    assertThat(kubo.isPinned(big)).isTrue();
+    Thread smallPin = pinNewInThread(small);
+    awaitQueuedForPinAdd(List.of(smallPin));
+
+    busy.forEach(kubo::releasePin);
+    awaitEnded(List.of(smallPin));
+    assertThat(kubo.isPinned(small)).isTrue();
+  }
+
   /** Two pins hanging in pin/add: every later pin/add of a fetched DAG must queue. */
   private List<Cid> holdBothPinAddLanes() {
     List<Cid> busy = Cids.random(IpfsHttpConnector.MAX_PIN_CALLS_IN_FLIGHT);

@@ -58,9 +58,10 @@ public final class PinStreams {
 
   /**
    * Consumes a {@code refs -r} answer: {@code {"Ref":…,"Err":…}} lines. A line with a non-empty
-   * {@code Err} fails even though the status was 200; every ref counts as progress.
+   * {@code Err} fails even though the status was 200; every ref counts as progress. Returns the
+   * number of refs (the DAG's blocks below its root, duplicates included).
    */
-  public static Void refs(KuboClient client, Cid cid, Response response) throws IOException {
+  public static Long refs(KuboClient client, Cid cid, Response response) throws IOException {
     BufferedSource source = response.body().source();
     ProgressClock clock = new ProgressClock(client);
     long refs = 0;
@@ -83,7 +84,7 @@ public final class PinStreams {
       }
     }
     checkTrailer(client, "refs", response);
-    return null;
+    return refs;
   }
 
   /** How {@code cid} appears in a {@code pin/ls?arg=<cid>} answer (matched by multihash). */
