@@ -15,6 +15,8 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.server.RaftServer;
 
@@ -28,11 +30,11 @@ import org.apache.ratis.server.RaftServer;
  * number), picks the server, and retries with the same call ID, so the server's retry cache still
  * turns a retried write into the first one's reply, in process or not. A request in process is
  * bounded like a gRPC one: after {@code requestTimeout} it fails with a {@link TimeoutIOException}
- * (an ambiguous failure for {@link CommitRetryPolicy}), and a reply carrying a not-leader or
- * leader-not-ready exception fails the request with it, as the gRPC client does, so that the
- * client's retry policy sees it. Replies are delivered on {@code replies}, never on the server's
- * own threads (the client's follow-up work, such as sending the next request, must not run inside
- * the server's apply loop), as Ratis' gRPC service does.
+ * (an ambiguous failure for {@link CommitRetryPolicy}). On both paths a reply that refuses the
+ * write before it was appended fails the request ({@link #refusalAsFailure}), so the retry policy
+ * sees it. Replies are delivered on {@code replies}, never on the server's own threads (the
+ * client's follow-up work, such as sending the next request, must not run inside the server's apply
+ * loop), as Ratis' gRPC service does.
  *
  * <p>Ordering: requests in process are submitted in the order the client sends them; the gRPC
  * service's per-stream reordering by sequence number is not needed because nothing reorders them in
@@ -68,7 +70,7 @@ public final class LocalFirstClientRpc implements RaftClientRpc {
   @Override
   public CompletableFuture<RaftClientReply> sendRequestAsync(RaftClientRequest request) {
     if (!inProcess(request)) {
-      return remote.sendRequestAsync(request);
+      return remote.sendRequestAsync(request).thenApply(LocalFirstClientRpc::refusalAsFailure);
     }
     CompletableFuture<RaftClientReply> reply;
     try {
@@ -84,14 +86,7 @@ public final class LocalFirstClientRpc implements RaftClientRpc {
         .handleAsync(
             (r, e) -> {
               if (e == null) {
-                // as Ratis' gRPC client does: these two go to the retry policy, not to the caller
-                if (r.getNotLeaderException() != null) {
-                  throw new CompletionException(r.getNotLeaderException());
-                }
-                if (r.getLeaderNotReadyException() != null) {
-                  throw new CompletionException(r.getLeaderNotReadyException());
-                }
-                return r;
+                return refusalAsFailure(r);
               }
               Throwable cause =
                   e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -134,6 +129,27 @@ public final class LocalFirstClientRpc implements RaftClientRpc {
   @Override
   public void close() throws IOException {
     remote.close();
+  }
+
+  /**
+   * A reply refusing the request before the server appended it fails the request with its
+   * exception, so that the client's retry policy sees it (and retries while a leader may come)
+   * instead of the caller: not-leader and leader-not-ready, as Ratis' gRPC client does, and
+   * leader-stepping-down (a leader handing leadership over refuses writes meanwhile), which Ratis'
+   * clients hand to the caller as is.
+   */
+  private static RaftClientReply refusalAsFailure(RaftClientReply reply) {
+    RaftException refusal = reply.getNotLeaderException();
+    if (refusal == null) {
+      refusal = reply.getLeaderNotReadyException();
+    }
+    if (refusal == null && reply.getException() instanceof LeaderSteppingDownException e) {
+      refusal = e;
+    }
+    if (refusal != null) {
+      throw new CompletionException(refusal);
+    }
+    return reply;
   }
 
   private boolean inProcess(RaftClientRequest request) {
