@@ -139,10 +139,14 @@ public final class PinAddBatcher {
     List<Cid> cids = new ArrayList<>(call.size());
     call.forEach(w -> cids.add(w.cid));
     RuntimeException failure = null;
+    Error error = null;
     try {
       sender.pinAdd(cids);
     } catch (RuntimeException e) {
       failure = e;
+    } catch (Error e) { // recorded first: a waiter left waiting would hold every later pin
+      error = e;
+      failure = new IpfsException("pin/add failed: " + e, e);
     }
     synchronized (lock) {
       for (Waiter w : call) {
@@ -160,6 +164,9 @@ public final class PinAddBatcher {
         inFlight--;
       }
       lock.notifyAll();
+    }
+    if (error != null) {
+      throw error;
     }
   }
 }

@@ -183,6 +183,51 @@ class PinAddBatcherTest {
   }
 
   @Test
+  void anErrorInASharedCallLeavesNoPinWaitingAndReachesTheThreadThatSentIt()
+      throws InterruptedException {
+    PinAddBatcher batcher =
+        new PinAddBatcher(
+            cids -> {
+              if (cids.size() > 1) {
+                calls.add(List.copyOf(cids));
+                throw new AssertionError("broken sender");
+              }
+              send(cids);
+            },
+            32,
+            1);
+    Cid first = Cids.random();
+    gates.put(first, new CountDownLatch(1));
+    start(batcher, first);
+    await().until(() -> calls.size() == 1);
+    Cid a = Cids.random();
+    Cid b = Cids.random();
+    AtomicReference<Throwable> senderError = new AtomicReference<>();
+    Thread ta =
+        new Thread(
+            () -> {
+              try {
+                batcher.pin(a);
+              } catch (Throwable t) {
+                senderError.set(t);
+              }
+            },
+            "pin-a");
+    threads.add(ta);
+    ta.start();
+    awaitQueued(List.of(ta));
+    awaitQueued(List.of(start(batcher, b)));
+
+    gates.get(first).countDown();
+    awaitEnded();
+
+    assertThat(calls.get(1)).containsExactly(a, b);
+    assertThat(senderError.get()).isInstanceOf(AssertionError.class);
+    assertThat(outcomes.get(b).get()).isNull();
+    assertThat(calls).contains(List.of(b));
+  }
+
+  @Test
   void aFailedCallOfOnePinFailsThatPinWithTheNodesAnswer() {
     PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
     Cid bad = Cids.random();

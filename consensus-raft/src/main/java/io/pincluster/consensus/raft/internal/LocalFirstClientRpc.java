@@ -75,7 +75,7 @@ public final class LocalFirstClientRpc implements RaftClientRpc {
     CompletableFuture<RaftClientReply> reply;
     try {
       reply = server.submitClientRequestAsync(request);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     sentInProcess.increment();
