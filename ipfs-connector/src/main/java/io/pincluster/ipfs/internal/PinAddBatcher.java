@@ -45,7 +45,6 @@ public final class PinAddBatcher {
   private static final class Waiter {
     final Cid cid;
     boolean mustSend; // promoted: this waiter's thread sends the next call
-    boolean inCall; // taken into a call (sent or about to be)
     boolean done;
     boolean retryAlone; // its call of several CIDs failed
     RuntimeException failure; // its call of one CID failed
@@ -95,8 +94,7 @@ public final class PinAddBatcher {
               lock.wait();
             } catch (InterruptedException e) {
               interrupted = true;
-              if (!me.inCall && !me.mustSend) {
-                queue.remove(me);
+              if (queue.remove(me)) { // still queued: not taken into a call, not promoted
                 throw new IpfsException("interrupted while waiting to send pin/add of " + cid);
               }
             }
@@ -125,11 +123,8 @@ public final class PinAddBatcher {
   private List<Waiter> takeCall(Waiter first) {
     List<Waiter> call = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
     call.add(first);
-    first.inCall = true;
     while (call.size() < maxBatch && !queue.isEmpty()) {
-      Waiter w = queue.poll();
-      w.inCall = true;
-      call.add(w);
+      call.add(queue.poll());
     }
     return call;
   }

@@ -88,8 +88,7 @@ public final class LocalFirstClientRpc implements RaftClientRpc {
               if (e == null) {
                 return refusalAsFailure(r);
               }
-              Throwable cause =
-                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              Throwable cause = Failures.unwrap(e);
               if (cause instanceof TimeoutException) {
                 cause =
                     new TimeoutIOException(
