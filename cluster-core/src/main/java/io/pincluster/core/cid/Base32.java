@@ -50,6 +50,28 @@ public final class Base32 {
   }
 
   /**
+   * Whether {@code text} from index {@code from} on is exactly what {@link #encode} writes for some
+   * {@code byteCount} bytes, given that it decodes to that many: as long as the encoding would be,
+   * lower case, and the bits after the last byte zero. {@link #decode} also accepts upper case, and
+   * ignores those bits and a last character holding only them, so several texts decode to the same
+   * bytes; only this one is the canonical text.
+   */
+  static boolean isCanonical(String text, int from, int byteCount) {
+    int n = text.length() - from;
+    if (n != (byteCount * 8 + 4) / 5) {
+      return false;
+    }
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
+        return false;
+      }
+    }
+    int spareBits = n * 5 - byteCount * 8;
+    return n == 0 || (VALUES[text.charAt(text.length() - 1)] & ((1 << spareBits) - 1)) == 0;
+  }
+
+  /**
    * Decodes unpadded base32 in either case.
    *
    * @throws IllegalArgumentException naming the first invalid character

@@ -80,7 +80,10 @@ public final class Cid implements Comparable<Cid> {
     }
     try {
       if (text.length() == 46 && text.startsWith("Qm")) {
-        return decode(Base58.decode(text));
+        Cid v0 = decode(Base58.decode(text));
+        // base58 of a number without leading zero bytes has one spelling: this is the text.
+        v0.text = text;
+        return v0;
       }
       if (text.startsWith("Qm")) {
         throw new IllegalArgumentException(
@@ -90,7 +93,11 @@ public final class Cid implements Comparable<Cid> {
       if (decoded.length > 0 && decoded[0] == Multihash.SHA2_256) {
         throw new IllegalArgumentException("a CIDv0 must be written in base58btc (Qm…)");
       }
-      return decode(decoded);
+      Cid cid = decode(decoded);
+      if (text.charAt(0) == 'b' && Base32.isCanonical(text, 1, decoded.length)) {
+        cid.text = text; // already the canonical text: toString need not encode it again
+      }
+      return cid;
     } catch (IllegalArgumentException e) {
       throw new InvalidCidException(
           "invalid CID \"" + abbreviate(text) + "\": " + e.getMessage(), e);

@@ -39,6 +39,35 @@ class Base32Test {
   }
 
   @Test
+  void onlyTheEncodersOwnTextIsCanonicalAmongTextsThatDecodeToTheSameBytes() {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    Random random = new Random(5);
+    for (int i = 0; i < 2000; i++) {
+      byte[] data = new byte[random.nextInt(40)];
+      random.nextBytes(data);
+      String text = "b" + Base32.encode(data);
+      assertThat(Base32.isCanonical(text, 1, data.length)).as(text).isTrue();
+      String body = text.substring(1);
+      int spareBits = body.length() * 5 - data.length * 8;
+      if (spareBits > 0) { // the lowest spare bit set in the last character
+        int last = alphabet.indexOf(body.charAt(body.length() - 1));
+        String other = text.substring(0, text.length() - 1) + alphabet.charAt(last | 1);
+        assertThat(Base32.decode(other.substring(1))).isEqualTo(data);
+        assertThat(Base32.isCanonical(other, 1, data.length)).as(other).isFalse();
+      }
+      String upper = "b" + body.toUpperCase(Locale.ROOT);
+      if (!upper.equals(text)) {
+        assertThat(Base32.decode(upper.substring(1))).isEqualTo(data);
+        assertThat(Base32.isCanonical(upper, 1, data.length)).as(upper).isFalse();
+      }
+      String longer = text + "a"; // one more character, of spare bits only when it adds no byte
+      if (Base32.decode(longer.substring(1)).length == data.length) {
+        assertThat(Base32.isCanonical(longer, 1, data.length)).as(longer).isFalse();
+      }
+    }
+  }
+
+  @Test
   void namesTheFirstCharacterThatIsNotBase32() {
     for (String bad : new String[] {"mzx1", "mzx=", "mzxé", "mzx\u212a", "mzx "}) {
       assertThatThrownBy(() -> Base32.decode(bad))

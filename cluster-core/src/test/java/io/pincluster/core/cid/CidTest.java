@@ -3,6 +3,8 @@ package io.pincluster.core.cid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +44,29 @@ class CidTest {
       assertThat(cid).isEqualTo(Cid.parse(text)).hasSameHashCodeAs(Cid.parse(text));
       assertThat(cid.toString()).isEqualTo(text).isSameAs(cid.toString());
       assertThat(Cid.fromBytes(bytes)).isNotEqualTo(cid);
+    }
+  }
+
+  @Test
+  void aCanonicalTextIsKeptAsTheCidsTextAndAnyOtherIsReplacedByIt() {
+    for (String text : new String[] {V0, V1_DAGPB_BASE32, RAW_BASE32}) {
+      assertThat(Cid.parse(text).toString()).isSameAs(text);
+    }
+    String upper = "b" + RAW_BASE32.substring(1).toUpperCase(Locale.ROOT);
+    String spareBitSet = RAW_BASE32.substring(0, RAW_BASE32.length() - 1) + "5"; // ends "4" + 1
+    for (String other : new String[] {upper, "B" + upper.substring(1), spareBitSet, RAW_BASE58}) {
+      Cid cid = Cid.parse(other);
+      assertThat(cid).isEqualTo(Cid.parse(RAW_BASE32));
+      assertThat(cid.toString()).as(other).isEqualTo(RAW_BASE32);
+    }
+    Random random = new Random(7);
+    for (int i = 0; i < 500; i++) { // any v0 text is canonical: base58 has one spelling a number
+      byte[] digest = new byte[32];
+      random.nextBytes(digest);
+      Cid v0 = Cid.v0(Multihash.of(Multihash.SHA2_256, digest));
+      String text = v0.toString();
+      assertThat(Cid.parse(text).toString()).isSameAs(text);
+      assertThat(Base58.encode(Cid.parse(text).toBytes())).isEqualTo(text);
     }
   }
 

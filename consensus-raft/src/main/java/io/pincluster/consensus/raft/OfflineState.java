@@ -160,7 +160,7 @@ public final class OfflineState {
       StateFormat.writeMarker(dataFolder);
       Path group = groupFolder(dataFolder);
       long count;
-      try (RocksPinStore store = RocksPinStore.open(dataFolder.resolve("db"))) {
+      try (RocksPinStore store = RocksPinStore.openForBulkLoad(dataFolder.resolve("db"))) {
         count = store.bulkLoad(puts(pins), IMPORT_BATCH);
         store.markApplied(IMPORTED_AT.getTerm(), IMPORTED_AT.getIndex());
         Files.createDirectories(group.resolve("sm"));

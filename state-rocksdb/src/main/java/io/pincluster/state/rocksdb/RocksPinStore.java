@@ -38,11 +38,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LevelMetaData;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
+import org.rocksdb.SstFileMetaData;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -127,11 +130,25 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   /** As {@link #open(Path)}, with a different listener queue capacity (for tests). */
   public static RocksPinStore open(Path dir, int notifierCapacity) {
+    return open(dir, notifierCapacity, RocksHandles.Access.READ_WRITE);
+  }
+
+  /**
+   * Opens (creating it) an empty store in {@code dir} for one {@link #bulkLoad}, an offline state
+   * import: RocksDB tuned for it (memtables that sort once when flushed, no automatic compaction:
+   * {@link #bulkLoad} compacts at its end). Other writes work, but nothing compacts them until the
+   * store is opened again with {@link #open(Path)}: close it after the load.
+   */
+  public static RocksPinStore openForBulkLoad(Path dir) {
+    return open(dir, NOTIFIER_CAPACITY, RocksHandles.Access.BULK_LOAD);
+  }
+
+  private static RocksPinStore open(Path dir, int notifierCapacity, RocksHandles.Access access) {
     RocksHandles handles = null;
     try {
       CheckpointFiles.deleteRecursively(sibling(dir, ".incoming"));
       CheckpointFiles.deleteRecursively(sibling(dir, ".old"));
-      handles = RocksHandles.open(dir, false);
+      handles = RocksHandles.open(dir, access);
       RocksPinStore store = new RocksPinStore(dir, handles, notifierCapacity);
       LOG.info("opened pin store {}: applied={} pins={}", dir, store.applied, store.pinCount);
       return store;
@@ -194,9 +211,10 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
    * database it leaves is the one {@link #load} would (same keys and values, later puts of a CID
    * replacing earlier ones, {@code pin_count} the number of distinct CIDs); only the way there
    * differs: no read per pin, no listener notification, writes in batches of {@code batchSize} pins
-   * with the WAL off, then a flush of the memtables to SST files, so everything is on disk (RocksDB
-   * syncs flushed files) when this returns. The applied position is left as it is (set it with
-   * {@link #markApplied}). Serialized with other writes.
+   * with the WAL off, then a flush of the memtables to SST files and a compaction of those into one
+   * sorted run, so everything is on disk (RocksDB syncs the files it writes) when this returns. In
+   * a store opened with {@link #openForBulkLoad} it is about 1.5 times as fast. The applied
+   * position is left as it is (set it with {@link #markApplied}). Serialized with other writes.
    *
    * <p>If it fails (the iterator throws, RocksDB fails, or the process dies) the store holds an
    * unknown part of the pins: throw it away.
@@ -234,7 +252,9 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
               }
               h.db().write(noWal, batch);
               batch.clear();
-              long count = countPinKeys();
+              flushAll();
+              compactPins();
+              long count = countCompactedPinKeys();
               if (count > 0) { // as load(): no pins, no pin_count key
                 batch.put(h.meta(), PIN_COUNT_KEY, MetaCodec.encodeLong(count));
               }
@@ -247,6 +267,31 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
             }
           });
     }
+  }
+
+  /**
+   * The keys of the pins column family, after {@link #compactPins} of a bulk load. When no snapshot
+   * was open, the compaction kept one version of each key, in one sorted run (one level, or one
+   * file), and the load deleted nothing: then the table files' entry counts add up to the number of
+   * keys, read from their metadata instead of iterating over every pin (0.4 s of a 1M-pin import).
+   * Otherwise the keys are counted one by one.
+   */
+  private long countCompactedPinKeys() throws RocksDBException {
+    List<LevelMetaData> levels =
+        h.db().getColumnFamilyMetaData(h.pins()).levels().stream()
+            .filter(l -> !l.files().isEmpty())
+            .toList();
+    boolean oneRun =
+        levels.isEmpty()
+            || (levels.size() == 1
+                && (levels.get(0).level() > 0 || levels.get(0).files().size() == 1));
+    List<SstFileMetaData> files = levels.stream().flatMap(l -> l.files().stream()).toList();
+    if (!oneRun
+        || h.db().getLongProperty("rocksdb.num-snapshots") != 0
+        || files.stream().anyMatch(f -> f.numDeletions() != 0)) {
+      return countPinKeys();
+    }
+    return files.stream().mapToLong(SstFileMetaData::numEntries).sum();
   }
 
   /** The keys of the pins column family. */
@@ -262,6 +307,18 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
       throw failure("count pins", e);
     }
     return n;
+  }
+
+  /**
+   * Compacts the pins' tables into one sorted run and waits for it (two threads), so that the store
+   * a bulk load leaves needs no compaction when the daemon opens it: the flushes of a load leave
+   * one level-0 file per memtable, all overlapping, and a store opened with many of them would
+   * stall its writes until RocksDB had merged them.
+   */
+  private void compactPins() throws RocksDBException {
+    try (CompactRangeOptions all = new CompactRangeOptions().setMaxSubcompactions(2)) {
+      h.db().compactRange(h.pins(), null, null, all);
+    }
   }
 
   /** Writes every memtable to SST files and waits for it. */

@@ -54,12 +54,15 @@ class BulkLoadTest {
     }
     for (int batch : new int[] {1, 7, 10_000}) {
       Path viaBulk = tmp.resolve("bulk-" + batch);
-      try (RocksPinStore s = RocksPinStore.open(viaBulk)) {
+      // a store tuned for the load (as state import opens it) and a plain one
+      try (RocksPinStore s =
+          batch == 7 ? RocksPinStore.open(viaBulk) : RocksPinStore.openForBulkLoad(viaBulk)) {
         assertThat(s.bulkLoad(ops.iterator(), batch)).isEqualTo(2550);
         assertThat(s.estimatedCount()).isEqualTo(2550);
         s.markApplied(1, 0);
       }
       assertThat(dump(viaBulk)).as("batch " + batch).isEqualTo(dump(viaLoad));
+      assertThat(levelZeroPinFiles(viaBulk)).as("compacted after the load").isZero();
       try (RocksPinStore s = RocksPinStore.open(viaBulk)) {
         assertThat(s.estimatedCount()).isEqualTo(2550);
         assertThat(s.get(pin(20).cid()).orElseThrow().name()).isEqualTo("again-20");
@@ -129,6 +132,14 @@ class BulkLoadTest {
         };
     try (RocksPinStore s = RocksPinStore.open(tmp.resolve("db"))) {
       assertThatThrownBy(() -> s.bulkLoad(failing, 2)).hasMessage("line 6: broken");
+    }
+  }
+
+  /** The pins' table files in level 0, where flushes put them before any compaction. */
+  private static int levelZeroPinFiles(Path dir) throws Exception {
+    try (RocksHandles h = RocksHandles.open(dir, true)) {
+      assertThat(h.db().getLiveFilesMetaData()).isNotEmpty();
+      return Integer.parseInt(h.db().getProperty(h.pins(), "rocksdb.num-files-at-level0"));
     }
   }
 

@@ -57,12 +57,36 @@ public final class RocksHandles implements AutoCloseable {
     this.handles = handles;
   }
 
+  /** How a database is opened. */
+  public enum Access {
+    READ_ONLY,
+    /** Read and write, creating the database if needed: what the daemon uses. */
+    READ_WRITE,
+    /**
+     * As {@link #READ_WRITE}, tuned for one bulk load into an empty store ({@link
+     * ColumnOptions#forPinsetBulkLoad}): no automatic compaction, so the loader compacts.
+     */
+    BULK_LOAD
+  }
+
   /**
    * Opens (creating if needed, unless {@code readOnly}) the database in {@code dir}.
    *
    * @throws Exception from RocksDB or the file system; nothing stays open then
    */
   public static RocksHandles open(Path dir, boolean readOnly) throws Exception {
+    return open(dir, readOnly ? Access.READ_ONLY : Access.READ_WRITE);
+  }
+
+  /**
+   * Opens the database in {@code dir} for {@code access} (creating it unless {@link
+   * Access#READ_ONLY}).
+   *
+   * @throws Exception from RocksDB or the file system; nothing stays open then
+   */
+  public static RocksHandles open(Path dir, Access access) throws Exception {
+    boolean readOnly = access == Access.READ_ONLY;
+    boolean bulk = access == Access.BULK_LOAD;
     DBOptions dbOptions = null;
     ColumnOptions cfOptions = null;
     SstFileManager files = null;
@@ -77,12 +101,13 @@ public final class RocksHandles implements AutoCloseable {
               .setCreateIfMissing(!readOnly)
               .setCreateMissingColumnFamilies(!readOnly)
               .setKeepLogFileNum(3)
-              .setMaxLogFileSize(8L << 20);
+              .setMaxLogFileSize(8L << 20)
+              .setAllowConcurrentMemtableWrite(!bulk); // the bulk load's memtables need it off
       if (!readOnly) {
         files = new SstFileManager(Env.getDefault());
         dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
       }
-      cfOptions = ColumnOptions.forPinset();
+      cfOptions = bulk ? ColumnOptions.forPinsetBulkLoad() : ColumnOptions.forPinset();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.options()),

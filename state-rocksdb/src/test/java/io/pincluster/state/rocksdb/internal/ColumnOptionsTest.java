@@ -16,8 +16,8 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.TableProperties;
 
 /**
- * Both stores write table files with a Bloom filter, so reads of absent keys skip them; the tracker
- * store's are not compressed.
+ * Both stores write table files with a Bloom filter, so reads of absent keys skip them; the
+ * pinset's are compressed with LZ4, the tracker store's not at all.
  */
 class ColumnOptionsTest {
   @TempDir Path dir;
@@ -26,7 +26,19 @@ class ColumnOptionsTest {
   void thePinsetWritesTablesWithABloomFilter() throws Exception {
     try (RocksHandles h = RocksHandles.open(dir.resolve("state"), false)) {
       assertThat(filterBytesAfterFlush(h.db(), h.pins())).isGreaterThan(1000);
-      assertThat(compressionOf(h.db(), h.pins())).containsOnly("Snappy");
+      assertThat(compressionOf(h.db(), h.pins())).containsOnly("LZ4");
+    }
+  }
+
+  @Test
+  void theBulkLoadPinsetWritesTheSameTablesWithoutCompactingThem() throws Exception {
+    try (RocksHandles h = RocksHandles.open(dir.resolve("state"), RocksHandles.Access.BULK_LOAD)) {
+      assertThat(filterBytesAfterFlush(h.db(), h.pins())).isGreaterThan(1000);
+      assertThat(compressionOf(h.db(), h.pins())).containsOnly("LZ4");
+      for (int i = 0; i < 5; i++) { // past level0_file_num_compaction_trigger (4): no compaction
+        filterBytesAfterFlush(h.db(), h.pins());
+      }
+      assertThat(h.db().getProperty(h.pins(), "rocksdb.num-files-at-level0")).isEqualTo("6");
     }
   }
 
