@@ -13,7 +13,8 @@
 # node, with the default configuration and with pin_method pin, after ten untimed passes of each;
 # starts the node with testing/ipfs-node, whose install.sh must have run). Default: all.
 # Options are BenchMain's (bench/src/main/java/io/pincluster/bench/BenchOptions.java): --pins,
-# --clients, --bulk-pins, --bulk-batch, --import-pins, --floor-pins, --floor-batched-pins, --reps,
+# --clients, --bulk-pins, --bulk-batch, --import-pins (sizes, comma separated; default
+# 200000,1000000), --floor-pins, --floor-batched-pins, --reps,
 # --failover-reps, --failover-writers, --large-pins (sizes of figure 3, comma separated, one
 # fresh cluster each; default 1000000), --fig7-blocks (default 500), --fig7-reps
 # (default 3), --fig7-peer-settings (CLUSTER_*=value,… for the figure 7 peer), --work,

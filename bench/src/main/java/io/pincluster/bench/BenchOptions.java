@@ -18,7 +18,7 @@ record BenchOptions(
     int pins,
     int bulkPins,
     int bulkBatch,
-    int importPins,
+    List<Integer> importPins,
     int floorPins,
     int floorBatchedPins,
     int reps,
@@ -47,19 +47,13 @@ record BenchOptions(
     positive("--pins", pins);
     positive("--bulk-pins", bulkPins);
     positive("--bulk-batch", bulkBatch);
-    positive("--import-pins", importPins);
+    importPins = sizes("--import-pins", importPins);
     positive("--floor-pins", floorPins);
     positive("--floor-batched-pins", floorBatchedPins);
     positive("--reps", reps);
     positive("--failover-reps", failoverReps);
     positive("--failover-writers", failoverWriters);
-    if (largePins.isEmpty()) {
-      throw new IllegalArgumentException("--large-pins needs at least one size");
-    }
-    for (int n : largePins) {
-      positive("--large-pins", n);
-    }
-    largePins = List.copyOf(largePins);
+    largePins = sizes("--large-pins", largePins);
     positive("--fig7-blocks", fig7Blocks);
     positive("--fig7-reps", fig7Reps);
     for (String k : fig7PeerSettings.keySet()) {
@@ -92,7 +86,7 @@ record BenchOptions(
     int pins = 5000;
     int bulkPins = 100_000;
     int bulkBatch = 10_000;
-    int importPins = 200_000;
+    List<Integer> importPins = List.of(200_000, 1_000_000);
     int floorPins = 5000;
     int floorBatched = 200_000;
     int reps = 3;
@@ -122,7 +116,7 @@ record BenchOptions(
         case "--pins" -> pins = parseInt(k, v);
         case "--bulk-pins" -> bulkPins = parseInt(k, v);
         case "--bulk-batch" -> bulkBatch = parseInt(k, v);
-        case "--import-pins" -> importPins = parseInt(k, v);
+        case "--import-pins" -> importPins = ints(k, v);
         case "--floor-pins" -> floorPins = parseInt(k, v);
         case "--floor-batched-pins" -> floorBatched = parseInt(k, v);
         case "--reps" -> reps = parseInt(k, v);
@@ -185,6 +179,17 @@ record BenchOptions(
       out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
     }
     return out;
+  }
+
+  /** {@code sizes}, at least one and each positive, as an unmodifiable list. */
+  private static List<Integer> sizes(String option, List<Integer> sizes) {
+    if (sizes.isEmpty()) {
+      throw new IllegalArgumentException(option + " needs at least one size");
+    }
+    for (int n : sizes) {
+      positive(option, n);
+    }
+    return List.copyOf(sizes);
   }
 
   private static List<Integer> ints(String k, String v) {

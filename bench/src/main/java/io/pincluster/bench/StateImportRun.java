@@ -34,7 +34,8 @@ final class StateImportRun {
     return file;
   }
 
-  RunResult importOnce(Path file, int pins, int rep) {
+  /** Imports {@code file} into a new peer folder, timed; the folder is deleted afterwards. */
+  RunResult importOnce(Path file, int pins, int rep) throws IOException {
     Path folder = work.resolve("import-peer-" + rep);
     Path bin = dist.resolve("bin/cluster-service");
     Path log = work.resolve("import.log");
@@ -59,6 +60,8 @@ final class StateImportRun {
         env,
         log,
         1800);
-    return new RunResult(pins, System.nanoTime() - t0, new long[0]);
+    RunResult result = new RunResult(pins, System.nanoTime() - t0, new long[0]);
+    BenchFiles.deleteRecursively(folder);
+    return result;
   }
 }
