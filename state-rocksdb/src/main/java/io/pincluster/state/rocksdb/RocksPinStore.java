@@ -14,6 +14,7 @@ import io.pincluster.core.peer.PeerId;
 import io.pincluster.state.rocksdb.internal.ChangeNotifier;
 import io.pincluster.state.rocksdb.internal.ChangeNotifier.Change;
 import io.pincluster.state.rocksdb.internal.CheckpointFiles;
+import io.pincluster.state.rocksdb.internal.ColumnOptions;
 import io.pincluster.state.rocksdb.internal.MetaCodec;
 import io.pincluster.state.rocksdb.internal.PinDiff;
 import io.pincluster.state.rocksdb.internal.RocksHandles;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -94,6 +96,10 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   private final Path dir;
   private final WriteOptions writeOptions;
+
+  /** Snapshots taken by {@link PinIterator}s so far (how {@link #bulkLoad} knows none was). */
+  private final AtomicLong snapshotsTaken = new AtomicLong();
+
   private final ChangeNotifier notifier;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Object writeLock = new Object();
@@ -130,25 +136,36 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
   /** As {@link #open(Path)}, with a different listener queue capacity (for tests). */
   public static RocksPinStore open(Path dir, int notifierCapacity) {
-    return open(dir, notifierCapacity, RocksHandles.Access.READ_WRITE);
+    return open(dir, notifierCapacity, d -> RocksHandles.open(d, false));
   }
 
   /**
    * Opens (creating it) an empty store in {@code dir} for one {@link #bulkLoad}, an offline state
    * import: RocksDB tuned for it (memtables that sort once when flushed, no automatic compaction:
    * {@link #bulkLoad} compacts at its end). Other writes work, but nothing compacts them until the
-   * store is opened again with {@link #open(Path)}: close it after the load.
+   * store is opened again with {@link #open(Path)}, and reads before the load's end are slow (each
+   * sorts the memtable): close it after the load.
    */
   public static RocksPinStore openForBulkLoad(Path dir) {
-    return open(dir, NOTIFIER_CAPACITY, RocksHandles.Access.BULK_LOAD);
+    return openForBulkLoad(dir, ColumnOptions.BULK_LOAD_MEMTABLE_BYTES);
   }
 
-  private static RocksPinStore open(Path dir, int notifierCapacity, RocksHandles.Access access) {
+  /** As {@link #openForBulkLoad(Path)}, with memtables of {@code memtableBytes} (for tests). */
+  static RocksPinStore openForBulkLoad(Path dir, long memtableBytes) {
+    return open(dir, NOTIFIER_CAPACITY, d -> RocksHandles.openForBulkLoad(d, memtableBytes));
+  }
+
+  /** Opens the database of a store. */
+  private interface Opener {
+    RocksHandles open(Path dir) throws Exception;
+  }
+
+  private static RocksPinStore open(Path dir, int notifierCapacity, Opener opener) {
     RocksHandles handles = null;
     try {
       CheckpointFiles.deleteRecursively(sibling(dir, ".incoming"));
       CheckpointFiles.deleteRecursively(sibling(dir, ".old"));
-      handles = RocksHandles.open(dir, access);
+      handles = opener.open(dir);
       RocksPinStore store = new RocksPinStore(dir, handles, notifierCapacity);
       LOG.info("opened pin store {}: applied={} pins={}", dir, store.applied, store.pinCount);
       return store;
@@ -238,6 +255,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
                       + pinCount
                       + " pins");
             }
+            long snapshotsBefore = snapshotsTaken.get();
             try (WriteOptions noWal = new WriteOptions().setDisableWAL(true);
                 WriteBatch batch = new WriteBatch()) {
               int inBatch = 0;
@@ -254,7 +272,10 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
               batch.clear();
               flushAll();
               compactPins();
-              long count = countCompactedPinKeys();
+              long count =
+                  snapshotsTaken.get() == snapshotsBefore
+                      ? countCompactedPinKeys()
+                      : countPinKeys(); // a reader's snapshot may have kept older versions
               if (count > 0) { // as load(): no pins, no pin_count key
                 batch.put(h.meta(), PIN_COUNT_KEY, MetaCodec.encodeLong(count));
               }
@@ -270,11 +291,11 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
   }
 
   /**
-   * The keys of the pins column family, after {@link #compactPins} of a bulk load. When no snapshot
-   * was open, the compaction kept one version of each key, in one sorted run (one level, or one
-   * file), and the load deleted nothing: then the table files' entry counts add up to the number of
-   * keys, read from their metadata instead of iterating over every pin (0.4 s of a 1M-pin import).
-   * Otherwise the keys are counted one by one.
+   * The keys of the pins column family, after {@link #compactPins} of a bulk load during which no
+   * snapshot was taken: then the compaction kept one version of each key, in one sorted run (one
+   * level, or one file), and the load deleted nothing, so the table files' entry counts add up to
+   * the number of keys, read from their metadata instead of iterating over every pin (0.4 s of a
+   * 1M-pin import). Should the tables not be one such run, the keys are counted one by one.
    */
   private long countCompactedPinKeys() throws RocksDBException {
     List<LevelMetaData> levels =
@@ -286,9 +307,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
             || (levels.size() == 1
                 && (levels.get(0).level() > 0 || levels.get(0).files().size() == 1));
     List<SstFileMetaData> files = levels.stream().flatMap(l -> l.files().stream()).toList();
-    if (!oneRun
-        || h.db().getLongProperty("rocksdb.num-snapshots") != 0
-        || files.stream().anyMatch(f -> f.numDeletions() != 0)) {
+    if (!oneRun || files.stream().anyMatch(f -> f.numDeletions() != 0)) {
       return countPinKeys();
     }
     return files.stream().mapToLong(SstFileMetaData::numEntries).sum();
@@ -781,6 +800,7 @@ public final class RocksPinStore implements PinStateView, PeerTableView, AutoClo
 
     PinIterator(RocksHandles handles, Cid startAfter) {
       this.handles = handles;
+      snapshotsTaken.incrementAndGet();
       snapshot = handles.db().getSnapshot();
       readOptions = new ReadOptions().setSnapshot(snapshot).setFillCache(false);
       it = handles.db().newIterator(handles.pins(), readOptions);

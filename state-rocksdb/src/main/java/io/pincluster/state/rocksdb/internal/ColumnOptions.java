@@ -42,22 +42,32 @@ public final class ColumnOptions implements AutoCloseable {
     return create(CompressionType.LZ4_COMPRESSION);
   }
 
+  /** The memtable size of a bulk load: RocksDB's default {@code write_buffer_size}. */
+  public static final long BULK_LOAD_MEMTABLE_BYTES = 64L << 20;
+
   /**
    * The pinset's options for a bulk load into an empty store (an offline state import, where
-   * nothing reads until the load is over): the same tables, but memtables that append each write
-   * and sort once when flushed (RocksDB's skip list kept about half of the importing thread busy
-   * inserting random keys), and no automatic compaction or write stalls, however many level-0 files
-   * the flushes leave: the loader compacts once at the end. Needs {@code
-   * allow_concurrent_memtable_write} off in the database options.
+   * nothing reads until the load is over): the same tables, but memtables of {@code memtableBytes}
+   * that append each write and sort once when flushed (RocksDB's skip list kept about half of the
+   * importing thread busy inserting random keys; a read of such a memtable sorts it again each
+   * time), and no automatic compaction or write stalls, however many level-0 files the flushes
+   * leave: the loader compacts once at the end. Needs {@code allow_concurrent_memtable_write} off
+   * in the database options.
    */
-  public static ColumnOptions forPinsetBulkLoad() {
+  public static ColumnOptions forPinsetBulkLoad(long memtableBytes) {
     ColumnOptions o = forPinset();
-    o.options
-        .setMemTableConfig(new VectorMemTableConfig())
-        .setDisableAutoCompactions(true)
-        .setLevel0SlowdownWritesTrigger(Integer.MAX_VALUE)
-        .setLevel0StopWritesTrigger(Integer.MAX_VALUE);
-    return o;
+    try {
+      o.options
+          .setMemTableConfig(new VectorMemTableConfig())
+          .setWriteBufferSize(memtableBytes)
+          .setDisableAutoCompactions(true)
+          .setLevel0SlowdownWritesTrigger(Integer.MAX_VALUE)
+          .setLevel0StopWritesTrigger(Integer.MAX_VALUE);
+      return o;
+    } catch (RuntimeException e) {
+      o.close();
+      throw e;
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
@@ -57,36 +58,29 @@ public final class RocksHandles implements AutoCloseable {
     this.handles = handles;
   }
 
-  /** How a database is opened. */
-  public enum Access {
-    READ_ONLY,
-    /** Read and write, creating the database if needed: what the daemon uses. */
-    READ_WRITE,
-    /**
-     * As {@link #READ_WRITE}, tuned for one bulk load into an empty store ({@link
-     * ColumnOptions#forPinsetBulkLoad}): no automatic compaction, so the loader compacts.
-     */
-    BULK_LOAD
-  }
-
   /**
    * Opens (creating if needed, unless {@code readOnly}) the database in {@code dir}.
    *
    * @throws Exception from RocksDB or the file system; nothing stays open then
    */
   public static RocksHandles open(Path dir, boolean readOnly) throws Exception {
-    return open(dir, readOnly ? Access.READ_ONLY : Access.READ_WRITE);
+    return open(dir, readOnly, false, ColumnOptions::forPinset);
   }
 
   /**
-   * Opens the database in {@code dir} for {@code access} (creating it unless {@link
-   * Access#READ_ONLY}).
+   * Opens (creating it) the database in {@code dir} for one bulk load into an empty store, with
+   * {@link ColumnOptions#forPinsetBulkLoad} and memtables of {@code memtableBytes}: nothing
+   * compacts automatically, so the loader compacts; reads of unflushed data sort the memtable each
+   * time.
    *
    * @throws Exception from RocksDB or the file system; nothing stays open then
    */
-  public static RocksHandles open(Path dir, Access access) throws Exception {
-    boolean readOnly = access == Access.READ_ONLY;
-    boolean bulk = access == Access.BULK_LOAD;
+  public static RocksHandles openForBulkLoad(Path dir, long memtableBytes) throws Exception {
+    return open(dir, false, true, () -> ColumnOptions.forPinsetBulkLoad(memtableBytes));
+  }
+
+  private static RocksHandles open(
+      Path dir, boolean readOnly, boolean bulk, Supplier<ColumnOptions> columns) throws Exception {
     DBOptions dbOptions = null;
     ColumnOptions cfOptions = null;
     SstFileManager files = null;
@@ -107,7 +101,7 @@ public final class RocksHandles implements AutoCloseable {
         files = new SstFileManager(Env.getDefault());
         dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
       }
-      cfOptions = bulk ? ColumnOptions.forPinsetBulkLoad() : ColumnOptions.forPinset();
+      cfOptions = columns.get();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.options()),

@@ -3,11 +3,14 @@ package io.pincluster.state.rocksdb.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyHandle;
@@ -32,7 +35,10 @@ class ColumnOptionsTest {
 
   @Test
   void theBulkLoadPinsetWritesTheSameTablesWithoutCompactingThem() throws Exception {
-    try (RocksHandles h = RocksHandles.open(dir.resolve("state"), RocksHandles.Access.BULK_LOAD)) {
+    Path state = dir.resolve("state");
+    try (RocksHandles h =
+        RocksHandles.openForBulkLoad(state, ColumnOptions.BULK_LOAD_MEMTABLE_BYTES)) {
+      assertThat(latestOptionsFile(state)).contains("memtable_factory={id=VectorRepFactory");
       assertThat(filterBytesAfterFlush(h.db(), h.pins())).isGreaterThan(1000);
       assertThat(compressionOf(h.db(), h.pins())).containsOnly("LZ4");
       for (int i = 0; i < 5; i++) { // past level0_file_num_compaction_trigger (4): no compaction
@@ -63,6 +69,18 @@ class ColumnOptionsTest {
     Matcher m = Pattern.compile("filter block size=(\\d+)").matcher(props);
     assertThat(m.find()).as("filter block size in %s", props).isTrue();
     return Long.parseLong(m.group(1));
+  }
+
+  /** The text of the newest OPTIONS file RocksDB wrote into {@code db}. */
+  private static String latestOptionsFile(Path db) throws Exception {
+    try (Stream<Path> files = Files.list(db)) {
+      Path newest =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("OPTIONS-"))
+              .max(Comparator.comparing(f -> f.getFileName().toString()))
+              .orElseThrow();
+      return Files.readString(newest);
+    }
   }
 
   private static Set<String> compressionOf(RocksDB db, ColumnFamilyHandle cf) throws Exception {
