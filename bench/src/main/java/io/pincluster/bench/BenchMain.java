@@ -268,6 +268,7 @@ public final class BenchMain {
     TrackerOverheadRun setup =
         new TrackerOverheadRun(o.dist(), o.work().resolve(name), o.ipfsRecipe(), o.peerJavaOpts());
     settings.forEach(setup::withPeerSetting);
+    setup.submitInOneBulkRequest(o.fig7Bulk());
     try (TrackerOverheadRun run = setup.start()) {
       concurrency = run.concurrency();
       // Warm-up of both paths: a daemon serves for weeks, so the figure is its steady state, not
@@ -299,14 +300,15 @@ public final class BenchMain {
     report.addDurations(
         "7",
         n
-            + " blocks in a js-ipfs node → all `pinned` through a one-peer cluster (REST, replication"
-            + " 1, "
+            + " blocks in a js-ipfs node → all `pinned` through a one-peer cluster ("
+            + (o.fig7Bulk() ? "one bulk NDJSON request" : "REST, one POST a pin")
+            + ", replication 1, "
             + c
             + ")",
         cluster,
         "–");
     report.addDurations(
-        "7", "of which until every POST was answered (pins committed)", committed, "–");
+        "7", "of which until every pin was committed (POSTs answered)", committed, "–");
     report.addDurations(
         "7", "the same: " + n + " `pin/add` straight to the node, " + c, direct, "–");
     report.addValues(

@@ -28,6 +28,7 @@ record BenchOptions(
     int fig7Blocks,
     int fig7Reps,
     Map<String, String> fig7PeerSettings,
+    boolean fig7Bulk,
     Path dist,
     Path work,
     Path report,
@@ -96,6 +97,7 @@ record BenchOptions(
     int fig7Blocks = 500;
     int fig7Reps = 3;
     Map<String, String> fig7PeerSettings = new LinkedHashMap<>();
+    boolean fig7Bulk = false;
     Path dist = Path.of(System.getProperty("pincluster.dist", "dist/pincluster"));
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "pincluster-bench");
     Path report = null;
@@ -126,6 +128,15 @@ record BenchOptions(
         case "--fig7-blocks" -> fig7Blocks = parseInt(k, v);
         case "--fig7-reps" -> fig7Reps = parseInt(k, v);
         case "--fig7-peer-settings" -> fig7PeerSettings = settings(k, v);
+        case "--fig7-submit" ->
+            fig7Bulk =
+                switch (v) {
+                  case "rest" -> false;
+                  case "bulk" -> true;
+                  default ->
+                      throw new IllegalArgumentException(
+                          "--fig7-submit: '" + v + "' is neither rest nor bulk");
+                };
         case "--ipfs-recipe" -> ipfsRecipe = Path.of(v);
         case "--dist" -> dist = Path.of(v);
         case "--work" -> work = Path.of(v);
@@ -151,6 +162,7 @@ record BenchOptions(
         fig7Blocks,
         fig7Reps,
         fig7PeerSettings,
+        fig7Bulk,
         dist,
         work,
         report,

@@ -55,6 +55,7 @@ final class TrackerOverheadRun implements AutoCloseable {
   private final Map<String, String> extraEnv = new LinkedHashMap<>();
   private ChildProcess daemon;
   private int concurrency;
+  private boolean bulk;
 
   /**
    * @param dist the unpacked distribution
@@ -72,6 +73,16 @@ final class TrackerOverheadRun implements AutoCloseable {
   /** A {@code CLUSTER_*} override for the peer's {@code init}; before {@link #start()}. */
   TrackerOverheadRun withPeerSetting(String name, String value) {
     extraEnv.put(name, value);
+    return this;
+  }
+
+  /**
+   * Whether {@link #throughCluster} sends its pins in one bulk {@code POST /pins} (NDJSON) instead
+   * of one {@code POST /pins/{cid}} each: the same tracker work, with the submission's cost (one
+   * request and commit per pin) taken out, to tell the two apart.
+   */
+  TrackerOverheadRun submitInOneBulkRequest(boolean bulk) {
+    this.bulk = bulk;
     return this;
   }
 
@@ -147,16 +158,20 @@ final class TrackerOverheadRun implements AutoCloseable {
     List<Cid> cids = node.putRandomBlocks(n, concurrency);
     long callsBefore = (long) tracker().pinCalls;
     long t0 = System.nanoTime();
-    Parallel.run(
-        n,
-        concurrency,
-        "bench-fig7-rest-",
-        i -> {
-          String failed = tryPost(cids.get(i));
-          if (failed != null) {
-            throw new IllegalStateException(failed);
-          }
-        });
+    if (bulk) {
+      postBulk(cids);
+    } else {
+      Parallel.run(
+          n,
+          concurrency,
+          "bench-fig7-rest-",
+          i -> {
+            String failed = tryPost(cids.get(i));
+            if (failed != null) {
+              throw new IllegalStateException(failed);
+            }
+          });
+    }
     double committed = (System.nanoTime() - t0) / 1e6;
     long pinned =
         awaitPinned(
@@ -175,6 +190,37 @@ final class TrackerOverheadRun implements AutoCloseable {
     long t0 = System.nanoTime();
     Parallel.run(n, concurrency, "bench-fig7-ipfs-", i -> node.pinAdd(cids.get(i)));
     return (System.nanoTime() - t0) / 1e6;
+  }
+
+  /** Pins {@code cids} in one bulk request; fails unless every line was committed. */
+  private void postBulk(List<Cid> cids) throws InterruptedException {
+    StringBuilder body = new StringBuilder();
+    cids.forEach(c -> body.append(c).append('\n'));
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(restUrl() + "/pins?replication-min=1&replication-max=1"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
+    try {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      long ok = r.body().lines().filter(l -> l.contains("\"error\":\"\"")).count();
+      if (r.statusCode() != 200 || ok != cids.size()) {
+        throw new IllegalStateException(
+            "bulk POST "
+                + req.uri()
+                + " → "
+                + r.statusCode()
+                + ", "
+                + ok
+                + " of "
+                + cids.size()
+                + " committed: "
+                + r.body().lines().limit(3).toList());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("bulk POST " + req.uri() + " failed: " + e, e);
+    }
   }
 
   /** Null when the pin committed, else what went wrong. */

@@ -121,6 +121,33 @@ class BenchSmokeTest {
                 + " (peer: {CLUSTER_IPFSHTTP_PINMETHOD=pin}) (×1)");
   }
 
+  /** Figure 7 with the pins sent in one bulk request, one configuration only. */
+  @Test
+  void figure7CanSubmitThePinsInOneBulkRequest() throws Exception {
+    Path recipe = Path.of(System.getProperty("pincluster.ipfsnode", "../testing/ipfs-node"));
+    String why = JsIpfsNode.unavailableReason(recipe);
+    Assumptions.assumeTrue(why == null, () -> "figure 7 not run: " + why);
+    BenchOptions o =
+        BenchOptions.parse(
+            new String[] {
+              "--figures=7",
+              "--fig7-blocks=10",
+              "--fig7-reps=1",
+              "--fig7-submit=bulk",
+              "--fig7-peer-settings=CLUSTER_IPFSHTTP_PINMETHOD=pin",
+              "--ipfs-recipe=" + recipe,
+              "--work=" + tmp.resolve("work"),
+              "--report=" + tmp.resolve("bulk.md"),
+              "--command=smoke7bulk"
+            });
+
+    Report r = BenchMain.run(o);
+
+    assertThat(r.rows()).extracting(Report.Row::unit).containsExactly("ms", "ms", "ms", "×");
+    assertThat(r.rows()).allSatisfy(row -> assertThat(row.rate().median()).isPositive());
+    assertThat(r.rows().get(0).what()).contains("one bulk NDJSON request");
+  }
+
   @Test
   void badOptionsNameTheProblem() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--figures=9"}))
@@ -131,6 +158,8 @@ class BenchSmokeTest {
         .hasMessageContaining("--clients 8 is more than --pins 4");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pins"}))
         .hasMessageContaining("arguments are --key=value");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fig7-submit=post"}))
+        .hasMessageContaining("--fig7-submit: 'post' is neither rest nor bulk");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fig7-blocks=0"}))
         .hasMessageContaining("--fig7-blocks must be > 0: 0");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--large-pins=1000,0"}))
