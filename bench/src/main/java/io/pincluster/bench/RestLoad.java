@@ -112,31 +112,45 @@ final class RestLoad {
     long start = System.nanoTime();
     for (int done = 0; done < total; ) {
       int n = Math.min(batch, total - done);
-      StringBuilder body = new StringBuilder(n * 64);
+      List<String> lines = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        body.append(cids.next()).append('\n');
+        lines.add(cids.next());
       }
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create(url + "/pins"))
-              .timeout(Duration.ofMinutes(5))
-              .header("Content-Type", "application/x-ndjson")
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-              .build();
       long t0 = System.nanoTime();
-      try {
-        HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        int ok = countOk(r, n);
-        if (ok != n) {
-          throw new IllegalStateException("bulk request: " + ok + " of " + n + " pins committed");
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("bulk POST " + req.uri() + " failed: " + e, e);
-      }
+      postBulk(http, URI.create(url + "/pins"), lines);
       latencies.add(System.nanoTime() - t0);
       done += n;
     }
     long elapsed = System.nanoTime() - start;
     return new RunResult(total, elapsed, latencies.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /**
+   * Sends {@code cids} (their text, one a line) in one bulk NDJSON {@code POST} to {@code pinsUri}
+   * ({@code …/pins}, with any query options) and reads the answer; fails unless every line was
+   * committed.
+   */
+  static void postBulk(HttpClient http, URI pinsUri, List<?> cids) throws InterruptedException {
+    StringBuilder body = new StringBuilder(cids.size() * 64);
+    for (Object cid : cids) {
+      body.append(cid).append('\n');
+    }
+    HttpRequest req =
+        HttpRequest.newBuilder(pinsUri)
+            .timeout(Duration.ofMinutes(5))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
+    try {
+      HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      int ok = countOk(r, cids.size());
+      if (ok != cids.size()) {
+        throw new IllegalStateException(
+            "bulk request: " + ok + " of " + cids.size() + " pins committed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("bulk POST " + req.uri() + " failed: " + e, e);
+    }
   }
 
   private static int countOk(HttpResponse<InputStream> r, int expected) throws IOException {

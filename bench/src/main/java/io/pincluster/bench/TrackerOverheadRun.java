@@ -159,7 +159,8 @@ final class TrackerOverheadRun implements AutoCloseable {
     long callsBefore = (long) tracker().pinCalls;
     long t0 = System.nanoTime();
     if (bulk) {
-      postBulk(cids);
+      RestLoad.postBulk(
+          http, URI.create(restUrl() + "/pins?replication-min=1&replication-max=1"), cids);
     } else {
       Parallel.run(
           n,
@@ -190,37 +191,6 @@ final class TrackerOverheadRun implements AutoCloseable {
     long t0 = System.nanoTime();
     Parallel.run(n, concurrency, "bench-fig7-ipfs-", i -> node.pinAdd(cids.get(i)));
     return (System.nanoTime() - t0) / 1e6;
-  }
-
-  /** Pins {@code cids} in one bulk request; fails unless every line was committed. */
-  private void postBulk(List<Cid> cids) throws InterruptedException {
-    StringBuilder body = new StringBuilder();
-    cids.forEach(c -> body.append(c).append('\n'));
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(restUrl() + "/pins?replication-min=1&replication-max=1"))
-            .timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
-    try {
-      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-      long ok = r.body().lines().filter(l -> l.contains("\"error\":\"\"")).count();
-      if (r.statusCode() != 200 || ok != cids.size()) {
-        throw new IllegalStateException(
-            "bulk POST "
-                + req.uri()
-                + " → "
-                + r.statusCode()
-                + ", "
-                + ok
-                + " of "
-                + cids.size()
-                + " committed: "
-                + r.body().lines().limit(3).toList());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("bulk POST " + req.uri() + " failed: " + e, e);
-    }
   }
 
   /** Null when the pin committed, else what went wrong. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,23 +90,9 @@ class BenchSmokeTest {
    */
   @Test
   void figure7RunsAgainstARealIpfsNodeAtATinySize() throws Exception {
-    Path recipe = Path.of(System.getProperty("pincluster.ipfsnode", "../testing/ipfs-node"));
-    String why = JsIpfsNode.unavailableReason(recipe);
-    Assumptions.assumeTrue(why == null, () -> "figure 7 not run: " + why);
     Path report = tmp.resolve("benchmarks.md");
-    BenchOptions o =
-        BenchOptions.parse(
-            new String[] {
-              "--figures=7",
-              "--fig7-blocks=10",
-              "--fig7-reps=1",
-              "--ipfs-recipe=" + recipe,
-              "--work=" + tmp.resolve("work"),
-              "--report=" + report,
-              "--command=smoke7"
-            });
 
-    Report r = BenchMain.run(o);
+    Report r = runFigure7(report);
 
     // the default configuration, then pin_method pin
     assertThat(r.rows()).extracting(Report.Row::figure).containsOnly("7").hasSize(8);
@@ -124,28 +112,37 @@ class BenchSmokeTest {
   /** Figure 7 with the pins sent in one bulk request, one configuration only. */
   @Test
   void figure7CanSubmitThePinsInOneBulkRequest() throws Exception {
-    Path recipe = Path.of(System.getProperty("pincluster.ipfsnode", "../testing/ipfs-node"));
-    String why = JsIpfsNode.unavailableReason(recipe);
-    Assumptions.assumeTrue(why == null, () -> "figure 7 not run: " + why);
-    BenchOptions o =
-        BenchOptions.parse(
-            new String[] {
-              "--figures=7",
-              "--fig7-blocks=10",
-              "--fig7-reps=1",
-              "--fig7-submit=bulk",
-              "--fig7-peer-settings=CLUSTER_IPFSHTTP_PINMETHOD=pin",
-              "--ipfs-recipe=" + recipe,
-              "--work=" + tmp.resolve("work"),
-              "--report=" + tmp.resolve("bulk.md"),
-              "--command=smoke7bulk"
-            });
-
-    Report r = BenchMain.run(o);
+    Report r =
+        runFigure7(
+            tmp.resolve("bulk.md"),
+            "--fig7-submit=bulk",
+            "--fig7-peer-settings=CLUSTER_IPFSHTTP_PINMETHOD=pin");
 
     assertThat(r.rows()).extracting(Report.Row::unit).containsExactly("ms", "ms", "ms", "×");
     assertThat(r.rows()).allSatisfy(row -> assertThat(row.rate().median()).isPositive());
     assertThat(r.rows().get(0).what()).contains("one bulk NDJSON request");
+  }
+
+  /**
+   * Figure 7 at a tiny size (10 blocks, one repetition) with {@code options} added, reported to
+   * {@code report}; skips the test when the js-ipfs node is not installed.
+   */
+  private Report runFigure7(Path report, String... options) throws Exception {
+    Path recipe = Path.of(System.getProperty("pincluster.ipfsnode", "../testing/ipfs-node"));
+    String why = JsIpfsNode.unavailableReason(recipe);
+    Assumptions.assumeTrue(why == null, () -> "figure 7 not run: " + why);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--figures=7",
+                "--fig7-blocks=10",
+                "--fig7-reps=1",
+                "--ipfs-recipe=" + recipe,
+                "--work=" + tmp.resolve("work"),
+                "--report=" + report,
+                "--command=smoke7"));
+    args.addAll(List.of(options));
+    return BenchMain.run(BenchOptions.parse(args.toArray(String[]::new)));
   }
 
   @Test

@@ -78,6 +78,15 @@ class PinAddBatcherTest {
     return t;
   }
 
+  /** Starts a pin of a new CID whose call is held open (its gate) until the test lets it go. */
+  private Cid startHeldInACall(PinAddBatcher batcher) {
+    Cid cid = Cids.random();
+    gates.put(cid, new CountDownLatch(1));
+    start(batcher, cid);
+    await().until(() -> calls.size() == 1);
+    return cid;
+  }
+
   /** The thread waits in the batcher's queue (not in a call). */
   private static boolean queued(Thread t) {
     return t.getState() == Thread.State.WAITING
@@ -103,10 +112,7 @@ class PinAddBatcherTest {
   @Test
   void pinsReadyWhileACallIsInFlightShareTheNextCall() throws InterruptedException {
     PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
-    Cid first = Cids.random();
-    gates.put(first, new CountDownLatch(1));
-    start(batcher, first);
-    await().until(() -> calls.size() == 1);
+    Cid first = startHeldInACall(batcher);
     List<Cid> later = Cids.random(10);
     List<Thread> waiting = later.stream().map(c -> start(batcher, c)).toList();
     awaitQueued(waiting);
@@ -123,10 +129,7 @@ class PinAddBatcherTest {
   @Test
   void aCallCarriesAtMostMaxBatchPinsAndTheQueueDrainsInOrder() throws InterruptedException {
     PinAddBatcher batcher = new PinAddBatcher(this::send, 3, 1);
-    Cid first = Cids.random();
-    gates.put(first, new CountDownLatch(1));
-    start(batcher, first);
-    await().until(() -> calls.size() == 1);
+    Cid first = startHeldInACall(batcher);
     List<Cid> later = Cids.random(7);
     List<Thread> waiting = new ArrayList<>();
     for (Cid c : later) { // one at a time, so the queue's order is known
@@ -145,10 +148,7 @@ class PinAddBatcherTest {
   @Test
   void aSecondLaneSendsAtOnceWhileTheFirstIsBusy() {
     PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 2);
-    Cid slow = Cids.random();
-    gates.put(slow, new CountDownLatch(1));
-    start(batcher, slow);
-    await().until(() -> calls.size() == 1);
+    Cid slow = startHeldInACall(batcher);
 
     Cid quick = Cids.random();
     batcher.pin(quick); // on this thread: not held up by the slow call
@@ -160,10 +160,7 @@ class PinAddBatcherTest {
   void aFailedSharedCallIsSentAgainByEachPinAloneAndOnlyTheRefusedOneFails()
       throws InterruptedException {
     PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
-    Cid first = Cids.random();
-    gates.put(first, new CountDownLatch(1));
-    start(batcher, first);
-    await().until(() -> calls.size() == 1);
+    Cid first = startHeldInACall(batcher);
     Cid good = Cids.random();
     Cid bad = Cids.random();
     refused.add(bad);
@@ -196,10 +193,7 @@ class PinAddBatcherTest {
             },
             32,
             1);
-    Cid first = Cids.random();
-    gates.put(first, new CountDownLatch(1));
-    start(batcher, first);
-    await().until(() -> calls.size() == 1);
+    Cid first = startHeldInACall(batcher);
     Cid a = Cids.random();
     Cid b = Cids.random();
     awaitQueued(List.of(start(batcher, a)));
@@ -231,10 +225,7 @@ class PinAddBatcherTest {
   @Test
   void aPinInterruptedWhileQueuedIsNeverSent() throws InterruptedException {
     PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
-    Cid first = Cids.random();
-    gates.put(first, new CountDownLatch(1));
-    start(batcher, first);
-    await().until(() -> calls.size() == 1);
+    Cid first = startHeldInACall(batcher);
     Cid cancelled = Cids.random();
     Thread t = start(batcher, cancelled);
     awaitQueued(List.of(t));
@@ -254,10 +245,7 @@ class PinAddBatcherTest {
   @Test
   void aPinInterruptedInASharedCallWaitsForItsOutcome() throws InterruptedException {
     PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
-    Cid first = Cids.random();
-    gates.put(first, new CountDownLatch(1));
-    start(batcher, first);
-    await().until(() -> calls.size() == 1);
+    Cid first = startHeldInACall(batcher);
     Cid sender = Cids.random();
     Cid rider = Cids.random();
     gates.put(sender, new CountDownLatch(1)); // holds the shared call

@@ -24,10 +24,13 @@ public final class ColumnOptions implements AutoCloseable {
 
   private final Filter filter;
   private final ColumnFamilyOptions options;
+  private final boolean concurrentMemtableWrites;
 
-  private ColumnOptions(Filter filter, ColumnFamilyOptions options) {
+  private ColumnOptions(
+      Filter filter, ColumnFamilyOptions options, boolean concurrentMemtableWrites) {
     this.filter = filter;
     this.options = options;
+    this.concurrentMemtableWrites = concurrentMemtableWrites;
   }
 
   /**
@@ -39,7 +42,7 @@ public final class ColumnOptions implements AutoCloseable {
    * them. The caller closes them after the database that uses them.
    */
   public static ColumnOptions forPinset() {
-    return create(CompressionType.LZ4_COMPRESSION);
+    return create(CompressionType.LZ4_COMPRESSION, true);
   }
 
   /** The memtable size of a bulk load: RocksDB's default {@code write_buffer_size}. */
@@ -51,11 +54,11 @@ public final class ColumnOptions implements AutoCloseable {
    * that append each write and sort once when flushed (RocksDB's skip list kept about half of the
    * importing thread busy inserting random keys; a read of such a memtable sorts it again each
    * time), and no automatic compaction or write stalls, however many level-0 files the flushes
-   * leave: the loader compacts once at the end. Needs {@code allow_concurrent_memtable_write} off
-   * in the database options.
+   * leave: the loader compacts once at the end. Such memtables take no concurrent writes ({@link
+   * #allowsConcurrentMemtableWrites}).
    */
   public static ColumnOptions forPinsetBulkLoad(long memtableBytes) {
-    ColumnOptions o = forPinset();
+    ColumnOptions o = create(CompressionType.LZ4_COMPRESSION, false);
     try {
       o.options
           .setMemTableConfig(new VectorMemTableConfig())
@@ -77,15 +80,24 @@ public final class ColumnOptions implements AutoCloseable {
    * compressed, 45 s not). The caller closes them after the database that uses them.
    */
   public static ColumnOptions forTrackerStore() {
-    return create(CompressionType.NO_COMPRESSION);
+    return create(CompressionType.NO_COMPRESSION, true);
   }
 
-  private static ColumnOptions create(CompressionType compression) {
+  private static ColumnOptions create(
+      CompressionType compression, boolean concurrentMemtableWrites) {
     Filter filter = new BloomFilter(BLOOM_BITS_PER_KEY);
     ColumnFamilyOptions options = new ColumnFamilyOptions();
     options.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));
     options.setCompressionType(compression);
-    return new ColumnOptions(filter, options);
+    return new ColumnOptions(filter, options, concurrentMemtableWrites);
+  }
+
+  /**
+   * Whether the memtables these options make take concurrent writes: the database options' {@code
+   * allow_concurrent_memtable_write} must say the same, or RocksDB refuses to open.
+   */
+  public boolean allowsConcurrentMemtableWrites() {
+    return concurrentMemtableWrites;
   }
 
   public ColumnFamilyOptions options() {

@@ -64,7 +64,7 @@ public final class RocksHandles implements AutoCloseable {
    * @throws Exception from RocksDB or the file system; nothing stays open then
    */
   public static RocksHandles open(Path dir, boolean readOnly) throws Exception {
-    return open(dir, readOnly, false, ColumnOptions::forPinset);
+    return open(dir, readOnly, ColumnOptions::forPinset);
   }
 
   /**
@@ -76,11 +76,11 @@ public final class RocksHandles implements AutoCloseable {
    * @throws Exception from RocksDB or the file system; nothing stays open then
    */
   public static RocksHandles openForBulkLoad(Path dir, long memtableBytes) throws Exception {
-    return open(dir, false, true, () -> ColumnOptions.forPinsetBulkLoad(memtableBytes));
+    return open(dir, false, () -> ColumnOptions.forPinsetBulkLoad(memtableBytes));
   }
 
-  private static RocksHandles open(
-      Path dir, boolean readOnly, boolean bulk, Supplier<ColumnOptions> columns) throws Exception {
+  private static RocksHandles open(Path dir, boolean readOnly, Supplier<ColumnOptions> columns)
+      throws Exception {
     DBOptions dbOptions = null;
     ColumnOptions cfOptions = null;
     SstFileManager files = null;
@@ -90,18 +90,18 @@ public final class RocksHandles implements AutoCloseable {
       if (!readOnly) {
         Files.createDirectories(dir);
       }
+      cfOptions = columns.get();
       dbOptions =
           new DBOptions()
               .setCreateIfMissing(!readOnly)
               .setCreateMissingColumnFamilies(!readOnly)
               .setKeepLogFileNum(3)
               .setMaxLogFileSize(8L << 20)
-              .setAllowConcurrentMemtableWrite(!bulk); // the bulk load's memtables need it off
+              .setAllowConcurrentMemtableWrite(cfOptions.allowsConcurrentMemtableWrites());
       if (!readOnly) {
         files = new SstFileManager(Env.getDefault());
         dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
       }
-      cfOptions = columns.get();
       List<ColumnFamilyDescriptor> cfs =
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.options()),
