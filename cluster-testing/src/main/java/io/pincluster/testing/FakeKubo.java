@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  * progress=true} streams {@link #setPinProgressSteps} progress lines), {@code pin/rm}, {@code
  * pin/ls} (one or more {@code arg}s, or the whole pinset; {@code type}; {@code stream=true} for
  * NDJSON), {@code pin/update}, {@code refs} (the links added with {@link #addLink}; other blocks
- * are leaves), {@code repo/stat}, {@code repo/gc} (drops blocks neither pinned nor linked below a
+ * are leaves; with {@code offline=true} a CID held by {@link #blockPin} counts as a block the node
+ * lacks), {@code repo/stat}, {@code repo/gc} (drops blocks neither pinned nor linked below a
  * recursive pin), {@code swarm/connect}, {@code swarm/peers}, {@code block/put} (multipart; {@code
  * format} or {@code cid-codec}: raw by default), {@code block/get}, {@code resolve} and {@code
  * dag/resolve} ({@code /ipfs/<cid>[/link…]}, {@code /ipns/<name>} from {@link #setIpns}), {@code

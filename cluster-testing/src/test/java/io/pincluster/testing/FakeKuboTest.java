@@ -102,6 +102,31 @@ class FakeKuboTest {
   }
 
   @Test
+  void anOfflineWalkFailsAtAGatedBlockUnlessTheFakeIsJsIpfs() {
+    Cid root = Cids.random();
+    Cid child = Cids.random();
+    kubo.addLink(root, "child", child);
+    String walk = "refs?recursive=true&offline=true&arg=" + root;
+    assertThat(post(walk).body().lines()).hasSize(1);
+
+    kubo.blockPin(child);
+    HttpResponse<String> below = post(walk);
+    assertThat(below.statusCode()).isEqualTo(200);
+    assertThat(json(below).get("Err").asText()).startsWith("block was not found locally");
+    assertThat(post("refs?recursive=true&arg=" + root).body())
+        .as("online: fetched")
+        .doesNotContain("not found locally");
+
+    kubo.blockPin(root);
+    HttpResponse<String> atRoot = post(walk);
+    assertThat(atRoot.statusCode()).isEqualTo(500);
+    assertThat(json(atRoot).get("Message").asText()).startsWith("block was not found locally");
+
+    kubo.emulateJsIpfs(true);
+    assertThat(post(walk).statusCode()).as("js-ipfs ignores offline").isEqualTo(200);
+  }
+
+  @Test
   void pinUpdateRepoStatBlockPutAndSwarm() {
     post("pin/add?arg=" + Cids.V0_1);
     post("pin/update?arg=" + Cids.V0_1 + "&arg=" + Cids.V0_2);

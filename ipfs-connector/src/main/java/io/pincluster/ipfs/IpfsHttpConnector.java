@@ -22,8 +22,8 @@ import io.pincluster.ipfs.internal.KuboAnswers;
 import io.pincluster.ipfs.internal.KuboClient;
 import io.pincluster.ipfs.internal.KuboJson;
 import io.pincluster.ipfs.internal.NdjsonIterator;
-import io.pincluster.ipfs.internal.PinAddBatcher;
 import io.pincluster.ipfs.internal.PinStreams;
+import io.pincluster.ipfs.internal.SharedCalls;
 import io.pincluster.ipfs.internal.StreamedBody;
 import io.pincluster.ipfs.internal.SwarmConnects;
 import io.pincluster.ipfs.internal.Timeout;
@@ -51,14 +51,19 @@ import okhttp3.Response;
  * http://host:port/api/v0/<cmd>}) with OkHttp.
  *
  * <p>Pinning: {@code pin/add?progress=true}, which the node answers at once for a CID it already
- * holds recursively. With {@code pin_method: refs} a recursive pin first fetches the DAG with
- * {@code refs -r}; {@link #pin} then asks {@code pin/ls} first, so that a DAG the node already
- * holds is not walked again, and {@link #pinNew} does not. Once {@code refs -r} has fetched a DAG,
- * its {@code pin/add} shares a call with the other pins ready meanwhile ({@link PinAddBatcher}, at
- * most {@value #MAX_PINS_PER_CALL} CIDs a call and {@value #MAX_PIN_CALLS_IN_FLIGHT} such calls in
- * flight; a shared call that fails is sent again by each pin alone), unless the DAG has more than
- * {@value #MAX_REFS_TO_SHARE_A_CALL} blocks. {@link #pin} also leaves a direct pin alone when
- * {@code pin/ls?type=direct} finds it. {@code pin_timeout} is counted from the last time the
+ * holds recursively. With {@code pin_method: refs} a recursive pin first makes sure the node holds
+ * the DAG; {@link #pin} asks {@code pin/ls} first, so that a DAG the node already holds is not
+ * walked again, and {@link #pinNew} does not. The node is first asked to walk the DAG from its own
+ * blocks ({@code refs -r} with {@code offline=true}, which Kubo fails at the first block it lacks
+ * instead of fetching it); such walks of pins ready at about the same time share a call ({@link
+ * SharedCalls}). A DAG the node does not hold whole is then fetched with {@code refs -r}, alone.
+ * Once the node holds the DAG, its {@code pin/add} shares a call with the other pins ready
+ * meanwhile, unless the DAGs walked in its {@code refs} call have more than {@value
+ * #MAX_REFS_TO_SHARE_A_CALL} blocks. Shared calls carry at most {@value #MAX_PINS_PER_CALL} CIDs,
+ * at most {@value #MAX_PIN_CALLS_IN_FLIGHT} of each kind are in flight, and one that fails is sent
+ * again by each pin alone. (js-ipfs ignores {@code offline}: there a walk fetches what is missing,
+ * and a shared one waits for the slowest DAG in it.) {@link #pin} also leaves a direct pin alone
+ * when {@code pin/ls?type=direct} finds it. {@code pin_timeout} is counted from the last time the
  * reported progress grew (a new block fetched), or from the start when the node reports none
  * (js-ipfs never does); silence is bounded by the same value ({@code pin/update} too). {@code
  * unpin_timeout} bounds {@code pin/rm}, {@code repogc_timeout} the whole {@code repo/gc}, and
@@ -84,10 +89,11 @@ public final class IpfsHttpConnector implements IpfsConnector {
   private final IpfsHttpSection config;
   private final KuboClient client;
   private final SwarmConnects swarms;
-  private final PinAddBatcher fetchedPins;
+  private final SharedCalls<Long> localWalks;
+  private final SharedCalls<Void> fetchedPins;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** The most CIDs in one {@code pin/add} of DAGs fetched by {@code refs -r} (URL about 2 KB). */
+  /** The most CIDs in one shared call ({@code refs}, {@code pin/add}; URL about 2 KB). */
   static final int MAX_PINS_PER_CALL = 32;
 
   /**
@@ -123,9 +129,16 @@ public final class IpfsHttpConnector implements IpfsConnector {
     this.config = config;
     this.client = client;
     this.swarms = new SwarmConnects(this::swarmConnect, client.node());
+    this.localWalks =
+        new SharedCalls<>(this::localRefs, MAX_PINS_PER_CALL, MAX_PIN_CALLS_IN_FLIGHT);
     this.fetchedPins =
-        new PinAddBatcher(
-            cids -> pinAdd(cids, PinMode.RECURSIVE), MAX_PINS_PER_CALL, MAX_PIN_CALLS_IN_FLIGHT);
+        new SharedCalls<>(
+            cids -> {
+              pinAdd(cids, PinMode.RECURSIVE);
+              return null;
+            },
+            MAX_PINS_PER_CALL,
+            MAX_PIN_CALLS_IN_FLIGHT);
   }
 
   /** The node's peer ID and swarm addresses ({@code id}). */
@@ -181,33 +194,60 @@ public final class IpfsHttpConnector implements IpfsConnector {
       return;
     }
     if (refs) {
-      long blocks =
-          client.call(
-              "refs",
-              client.url("refs", "arg", cid.toString(), "recursive", "true"),
-              Timeout.PIN,
-              r -> PinStreams.refs(client, cid, r));
+      long blocks = localWalks.call(cid); // of every DAG walked in the same call
+      if (blocks == PinStreams.NOT_LOCAL) {
+        blocks =
+            client.call(
+                "refs",
+                client.url("refs", "arg", cid.toString(), "recursive", "true"),
+                Timeout.PIN,
+                r -> PinStreams.refs(client, cid, r));
+      }
       if (blocks <= MAX_REFS_TO_SHARE_A_CALL) {
-        fetchedPins.pin(cid); // local now: shares a call with the other pins ready meanwhile
+        fetchedPins.call(cid); // local now: shares a call with the other pins ready meanwhile
         return;
       }
     }
     pinAdd(List.of(cid), mode);
   }
 
-  /** One {@code pin/add} of {@code cids} in {@code mode}, with progress. */
-  private void pinAdd(List<Cid> cids, PinMode mode) {
-    String[] params = new String[2 * cids.size() + 4];
+  /**
+   * {@code refs -r} of {@code cids} with {@code offline=true}: the blocks below them all, or {@link
+   * PinStreams#NOT_LOCAL} when the node refused (it lacks a block, or anything else: the pin then
+   * takes the fetching path, which reports the node's own answer).
+   */
+  private Long localRefs(List<Cid> cids) {
+    String what = describe(cids);
+    return client.call(
+        "refs",
+        client.url("refs", argsThen(cids, "recursive", "true", "offline", "true")),
+        Timeout.PIN,
+        r -> PinStreams.localRefs(client, what, r),
+        (status, message) -> PinStreams.NOT_LOCAL);
+  }
+
+  /** Query parameters: {@code arg=<cid>} for each of {@code cids}, then {@code more}. */
+  private static String[] argsThen(List<Cid> cids, String... more) {
+    String[] params = new String[2 * cids.size() + more.length];
     int i = 0;
     for (Cid c : cids) {
       params[i++] = "arg";
       params[i++] = c.toString();
     }
-    params[i++] = "recursive";
-    params[i++] = String.valueOf(mode == PinMode.RECURSIVE);
-    params[i++] = "progress";
-    params[i] = "true";
-    String what = cids.size() == 1 ? cids.get(0).toString() : cids.size() + " CIDs";
+    System.arraycopy(more, 0, params, i, more.length);
+    return params;
+  }
+
+  /** The CID, or how many, for messages. */
+  private static String describe(List<Cid> cids) {
+    return cids.size() == 1 ? cids.get(0).toString() : cids.size() + " CIDs";
+  }
+
+  /** One {@code pin/add} of {@code cids} in {@code mode}, with progress. */
+  private void pinAdd(List<Cid> cids, PinMode mode) {
+    String[] params =
+        argsThen(cids, "recursive", String.valueOf(mode == PinMode.RECURSIVE), "progress", "true");
+    String what = describe(cids);
     client.call(
         "pin/add",
         client.url("pin/add", params),

@@ -78,14 +78,68 @@ class IpfsHttpConnectorQuirksTest {
   }
 
   @Test
-  void anErrLineInRefsFailsDespiteHttp200() {
-    ipfs.close();
-    ipfs = new IpfsHttpConnector(config(server.getPort(), PinMethod.REFS));
+  void anErrLineInRefsFailsDespiteHttp200() throws Exception {
+    usePinMethodRefs();
     notPinned("not pinned");
-    enqueue(200, "{\"Ref\":\"QmA\",\"Err\":\"\"}\n{\"Ref\":\"\",\"Err\":\"block not found\"}\n");
+    String errLine = "{\"Ref\":\"QmA\",\"Err\":\"\"}\n{\"Ref\":\"\",\"Err\":\"block not found\"}\n";
+    enqueue(200, errLine); // the offline walk: not local
+    enqueue(200, errLine); // the fetch
     assertThatThrownBy(() -> ipfs.pin(Cids.V0_1, PinMode.RECURSIVE))
         .hasMessageEndingWith("refused refs: block not found");
+    assertThat(server.getRequestCount()).isEqualTo(3);
+    server.takeRequest();
+    assertThat(server.takeRequest().getTarget()).endsWith("&offline=true");
+    assertThat(server.takeRequest().getTarget())
+        .isEqualTo("/api/v0/refs?arg=" + Cids.V0_1 + "&recursive=true");
+  }
+
+  @Test
+  void aDagTheNodeHoldsIsWalkedOfflineAndNeverFetched() throws Exception {
+    usePinMethodRefs();
+    Cid cid = Cids.V0_1;
+    enqueue(200, "{\"Ref\":\"QmA\",\"Err\":\"\"}\n{\"Ref\":\"QmB\",\"Err\":\"\"}\n");
+    enqueue(200, "{\"Pins\":[\"" + cid + "\"]}\n");
+    ipfs.pinNew(cid, PinMode.RECURSIVE);
+    assertThat(server.takeRequest().getTarget())
+        .isEqualTo("/api/v0/refs?arg=" + cid + "&recursive=true&offline=true");
+    assertThat(server.takeRequest().getTarget())
+        .isEqualTo("/api/v0/pin/add?arg=" + cid + "&recursive=true&progress=true");
     assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aDagTheNodeLacksIsFetchedOnceTheOfflineWalkIsRefusedOrBrokenOff() throws Exception {
+    usePinMethodRefs();
+    Cid cid = Cids.V0_1;
+    enqueue(
+        500,
+        "{\"Message\":\"block was not found locally (offline)\",\"Code\":0,\"Type\":\"error\"}");
+    enqueue(200, "{\"Ref\":\"QmA\",\"Err\":\"\"}\n");
+    enqueue(200, "{\"Pins\":[\"" + cid + "\"]}\n");
+    ipfs.pinNew(cid, PinMode.RECURSIVE);
+    server.enqueue(
+        new MockResponse.Builder()
+            .chunkedBody("{\"Ref\":\"QmA\",\"Err\":\"\"}\n", 8)
+            .trailers(Headers.of("X-Stream-Error", "block was not found locally (offline)"))
+            .build());
+    enqueue(200, "{\"Ref\":\"QmA\",\"Err\":\"\"}\n");
+    enqueue(200, "{\"Pins\":[\"" + cid + "\"]}\n");
+    ipfs.pinNew(cid, PinMode.RECURSIVE);
+
+    List<String> targets = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      targets.add(server.takeRequest().getTarget());
+    }
+    String walk = "/api/v0/refs?arg=" + cid + "&recursive=true";
+    String pinAdd = "/api/v0/pin/add?arg=" + cid + "&recursive=true&progress=true";
+    assertThat(targets)
+        .containsExactly(
+            walk + "&offline=true", walk, pinAdd, walk + "&offline=true", walk, pinAdd);
+  }
+
+  private void usePinMethodRefs() {
+    ipfs.close();
+    ipfs = new IpfsHttpConnector(config(server.getPort(), PinMethod.REFS));
   }
 
   @Test

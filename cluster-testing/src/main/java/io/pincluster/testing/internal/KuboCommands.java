@@ -292,15 +292,34 @@ public final class KuboCommands {
     ok(call, out);
   }
 
-  /** Lists what is linked below each argument ({@code FakeKubo#addLink}); leaves list nothing. */
+  /**
+   * Lists what is linked below each argument ({@code FakeKubo#addLink}); leaves list nothing. With
+   * {@code offline=true} (ignored by js-ipfs), a gated CID ({@code FakeKubo#blockPin}) counts as a
+   * block the node lacks: as a root, HTTP 500; below one, an {@code Err} line that ends the walk.
+   */
   private void refs(HttpCall call) {
     List<Cid> roots = cidArgs(call, "ipfs-path");
+    boolean offline = call.flag("offline", false) && !state.jsIpfs();
+    for (Cid root : roots) {
+      if (offline && state.isGated(root)) {
+        throw KuboError.of(notLocal(root));
+      }
+    }
     call.startStream(200, JSON);
     for (Cid root : roots) {
       for (Cid ref : state.dag().refs(root)) {
+        if (offline && state.isGated(ref)) {
+          call.chunk(line(obj().put("Ref", "").put("Err", notLocal(ref))));
+          return;
+        }
         call.chunk(line(obj().put("Ref", state.format(ref)).put("Err", "")));
       }
     }
+  }
+
+  /** Kubo's answer for a block an offline walk needs and the node lacks. */
+  private String notLocal(Cid cid) {
+    return "block was not found locally (offline): ipld: could not find " + state.format(cid);
   }
 
   private void repoStat(HttpCall call) {

@@ -325,6 +325,11 @@ public final class KuboState {
     run(() -> gates.remove(cid.multihash()));
   }
 
+  /** Whether a gate holds {@code cid}: its content counts as not yet in this node. */
+  public boolean isGated(Cid cid) {
+    return locked(() -> gates.contains(cid.multihash()));
+  }
+
   public Set<Cid> blockedPins() {
     return locked(() -> Set.copyOf(blocked.keySet()));
   }

@@ -62,6 +62,27 @@ public final class PinStreams {
    * number of refs (the DAG's blocks below its root, duplicates included).
    */
   public static Long refs(KuboClient client, Cid cid, Response response) throws IOException {
+    return countRefs(client, cid.toString(), response, false);
+  }
+
+  /**
+   * Consumes the answer of {@code refs -r} with {@code offline=true} for one or more roots (see
+   * {@link #refs}): the number of refs below them all, or {@link #NOT_LOCAL} when the node reported
+   * an error (a block it does not hold: Kubo fails such a walk instead of fetching).
+   *
+   * @param what the CID or CIDs walked, for messages
+   */
+  public static Long localRefs(KuboClient client, String what, Response response)
+      throws IOException {
+    return countRefs(client, what, response, true);
+  }
+
+  /** What {@link #localRefs} answers when the node could not walk every DAG from its own blocks. */
+  public static final long NOT_LOCAL = -1;
+
+  private static Long countRefs(
+      KuboClient client, String what, Response response, boolean errorMeansNotLocal)
+      throws IOException {
     BufferedSource source = response.body().source();
     ProgressClock clock = new ProgressClock(client);
     long refs = 0;
@@ -70,18 +91,24 @@ public final class PinStreams {
         continue;
       }
       JsonNode node = KuboJson.parse(line);
-      if (KuboJson.isErrorLine(node)) {
-        throw client.refused("refs", KuboJson.errorMessage(node));
-      }
-      node = KuboJson.object(node, line); // parsed once
-      String err = KuboJson.text(node, "Err");
-      if (!err.isEmpty()) {
+      boolean errorLine = KuboJson.isErrorLine(node);
+      String err =
+          errorLine
+              ? KuboJson.errorMessage(node)
+              : KuboJson.text(KuboJson.object(node, line), "Err"); // parsed once
+      if (errorLine || !err.isEmpty()) {
+        if (errorMeansNotLocal) {
+          return NOT_LOCAL;
+        }
         throw client.refused("refs", err);
       }
       clock.progress(++refs);
       if (clock.expired()) {
-        throw client.noProgress("refs", cid.toString());
+        throw client.noProgress("refs", what);
       }
+    }
+    if (errorMeansNotLocal && streamError(response) != null) {
+      return NOT_LOCAL;
     }
     checkTrailer(client, "refs", response);
     return refs;
@@ -163,16 +190,22 @@ public final class PinStreams {
 
   /** Kubo reports errors that happen mid-stream in an {@code X-Stream-Error} trailer. */
   static void checkTrailer(KuboClient client, String cmd, Response response) {
+    String error = streamError(response);
+    if (error != null) {
+      throw client.refused(cmd, error);
+    }
+  }
+
+  /** The {@code X-Stream-Error} trailer of a fully read answer, or null when there is none. */
+  private static String streamError(Response response) {
     Headers trailers;
     try {
       trailers = response.trailers();
     } catch (IOException | IllegalStateException e) {
-      return;
+      return null;
     }
     String error = trailers.get("X-Stream-Error");
-    if (error != null && !error.isBlank()) {
-      throw client.refused(cmd, error);
-    }
+    return error == null || error.isBlank() ? null : error;
   }
 
   /** Time since the progress last grew, on the injected ticker. */

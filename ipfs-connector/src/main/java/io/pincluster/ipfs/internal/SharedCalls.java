@@ -7,47 +7,50 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups the {@code pin/add} calls of recursive pins whose DAG the node already holds (fetched by
- * {@code refs -r} just before) into calls of several CIDs each ({@code pin/add?arg=a&arg=b…}, which
- * Kubo and js-ipfs both take). Group commit: a pin that finds fewer than {@code maxInFlight} calls
- * in flight sends at once, alone; the others queue, and when a call ends the first queued pin sends
- * the queue's head (at most {@code maxBatch}) for them all. No pin waits for a timer. Each node
- * call costs about as much as the pin it carries (bench figure 7), so under load this saves most of
- * them.
+ * Groups node calls that take several CIDs ({@code pin/add?arg=a&arg=b…}, {@code
+ * refs?arg=a&arg=b…}, which Kubo and js-ipfs both take) so that CIDs ready at about the same time
+ * share one call. Group commit: a CID that finds fewer than {@code maxInFlight} calls in flight is
+ * sent at once, alone; the others queue, and when a call ends the first queued CID sends the
+ * queue's head (at most {@code maxBatch}) for them all. No CID waits for a timer. Each node call
+ * costs about as much as the pin it carries (bench figure 7), so under load this saves most of
+ * them. Every CID of a call gets the call's one result.
  *
- * <p>Only for DAGs the node holds: a call fetching content would make every pin in it wait for the
- * slowest. A call of several CIDs that fails (one CID refused, timeout, connection) is not reported
- * to its pins: each then sends its own {@code pin/add} alone and gets its own answer. A call of one
- * CID reports its failure as is.
+ * <p>Only for calls the node answers from what it holds: a call fetching content would make every
+ * CID in it wait for the slowest. A call of several CIDs that fails (one CID refused, timeout,
+ * connection) is not reported to its CIDs: each is then sent again alone and gets its own answer. A
+ * call of one CID reports its failure as is.
  *
- * <p>Interrupts: a pin interrupted while queued leaves the queue unsent and fails; one already in a
- * call in flight waits for that call to end (bounded by the call's pin_timeout) and returns its
- * outcome with the interrupt flag set, so that when {@link #pin} returns no call for the CID is in
+ * <p>Interrupts: a CID interrupted while queued leaves the queue unsent and fails; one already in a
+ * call in flight waits for that call to end (bounded by the call's own timeout) and returns its
+ * outcome with the interrupt flag set, so that when {@link #call} returns no call for the CID is in
  * flight. Thread-safe; the calling threads do the calls, there is no thread of its own.
+ *
+ * @param <R> what one call answers (for all of its CIDs)
  */
-public final class PinAddBatcher {
-  /** Sends one {@code pin/add} of {@code cids}; returns once the node confirmed them all. */
-  public interface Sender {
+public final class SharedCalls<R> {
+  /** Sends one call for {@code cids}; returns once the node answered for them all. */
+  public interface Sender<R> {
     /**
      * @throws IpfsException when the node refused, timed out or could not be reached
      */
-    void pinAdd(List<Cid> cids);
+    R call(List<Cid> cids);
   }
 
-  private final Sender sender;
+  private final Sender<R> sender;
   private final int maxBatch;
   private final int maxInFlight;
   private final Object lock = new Object();
-  private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // guarded by lock
+  private final ArrayDeque<Waiter<R>> queue = new ArrayDeque<>(); // guarded by lock
   private int inFlight; // guarded by lock; calls sent or about to be, by a promoted waiter
 
-  /** One pin waiting for, or sending, its call. Fields guarded by the batcher's lock. */
-  private static final class Waiter {
+  /** One CID waiting for, or sending, its call. Fields guarded by the lock of its SharedCalls. */
+  private static final class Waiter<R> {
     final Cid cid;
     boolean mustSend; // promoted: this waiter's thread sends the next call
     boolean done;
     boolean retryAlone; // its call of several CIDs failed
     RuntimeException failure; // its call of one CID failed
+    R result; // its call's answer, when it succeeded
 
     Waiter(Cid cid) {
       this.cid = cid;
@@ -58,7 +61,7 @@ public final class PinAddBatcher {
    * @param maxBatch the most CIDs in one call (≥ 1)
    * @param maxInFlight the most calls in flight at once (≥ 1)
    */
-  public PinAddBatcher(Sender sender, int maxBatch, int maxInFlight) {
+  public SharedCalls(Sender<R> sender, int maxBatch, int maxInFlight) {
     if (maxBatch < 1 || maxInFlight < 1) {
       throw new IllegalArgumentException("maxBatch and maxInFlight must be at least 1");
     }
@@ -68,14 +71,14 @@ public final class PinAddBatcher {
   }
 
   /**
-   * Pins {@code cid} recursively, in a call of its own or shared; returns once the node confirmed
+   * Sends {@code cid} in a call of its own or shared; returns that call's answer once the node gave
    * it.
    *
-   * @throws IpfsException as {@link Sender#pinAdd} for a call of this CID alone, or when
-   *     interrupted before its call was sent
+   * @throws IpfsException as {@link Sender#call} for a call of this CID alone, or when interrupted
+   *     before its call was sent
    */
-  public void pin(Cid cid) {
-    Waiter me = new Waiter(cid);
+  public R call(Cid cid) {
+    Waiter<R> me = new Waiter<>(cid);
     synchronized (lock) {
       if (inFlight < maxInFlight) { // the queue is empty: a free slot is never left unused
         inFlight++;
@@ -87,7 +90,7 @@ public final class PinAddBatcher {
     boolean interrupted = false;
     try {
       while (true) {
-        List<Waiter> call;
+        List<Waiter<R>> call;
         synchronized (lock) {
           while (!me.mustSend && !me.done) {
             try {
@@ -95,7 +98,7 @@ public final class PinAddBatcher {
             } catch (InterruptedException e) {
               interrupted = true;
               if (queue.remove(me)) { // still queued: not taken into a call, not promoted
-                throw new IpfsException("interrupted while waiting to send pin/add of " + cid);
+                throw new IpfsException("interrupted while waiting to send a call for " + cid);
               }
             }
           }
@@ -113,15 +116,16 @@ public final class PinAddBatcher {
       }
     }
     if (me.retryAlone) {
-      sender.pinAdd(List.of(cid));
+      return sender.call(List.of(cid));
     } else if (me.failure != null) {
       throw me.failure;
     }
+    return me.result;
   }
 
   /** Lock held. The promoted waiter and the queue's head, at most maxBatch in all. */
-  private List<Waiter> takeCall(Waiter first) {
-    List<Waiter> call = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+  private List<Waiter<R>> takeCall(Waiter<R> first) {
+    List<Waiter<R>> call = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
     call.add(first);
     while (call.size() < maxBatch && !queue.isEmpty()) {
       call.add(queue.poll());
@@ -129,30 +133,32 @@ public final class PinAddBatcher {
     return call;
   }
 
-  /** Sends one call, records its outcome, and hands the slot to the next queued pin. */
-  private void send(List<Waiter> call) {
+  /** Sends one call, records its outcome, and hands the slot to the next queued CID. */
+  private void send(List<Waiter<R>> call) {
     List<Cid> cids = new ArrayList<>(call.size());
     call.forEach(w -> cids.add(w.cid));
+    R result = null;
     RuntimeException failure = null;
     Error error = null;
     try {
-      sender.pinAdd(cids);
+      result = sender.call(cids);
     } catch (RuntimeException e) {
       failure = e;
     } catch (Error e) { // recorded first: a waiter left waiting would hold every later pin
       error = e;
-      failure = new IpfsException("pin/add failed: " + e, e);
+      failure = new IpfsException("the call failed: " + e, e);
     }
     synchronized (lock) {
-      for (Waiter w : call) {
+      for (Waiter<R> w : call) {
         w.done = true;
+        w.result = result;
         if (failure != null && call.size() == 1) {
           w.failure = failure;
         } else if (failure != null) {
           w.retryAlone = true;
         }
       }
-      Waiter next = queue.poll();
+      Waiter<R> next = queue.poll();
       if (next != null) {
         next.mustSend = true;
       } else {

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class PinAddBatcherTest {
+class SharedCallsTest {
   /** Records each call; a call holding a gated CID waits for its gate; refused CIDs fail a call. */
   private final List<List<Cid>> calls = new CopyOnWriteArrayList<>();
 
@@ -30,8 +30,10 @@ class PinAddBatcherTest {
   private final List<Thread> threads = new ArrayList<>();
   private final Map<Cid, AtomicReference<Throwable>> outcomes = new ConcurrentHashMap<>();
   private final Map<Cid, Boolean> interruptedAfter = new ConcurrentHashMap<>();
+  private final Map<Cid, Integer> answers = new ConcurrentHashMap<>();
 
-  private void send(List<Cid> cids) {
+  /** Answers the number of CIDs in the call. */
+  private Integer send(List<Cid> cids) {
     calls.add(List.copyOf(cids));
     for (Cid c : cids) {
       CountDownLatch gate = gates.get(c);
@@ -49,6 +51,7 @@ class PinAddBatcherTest {
     if (cids.stream().anyMatch(refused::contains)) {
       throw new IpfsException("refused " + cids);
     }
+    return cids.size();
   }
 
   @AfterEach
@@ -59,14 +62,14 @@ class PinAddBatcherTest {
     }
   }
 
-  private Thread start(PinAddBatcher batcher, Cid cid) {
+  private Thread start(SharedCalls<Integer> batcher, Cid cid) {
     AtomicReference<Throwable> outcome = new AtomicReference<>();
     outcomes.put(cid, outcome);
     Thread t =
         new Thread(
             () -> {
               try {
-                batcher.pin(cid);
+                answers.put(cid, batcher.call(cid));
               } catch (RuntimeException | Error e) {
                 outcome.set(e);
               }
@@ -79,7 +82,7 @@ class PinAddBatcherTest {
   }
 
   /** Starts a pin of a new CID whose call is held open (its gate) until the test lets it go. */
-  private Cid startHeldInACall(PinAddBatcher batcher) {
+  private Cid startHeldInACall(SharedCalls<Integer> batcher) {
     Cid cid = Cids.random();
     gates.put(cid, new CountDownLatch(1));
     start(batcher, cid);
@@ -91,7 +94,7 @@ class PinAddBatcherTest {
   private static boolean queued(Thread t) {
     return t.getState() == Thread.State.WAITING
         && Arrays.stream(t.getStackTrace())
-            .anyMatch(f -> f.getClassName().equals(PinAddBatcher.class.getName()))
+            .anyMatch(f -> f.getClassName().equals(SharedCalls.class.getName()))
         && Arrays.stream(t.getStackTrace())
             .anyMatch(f -> f.getClassName().equals(Object.class.getName()));
   }
@@ -99,7 +102,7 @@ class PinAddBatcherTest {
   private static void awaitQueued(List<Thread> ts) {
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> ts.stream().allMatch(PinAddBatcherTest::queued));
+        .until(() -> ts.stream().allMatch(SharedCallsTest::queued));
   }
 
   private void awaitEnded() throws InterruptedException {
@@ -111,7 +114,7 @@ class PinAddBatcherTest {
 
   @Test
   void pinsReadyWhileACallIsInFlightShareTheNextCall() throws InterruptedException {
-    PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
+    SharedCalls<Integer> batcher = new SharedCalls<>(this::send, 32, 1);
     Cid first = startHeldInACall(batcher);
     List<Cid> later = Cids.random(10);
     List<Thread> waiting = later.stream().map(c -> start(batcher, c)).toList();
@@ -124,11 +127,13 @@ class PinAddBatcherTest {
     assertThat(calls.get(0)).containsExactly(first);
     assertThat(calls.get(1)).containsExactlyInAnyOrderElementsOf(later);
     assertThat(outcomes.values()).allMatch(o -> o.get() == null);
+    assertThat(answers.get(first)).as("each CID gets its call's answer").isEqualTo(1);
+    later.forEach(c -> assertThat(answers.get(c)).isEqualTo(10));
   }
 
   @Test
   void aCallCarriesAtMostMaxBatchPinsAndTheQueueDrainsInOrder() throws InterruptedException {
-    PinAddBatcher batcher = new PinAddBatcher(this::send, 3, 1);
+    SharedCalls<Integer> batcher = new SharedCalls<>(this::send, 3, 1);
     Cid first = startHeldInACall(batcher);
     List<Cid> later = Cids.random(7);
     List<Thread> waiting = new ArrayList<>();
@@ -147,11 +152,11 @@ class PinAddBatcherTest {
 
   @Test
   void aSecondLaneSendsAtOnceWhileTheFirstIsBusy() {
-    PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 2);
+    SharedCalls<Integer> batcher = new SharedCalls<>(this::send, 32, 2);
     Cid slow = startHeldInACall(batcher);
 
     Cid quick = Cids.random();
-    batcher.pin(quick); // on this thread: not held up by the slow call
+    batcher.call(quick); // on this thread: not held up by the slow call
 
     assertThat(calls).containsExactly(List.of(slow), List.of(quick));
   }
@@ -159,7 +164,7 @@ class PinAddBatcherTest {
   @Test
   void aFailedSharedCallIsSentAgainByEachPinAloneAndOnlyTheRefusedOneFails()
       throws InterruptedException {
-    PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
+    SharedCalls<Integer> batcher = new SharedCalls<>(this::send, 32, 1);
     Cid first = startHeldInACall(batcher);
     Cid good = Cids.random();
     Cid bad = Cids.random();
@@ -174,6 +179,7 @@ class PinAddBatcherTest {
     assertThat(calls.get(1)).containsExactly(good, bad);
     assertThat(calls.subList(2, 4)).containsExactlyInAnyOrder(List.of(good), List.of(bad));
     assertThat(outcomes.get(good).get()).isNull();
+    assertThat(answers.get(good)).as("the answer of its own call").isEqualTo(1);
     assertThat(outcomes.get(bad).get())
         .isInstanceOf(IpfsException.class)
         .hasMessage("refused [" + bad + "]");
@@ -182,14 +188,14 @@ class PinAddBatcherTest {
   @Test
   void anErrorInASharedCallLeavesNoPinWaitingAndReachesTheThreadThatSentIt()
       throws InterruptedException {
-    PinAddBatcher batcher =
-        new PinAddBatcher(
+    SharedCalls<Integer> batcher =
+        new SharedCalls<>(
             cids -> {
               if (cids.size() > 1) {
                 calls.add(List.copyOf(cids));
                 throw new AssertionError("broken sender");
               }
-              send(cids);
+              return send(cids);
             },
             32,
             1);
@@ -210,21 +216,21 @@ class PinAddBatcherTest {
 
   @Test
   void aFailedCallOfOnePinFailsThatPinWithTheNodesAnswer() {
-    PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
+    SharedCalls<Integer> batcher = new SharedCalls<>(this::send, 32, 1);
     Cid bad = Cids.random();
     refused.add(bad);
 
-    assertThatThrownBy(() -> batcher.pin(bad)).hasMessage("refused [" + bad + "]");
+    assertThatThrownBy(() -> batcher.call(bad)).hasMessage("refused [" + bad + "]");
     assertThat(calls).containsExactly(List.of(bad));
 
     Cid good = Cids.random();
-    batcher.pin(good); // the slot was given back
+    batcher.call(good); // the slot was given back
     assertThat(calls).hasSize(2);
   }
 
   @Test
   void aPinInterruptedWhileQueuedIsNeverSent() throws InterruptedException {
-    PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
+    SharedCalls<Integer> batcher = new SharedCalls<>(this::send, 32, 1);
     Cid first = startHeldInACall(batcher);
     Cid cancelled = Cids.random();
     Thread t = start(batcher, cancelled);
@@ -237,14 +243,14 @@ class PinAddBatcherTest {
 
     assertThat(outcomes.get(cancelled).get())
         .isInstanceOf(IpfsException.class)
-        .hasMessageContaining("interrupted while waiting to send pin/add");
+        .hasMessageContaining("interrupted while waiting to send a call for " + cancelled);
     assertThat(interruptedAfter.get(cancelled)).isTrue();
     assertThat(calls).containsExactly(List.of(first));
   }
 
   @Test
   void aPinInterruptedInASharedCallWaitsForItsOutcome() throws InterruptedException {
-    PinAddBatcher batcher = new PinAddBatcher(this::send, 32, 1);
+    SharedCalls<Integer> batcher = new SharedCalls<>(this::send, 32, 1);
     Cid first = startHeldInACall(batcher);
     Cid sender = Cids.random();
     Cid rider = Cids.random();
@@ -271,9 +277,9 @@ class PinAddBatcherTest {
 
   @Test
   void rejectsBadLimits() {
-    assertThatThrownBy(() -> new PinAddBatcher(this::send, 0, 1))
+    assertThatThrownBy(() -> new SharedCalls<>(this::send, 0, 1))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new PinAddBatcher(this::send, 1, 0))
+    assertThatThrownBy(() -> new SharedCalls<>(this::send, 1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
