@@ -176,7 +176,15 @@ public final class BenchMain {
   static void figure1(BenchOptions o, ProcessCluster cluster, Report report)
       throws InterruptedException {
     RestLoad load = new RestLoad();
-    load.pinOneByOne(cluster.restUrls(), 16, Math.min(o.pins(), 500), CidSource.fresh()); // warm-up
+    int warmClients =
+        Math.min(64, o.clients().stream().mapToInt(Integer::intValue).max().orElse(1));
+    report.note(
+        WarmUp.run(
+            "figure 1",
+            o.warmUpSeconds(),
+            () ->
+                load.pinOneByOne(
+                    cluster.restUrls(), warmClients, Math.min(o.pins(), 1000), CidSource.fresh())));
     for (int c : o.clients()) {
       List<RunResult> runs = new ArrayList<>();
       CpuMeter.Sample cpu = CpuMeter.sample();
@@ -199,6 +207,12 @@ public final class BenchMain {
   static void bulk(BenchOptions o, ProcessCluster cluster, Report report)
       throws InterruptedException {
     RestLoad load = new RestLoad();
+    report.note(
+        WarmUp.run(
+            "figure 2, bulk",
+            o.warmUpSeconds(),
+            () ->
+                load.pinBulk(cluster.restUrl(0), o.bulkBatch(), o.bulkBatch(), CidSource.fresh())));
     List<RunResult> runs = new ArrayList<>();
     CpuMeter.Sample cpu = CpuMeter.sample();
     for (int r = 0; r < o.reps(); r++) {

@@ -29,6 +29,7 @@ record BenchOptions(
     int fig7Reps,
     Map<String, String> fig7PeerSettings,
     boolean fig7Bulk,
+    int warmUpSeconds,
     Path dist,
     Path work,
     Path report,
@@ -57,6 +58,9 @@ record BenchOptions(
     largePins = sizes("--large-pins", largePins);
     positive("--fig7-blocks", fig7Blocks);
     positive("--fig7-reps", fig7Reps);
+    if (warmUpSeconds < 0) {
+      throw new IllegalArgumentException("--warm-up-seconds must be >= 0: " + warmUpSeconds);
+    }
     for (String k : fig7PeerSettings.keySet()) {
       if (!k.matches("CLUSTER_[A-Z0-9_]+")) {
         throw new IllegalArgumentException(
@@ -98,6 +102,7 @@ record BenchOptions(
     int fig7Reps = 3;
     Map<String, String> fig7PeerSettings = new LinkedHashMap<>();
     boolean fig7Bulk = false;
+    int warmUpSeconds = 180;
     Path dist = Path.of(System.getProperty("pincluster.dist", "dist/pincluster"));
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "pincluster-bench");
     Path report = null;
@@ -137,6 +142,7 @@ record BenchOptions(
                       throw new IllegalArgumentException(
                           "--fig7-submit: '" + v + "' is neither rest nor bulk");
                 };
+        case "--warm-up-seconds" -> warmUpSeconds = parseInt(k, v);
         case "--ipfs-recipe" -> ipfsRecipe = Path.of(v);
         case "--dist" -> dist = Path.of(v);
         case "--work" -> work = Path.of(v);
@@ -163,6 +169,7 @@ record BenchOptions(
         fig7Reps,
         fig7PeerSettings,
         fig7Bulk,
+        warmUpSeconds,
         dist,
         work,
         report,

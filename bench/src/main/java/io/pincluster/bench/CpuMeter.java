@@ -20,13 +20,26 @@ final class CpuMeter {
   static final String KUBO = "fake Kubo";
   static final String LOAD = "load generator";
 
-  /** CPU time by role, the machine's busy and total jiffies, and the wall clock. */
-  record Sample(Map<String, Duration> cpu, long busyJiffies, long totalJiffies, long nanos) {}
+  /**
+   * CPU time by role, the CPU time of the JIT compiler threads of all those processes, the
+   * machine's busy and total jiffies, and the wall clock.
+   */
+  record Sample(
+      Map<String, Duration> cpu, Duration jit, long busyJiffies, long totalJiffies, long nanos) {
+    /** CPU time of every role together. */
+    Duration total() {
+      return cpu.values().stream().reduce(Duration.ZERO, Duration::plus);
+    }
+  }
+
+  /** Linux's clock ticks per second for /proc/PID/task/TID/stat (USER_HZ, 100 everywhere). */
+  private static final long TICKS_PER_SECOND = 100;
 
   static Sample sample() {
     Map<String, Duration> cpu = new LinkedHashMap<>();
     cpu.put(PEERS, Duration.ZERO);
     cpu.put(KUBO, Duration.ZERO);
+    Duration[] jit = {jitCpu(ProcessHandle.current().pid())};
     ProcessHandle.current()
         .descendants()
         .forEach(
@@ -38,6 +51,7 @@ final class CpuMeter {
                       : cmd.contains("ClusterServiceCommand") ? PEERS : null;
               if (role != null) {
                 cpu.merge(role, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+                jit[0] = jit[0].plus(jitCpu(p.pid()));
               }
             });
     var os = ManagementFactory.getOperatingSystemMXBean();
@@ -45,7 +59,41 @@ final class CpuMeter {
         os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     cpu.put(LOAD, Duration.ofNanos(Math.max(0, self)));
     long[] jiffies = machineJiffies();
-    return new Sample(cpu, jiffies[0], jiffies[1], System.nanoTime());
+    return new Sample(cpu, jit[0], jiffies[0], jiffies[1], System.nanoTime());
+  }
+
+  /**
+   * The share of all CPU time of the measured processes between two samples that went to their JIT
+   * compiler threads (0 when nothing was measured): near 0 once the code of a case is compiled.
+   */
+  static double jitShare(Sample from, Sample to) {
+    long all = to.total().minus(from.total()).toNanos();
+    return all <= 0 ? 0 : (double) to.jit().minus(from.jit()).toNanos() / all;
+  }
+
+  /**
+   * CPU time of the JIT compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}) of
+   * process {@code pid}, from /proc; zero where there is no /proc or the process is gone.
+   */
+  private static Duration jitCpu(long pid) {
+    long ticks = 0;
+    try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        try {
+          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            String stat = Files.readString(task.resolve("stat"));
+            // fields after the ")" that ends the name: state is field 3, utime 14, stime 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Duration.ZERO;
+    }
+    return Duration.ofMillis(ticks * 1000 / TICKS_PER_SECOND);
   }
 
   /**
@@ -60,6 +108,8 @@ final class CpuMeter {
               double ms = (d.minus(from.cpu().getOrDefault(role, Duration.ZERO)).toNanos() / 1e6);
               out.append(String.format(Locale.ROOT, " %s %.2f ms,", role, ms / pins));
             });
+    out.append(
+        String.format(Locale.ROOT, " of which JIT compilers %.0f%%,", 100 * jitShare(from, to)));
     long total = to.totalJiffies() - from.totalJiffies();
     if (total > 0) {
       double busy = 100.0 * (to.busyJiffies() - from.busyJiffies()) / total;

@@ -37,6 +37,7 @@ class BenchSmokeTest {
               "--failover-reps=1",
               "--failover-writers=2",
               "--large-pins=2000",
+              "--warm-up-seconds=0",
               "--work=" + tmp.resolve("work"),
               "--report=" + report,
               "--command=smoke"
@@ -58,6 +59,9 @@ class BenchSmokeTest {
         .contains("CPUs (nproc)")
         .contains("bare Ratis, 1000 pin/entry")
         .contains("REST POST /pins/{cid}, 4 clients (20 pins ×1)")
+        .contains("figure 1: warm-up of 1 untimed passes")
+        .contains("figure 2, bulk: warm-up of 1 untimed passes")
+        .containsPattern("CPU per pin: .* of which JIT compilers \\d+%")
         .contains("offline state import")
         .contains("kill -9 the leader under 2 REST writers")
         .contains(
