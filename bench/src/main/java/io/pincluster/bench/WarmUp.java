@@ -13,7 +13,7 @@ import java.util.Locale;
  */
 final class WarmUp {
   static final double WARM_JIT_SHARE = 0.05;
-  static final int MAX_PASSES = 40;
+  static final int MAX_PASSES = 500;
 
   /** One untimed pass of the case. */
   @FunctionalInterface
