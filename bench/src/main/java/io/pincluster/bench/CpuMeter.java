@@ -39,27 +39,22 @@ final class CpuMeter {
     Map<String, Duration> cpu = new LinkedHashMap<>();
     cpu.put(PEERS, Duration.ZERO);
     cpu.put(KUBO, Duration.ZERO);
-    Duration[] jit = {jitCpu(ProcessHandle.current().pid())};
-    ProcessHandle.current()
-        .descendants()
-        .forEach(
-            p -> {
-              String cmd = p.info().commandLine().orElse("");
-              String role =
-                  cmd.contains("FakeKubo")
-                      ? KUBO
-                      : cmd.contains("ClusterServiceCommand") ? PEERS : null;
-              if (role != null) {
-                cpu.merge(role, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
-                jit[0] = jit[0].plus(jitCpu(p.pid()));
-              }
-            });
+    Duration jit = jitCpu(ProcessHandle.current().pid());
+    for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+      String cmd = p.info().commandLine().orElse("");
+      String role =
+          cmd.contains("FakeKubo") ? KUBO : cmd.contains("ClusterServiceCommand") ? PEERS : null;
+      if (role != null) {
+        cpu.merge(role, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+        jit = jit.plus(jitCpu(p.pid()));
+      }
+    }
     var os = ManagementFactory.getOperatingSystemMXBean();
     long self =
         os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     cpu.put(LOAD, Duration.ofNanos(Math.max(0, self)));
     long[] jiffies = machineJiffies();
-    return new Sample(cpu, jit[0], jiffies[0], jiffies[1], System.nanoTime());
+    return new Sample(cpu, jit, jiffies[0], jiffies[1], System.nanoTime());
   }
 
   /**

@@ -8,12 +8,10 @@ import java.util.Locale;
  * quarter of the peers' CPU for the first minute of figure 1 on two CPUs). A pass counts as warm
  * when the JIT compiler threads of the peers, the fake Kubos and this JVM used at most {@link
  * #WARM_JIT_SHARE} of those processes' CPU during it; the warm-up ends after the first warm pass,
- * or after {@link #MAX_PASSES} passes, or once {@code --warm-up-seconds} have passed (0: one pass),
- * whichever comes first.
+ * or once {@code --warm-up-seconds} have passed (0: one pass), whichever comes first.
  */
 final class WarmUp {
   static final double WARM_JIT_SHARE = 0.05;
-  static final int MAX_PASSES = 500;
 
   /** One untimed pass of the case. */
   @FunctionalInterface
@@ -34,9 +32,7 @@ final class WarmUp {
       pass.run();
       share = CpuMeter.jitShare(before, CpuMeter.sample());
       passes++;
-    } while (share > WARM_JIT_SHARE
-        && passes < MAX_PASSES
-        && System.nanoTime() - start < limitNanos);
+    } while (share > WARM_JIT_SHARE && System.nanoTime() - start < limitNanos);
     return String.format(
         Locale.ROOT,
         "%s: warm-up of %d untimed passes over %.0f s; JIT compilers %.0f%% of the CPU in the last"
