@@ -8,7 +8,9 @@ import io.pincluster.core.api.RepoGcKey;
 import io.pincluster.core.api.RepoStat;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.peer.Multiaddr;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * This peer's IPFS node, spoken to over its RPC API. Thread-safe; every method blocks for at most
@@ -30,6 +32,15 @@ public interface IpfsConnector extends AutoCloseable {
   default void pinNew(Cid cid, PinMode mode) {
     pin(cid, mode);
   }
+
+  /**
+   * Pins recursively, without fetching anything, those of {@code cids} whose whole DAG the node
+   * already holds, in as few calls as it can; returns those it pinned. The others (a block missing,
+   * or anything the node refused) are left out, never thrown: the caller pins each of them by
+   * itself ({@link #pinNew}), which fetches and reports the node's own answer. Bounded by {@code
+   * pin_timeout} a call; an interrupted caller gets what was pinned so far.
+   */
+  Set<Cid> pinLocal(List<Cid> cids);
 
   /** Unpins {@code cid}; a CID that is not pinned counts as success. */
   void unpin(Cid cid);

@@ -57,6 +57,7 @@ public final class FakeIpfsConnector implements IpfsConnector {
   public enum Op {
     ID,
     PIN,
+    PIN_LOCAL,
     UNPIN,
     PIN_STATUS,
     PIN_LS,
@@ -148,6 +149,39 @@ public final class FakeIpfsConnector implements IpfsConnector {
       }
       pins.put(cid.multihash(), Map.entry(cid, mode));
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Pins recursively those of {@code cids} not held by a gate ({@link #blockPin}: content the node
+   * would have to fetch); none while pins fail ({@link #failPins}, {@link #failNext(int)}, {@link
+   * #failNext(Op, int)} of {@code PIN}: those failures are left for {@link #pin}), the node is
+   * unreachable or a failure of this operation is injected. Never throws, as the real connector.
+   */
+  @Override
+  public Set<Cid> pinLocal(List<Cid> cids) {
+    lock.lock();
+    try {
+      Set<Cid> pinned = new LinkedHashSet<>();
+      try {
+        enter(Op.PIN_LOCAL);
+      } catch (IpfsException e) {
+        return pinned;
+      }
+      if (failPins || failNextWrites > 0 || failNextByOp.getOrDefault(Op.PIN, 0) > 0) {
+        return pinned;
+      }
+      for (Cid cid : cids) {
+        if (!gates.contains(cid.multihash())) {
+          pinAttempts.merge(cid, 1, Integer::sum);
+          pins.put(cid.multihash(), Map.entry(cid, PinMode.RECURSIVE));
+          pinned.add(cid);
+        }
+      }
+      changed.signalAll();
+      return pinned;
     } finally {
       lock.unlock();
     }

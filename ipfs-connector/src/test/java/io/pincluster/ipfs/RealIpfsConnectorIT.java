@@ -126,6 +126,17 @@ class RealIpfsConnectorIT {
 
   @Test
   @Order(2)
+  void pinLocalPinsManyBlocksTheNodeHoldsInOneWalkAndOnePinAdd() {
+    List<Cid> cids = new ArrayList<>();
+    for (int i = 0; i < IpfsHttpConnector.MAX_PINS_PER_CALL; i++) {
+      cids.add(ipfs.blockPut(bytes("local " + i + " " + UUID.randomUUID()), "raw"));
+    }
+    assertThat(ipfs.pinLocal(cids)).containsExactlyInAnyOrderElementsOf(cids);
+    cids.forEach(c -> assertThat(ipfs.pinStatus(c)).as(c.toString()).contains(PinMode.RECURSIVE));
+  }
+
+  @Test
+  @Order(2)
   void pinsFetchedAtOnceShareThePinAddCallsTheNodeTakes() throws Exception {
     List<Integer> argsPerPinAdd = new CopyOnWriteArrayList<>();
     OkHttpClient counting =

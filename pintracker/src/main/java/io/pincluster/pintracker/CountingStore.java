@@ -50,6 +50,11 @@ final class CountingStore implements TrackerStore {
   }
 
   @Override
+  public void putPinnedAll(List<KnownPin> pins) {
+    store.putPinnedAll(pins);
+  }
+
+  @Override
   public void removePinned(Cid cid) {
     store.removePinned(cid);
   }

@@ -42,6 +42,12 @@ final class Op {
   Thread runner;
   boolean cancelled;
 
+  /**
+   * Set when a batch found the node without the whole DAG, or the op unfit for a batch: it runs
+   * alone. Written before the op goes back to its queue, read under the queue's lock.
+   */
+  boolean alone;
+
   /** Set when the pin changed in a way that matters to IPFS while running: run it again. */
   boolean rerun;
 

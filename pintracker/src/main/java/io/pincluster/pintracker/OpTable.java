@@ -80,6 +80,18 @@ final class OpTable {
     counts.incrementAndGet(slot(op.type, Phase.RUNNING));
   }
 
+  /**
+   * Lock held; {@code op} is current and running, and no IPFS call of it runs. It goes back to the
+   * head of its queue (even when full: it was just taken from it), queued again.
+   */
+  void requeue(Op op) {
+    op.phase = Phase.QUEUED;
+    op.runner = null;
+    counts.decrementAndGet(slot(op.type, Phase.RUNNING));
+    counts.incrementAndGet(slot(op.type, Phase.QUEUED));
+    (op.type == Type.PIN ? pins : unpins).putBack(op, op.priority);
+  }
+
   /** The number of ops of {@code type} in {@code phase} in the table. O(1). */
   long count(Type type, Phase phase) {
     return counts.get(slot(type, phase));

@@ -6,7 +6,9 @@ import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.core.peer.Multiaddr;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,7 @@ final class Pinner {
    */
   PinMode pin(Pin pin, boolean mayHold) {
     Cid cid = pin.cid();
-    if (pin.mode() == PinMode.RECURSIVE && pin.origins().isEmpty() && pin.pinUpdate() == null) {
+    if (isPlain(pin)) {
       if (mayHold) {
         count(() -> ipfs.pin(cid, PinMode.RECURSIVE));
       } else {
@@ -68,6 +70,28 @@ final class Pinner {
     }
     count(() -> ipfs.pinNew(cid, pin.mode())); // just found not held in a mode that suffices
     return pin.mode();
+  }
+
+  /** A recursive pin without origins to connect to or a pin to update from. */
+  static boolean isPlain(Pin pin) {
+    return pin.mode() == PinMode.RECURSIVE && pin.origins().isEmpty() && pin.pinUpdate() == null;
+  }
+
+  /**
+   * Pins recursively, in as few calls as IPFS allows, those of {@code cids} (plain pins, see {@link
+   * #isPlain}) whose DAG IPFS holds whole, fetching nothing; returns those pinned, each counted by
+   * {@link #pinCalls()}. Never fails: what is not pinned is for {@link #pin}, one by one.
+   */
+  Set<Cid> pinLocal(List<Cid> cids) {
+    Set<Cid> pinned;
+    try {
+      pinned = ipfs.pinLocal(cids);
+    } catch (RuntimeException e) {
+      log.warn("pinning {} CIDs held by IPFS together failed: {}", cids.size(), e.toString());
+      return Set.of();
+    }
+    pinCalls.add(pinned.size());
+    return pinned;
   }
 
   /** Runs one pin call, counting it and, unless cancelled, its failure. */

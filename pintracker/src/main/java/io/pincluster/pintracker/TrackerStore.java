@@ -57,6 +57,15 @@ public interface TrackerStore extends AutoCloseable {
   /** Records that IPFS holds {@code pin} (replacing what was known for its multihash). */
   void putPinned(KnownPin pin);
 
+  /**
+   * {@link #putPinned} of each of {@code pins}, in one write where the store can (a batch of pins
+   * IPFS pinned together). Not atomic with other writes on the same multihashes beyond what each
+   * {@link #putPinned} guarantees.
+   */
+  default void putPinnedAll(List<KnownPin> pins) {
+    pins.forEach(this::putPinned);
+  }
+
   /** Records that IPFS no longer holds {@code cid}'s multihash. Absent is fine. */
   void removePinned(Cid cid);
 

@@ -3,9 +3,14 @@ package io.pincluster.pintracker;
 import io.pincluster.core.ClusterException;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinMode;
+import io.pincluster.core.cid.Cid;
 import io.pincluster.pintracker.Op.Phase;
 import io.pincluster.pintracker.Op.Type;
+import io.pincluster.pintracker.TrackerStore.Entry;
 import io.pincluster.pintracker.internal.PinQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,13 +19,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop of one worker thread ({@code pintracker-pin-N} or {@code pintracker-unpin}): takes ops
- * from its queue, runs their IPFS call outside any lock, and records the outcome in the store and
- * the op table under the CID's stripe lock. What IPFS did is always recorded (a pin that completed
- * is pinned, even if its op was cancelled meanwhile); a failure only while the op is still current
- * and the tracker open (a cancelled or shut-down op is not an error).
+ * from its queue (plain pins queued together as one batch, see {@link #processBatch}), runs their
+ * IPFS calls outside any lock, and records the outcome in the store and the op table under the
+ * CID's stripe lock. What IPFS did is always recorded (a pin that completed is pinned, even if its
+ * op was cancelled meanwhile); a failure only while the op is still current and the tracker open (a
+ * cancelled or shut-down op is not an error).
  */
 final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  /** The most pin ops run together ({@link #processBatch}). */
+  static final int MAX_BATCH = 64;
 
   private final Core core;
   private final PinQueue<Op> queue;
@@ -37,16 +46,148 @@ final class Worker implements Runnable {
   @Override
   public void run() {
     while (!core.closed.get()) {
-      Op op;
+      List<Op> ops;
       try {
-        op = queue.take();
+        ops = queue.takeBatch(MAX_BATCH, Worker::batchable);
       } catch (InterruptedException e) {
         return;
       }
       try {
-        process(op);
+        if (ops.size() == 1) {
+          process(ops.get(0));
+        } else {
+          processBatch(ops);
+        }
       } catch (RuntimeException e) {
-        log.error("{} of {} failed unexpectedly", op.type, op.cid, e);
+        log.error("{} ops from {} failed unexpectedly", ops.size(), ops.get(0).cid, e);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code op} may share a batch: a plain pin ({@link Pinner#isPlain}) with no cancelled op
+   * to wait for, not sent to run alone. Read without the CID's lock, so only a hint: {@link
+   * #processBatch} checks again under it.
+   */
+  private static boolean batchable(Op op) {
+    return op.type == Type.PIN && !op.alone && op.predecessor == null && Pinner.isPlain(op.pin);
+  }
+
+  /**
+   * Runs pin ops queued together ({@link #batchable}) as one: {@link Pinner#pinLocal} pins those
+   * whose DAG IPFS holds whole in a few calls, and each of the others goes back to the head of the
+   * queue to run alone (fetching, on any worker), as does one this peer's records say IPFS may
+   * already hold (its check is cheaper than a walk). A cancel does not interrupt the batch's calls
+   * (they are the other pins' too; they fetch nothing, so they end soon).
+   */
+  private void processBatch(List<Op> taken) {
+    // One read of every record (no one else writes a CID's failure while it has an op: one still
+    // current under the lock below was current when read).
+    List<Entry> entries;
+    try {
+      entries = core.store.getAll(taken.stream().map(op -> op.cid).toList());
+    } catch (RuntimeException e) {
+      log.warn(
+          "cannot read the records of {} pins: each runs alone: {}", taken.size(), e.toString());
+      sendAlone(taken);
+      return;
+    }
+    List<Op> batch = new ArrayList<>(taken.size());
+    List<Pin> pins = new ArrayList<>(taken.size());
+    List<Boolean> hadFailure = new ArrayList<>(taken.size());
+    List<Op> alone = new ArrayList<>();
+    for (int i = 0; i < taken.size(); i++) {
+      Op op = taken.get(i);
+      synchronized (core.table.lock(op.cid)) {
+        if (!core.table.isCurrent(op) || op.phase != Phase.QUEUED) {
+          continue; // replaced or cancelled while queued
+        }
+        if (!batchable(op) || entries.get(i).pinned().isPresent()) {
+          alone.add(op);
+          continue;
+        }
+        core.table.markRunning(op);
+        op.attempts++;
+        op.timestamp = core.clock.instant();
+        batch.add(op);
+        pins.add(op.pin);
+        hadFailure.add(entries.get(i).failure().isPresent());
+      }
+    }
+    sendAlone(alone);
+    if (batch.isEmpty()) {
+      return;
+    }
+    Set<Cid> pinned = pinner.pinLocal(pins.stream().map(Pin::cid).toList());
+    RuntimeException unrecorded = recordPinned(pins, pinned);
+    for (int i = 0; i < batch.size(); i++) {
+      Op op = batch.get(i);
+      boolean done = pinned.contains(op.cid);
+      synchronized (core.table.lock(op.cid)) {
+        boolean current = core.table.isCurrent(op);
+        if (!done && current && !core.closed.get()) {
+          op.alone = true;
+          op.attempts--;
+          core.table.requeue(op); // not run: no outcome, nothing finished
+          continue;
+        }
+        try {
+          if (done && !core.closed.get()) {
+            settleDone(op, current, hadFailure.get(i), unrecorded);
+          }
+        } finally {
+          core.table.finishRun(op);
+        }
+      }
+    }
+  }
+
+  /** Puts {@code ops}, taken but not run, back at the head of the queue in order, to run alone. */
+  private void sendAlone(List<Op> ops) {
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      Op op = ops.get(i);
+      op.alone = true; // before the queue's lock, under which takers read it
+      queue.putBack(op, op.priority);
+    }
+  }
+
+  /**
+   * Records in one write the pins IPFS pinned (whether their ops are still current or not, as
+   * {@link #recordSuccess} does); returns the failure to write them, or null.
+   */
+  private RuntimeException recordPinned(List<Pin> pins, Set<Cid> pinned) {
+    if (pinned.isEmpty() || core.closed.get()) {
+      return null;
+    }
+    List<KnownPin> known = new ArrayList<>(pinned.size());
+    for (Pin pin : pins) {
+      if (pinned.contains(pin.cid())) {
+        known.add(new KnownPin(pin.cid(), PinMode.RECURSIVE, true));
+      }
+    }
+    try {
+      core.store.putPinnedAll(known);
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  /** Lock held. IPFS pinned {@code op}'s CID in a batch; {@code unrecorded}: the store refused. */
+  private void settleDone(Op op, boolean current, boolean hadFailure, RuntimeException unrecorded) {
+    if (unrecorded != null) {
+      log.error("cannot record the outcome of PIN of {}: {}", op.cid, unrecorded.toString());
+      if (current) {
+        core.table.settle(op);
+      }
+      return;
+    }
+    try {
+      settleSuccess(op, current, hadFailure);
+    } catch (RuntimeException e) {
+      log.error("cannot record the outcome of PIN of {}: {}", op.cid, e.toString());
+      if (current) {
+        core.table.settle(op);
       }
     }
   }
@@ -65,10 +206,13 @@ final class Worker implements Runnable {
     }
     PinMode mode = null;
     String error = null;
+    boolean mayHaveFailure = true;
     try {
       awaitPredecessor(op);
       if (op.type == Type.PIN) {
-        mode = pinner.pin(pin, core.store.get(op.cid).pinned().isPresent());
+        Entry entry = core.store.get(op.cid); // while it runs, only this op writes its failure
+        mayHaveFailure = entry.failure().isPresent();
+        mode = pinner.pin(pin, entry.pinned().isPresent());
       } else {
         pinner.unpin(op.cid);
       }
@@ -84,7 +228,7 @@ final class Worker implements Runnable {
       try {
         if (!core.closed.get()) {
           Thread.interrupted(); // a cancel's interrupt is spent; the next op must not see it
-          record(op, pin, mode, error);
+          record(op, pin, mode, error, mayHaveFailure);
         }
       } finally {
         core.table.finishRun(op);
@@ -111,11 +255,11 @@ final class Worker implements Runnable {
   }
 
   /** Lock held. */
-  private void record(Op op, Pin pin, PinMode mode, String error) {
+  private void record(Op op, Pin pin, PinMode mode, String error, boolean mayHaveFailure) {
     boolean current = core.table.isCurrent(op);
     try {
       if (error == null) {
-        recordSuccess(op, pin, mode, current);
+        recordSuccess(op, pin, mode, current, mayHaveFailure);
       } else if (current) {
         Failure.Kind kind = op.type == Type.PIN ? Failure.Kind.PIN_ERROR : Failure.Kind.UNPIN_ERROR;
         log.warn("{} of {} failed (attempt {}): {}", op.type, op.cid, op.attempts, error);
@@ -132,19 +276,31 @@ final class Worker implements Runnable {
   }
 
   /** Lock held. */
-  private void recordSuccess(Op op, Pin pin, PinMode mode, boolean current) {
+  private void recordSuccess(
+      Op op, Pin pin, PinMode mode, boolean current, boolean mayHaveFailure) {
     if (op.type == Type.PIN) {
       core.store.putPinned(new KnownPin(pin.cid(), mode, true));
     } else {
       core.store.removePinned(op.cid);
     }
+    settleSuccess(op, current, mayHaveFailure);
+  }
+
+  /**
+   * Lock held. IPFS did {@code op} and the store says so: a current op leaves the table, its
+   * failure forgotten ({@code mayHaveFailure} false: none was on record when it started, and no one
+   * else writes one while it runs).
+   */
+  private void settleSuccess(Op op, boolean current, boolean mayHaveFailure) {
     if (!current) {
       if (op.type == Type.PIN && core.table.get(op.cid) == null) {
         reconciler.requestTrackedPass(); // pinned after all, maybe no longer wanted here
       }
       return;
     }
-    core.store.removeFailure(op.cid);
+    if (mayHaveFailure) {
+      core.store.removeFailure(op.cid);
+    }
     core.table.settle(op);
     if (op.rerun && core.queuePin(op.pin, op.attempts, false) == null) {
       reconciler.requestPinsetPass(); // queue full: the feeder will find it

@@ -35,6 +35,8 @@ public final class TestIpfs implements IpfsConnector {
     PIN,
     /** {@link #pinNew}: also counted as what {@link #pin} then does. */
     PIN_NEW,
+    /** {@link #pinLocal}: once a call; each CID it pins is logged. */
+    PIN_LOCAL,
     UNPIN,
     PIN_STATUS,
     PIN_LS,
@@ -93,6 +95,34 @@ public final class TestIpfs implements IpfsConnector {
         pins.put(cid.multihash(), new IpfsPin(cid, mode));
       }
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Pins recursively those of {@code cids} not held at a gate (a gated CID stands for content the
+   * node must fetch); none while pins fail or the node is unreachable (never throws, as the real
+   * connector).
+   */
+  @Override
+  public Set<Cid> pinLocal(List<Cid> cids) {
+    lock.lock();
+    try {
+      calls.merge(Call.PIN_LOCAL, 1, Integer::sum);
+      Set<Cid> pinned = new HashSet<>();
+      if (unreachable || pinFailure != null) {
+        return pinned;
+      }
+      for (Cid cid : cids) {
+        if (!pinGates.contains(cid.multihash())) {
+          log.add(Call.PIN_LOCAL + " " + cid);
+          pins.put(cid.multihash(), new IpfsPin(cid, PinMode.RECURSIVE));
+          pinned.add(cid);
+        }
+      }
+      changed.signalAll();
+      return pinned;
     } finally {
       lock.unlock();
     }

@@ -245,6 +245,24 @@ public abstract class TrackerStoreContract {
   }
 
   @Test
+  void manyPinsWrittenAtOnceAreEachStoredAndWinOverARebuildsListing() {
+    List<Cid> cids = Cids.random(300); // several on the same stripe
+    List<KnownPin> pins = cids.stream().map(c -> new KnownPin(c, PinMode.RECURSIVE, true)).toList();
+    Cid untouched = Cids.random();
+    store.putPinned(known(untouched, true));
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
+      store.putPinnedAll(pins);
+      rebuild.add(cids.get(0), PinMode.DIRECT); // listed before the pin finished: stale
+      assertThat(drain(rebuild.lost())).extracting(KnownPin::cid).containsExactly(untouched);
+      rebuild.commit();
+    }
+    assertThat(store.getAll(cids))
+        .extracting(e -> e.pinned().orElseThrow())
+        .containsExactlyElementsOf(pins);
+    store.putPinnedAll(List.of()); // nothing to write is fine
+  }
+
+  @Test
   void onlyOneRebuildAtATime() {
     try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
       assertThatThrownBy(store::beginRebuild).isInstanceOf(IllegalStateException.class);

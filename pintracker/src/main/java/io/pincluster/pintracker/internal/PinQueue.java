@@ -2,8 +2,11 @@ package io.pincluster.pintracker.internal;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A bounded queue with two levels: takers always drain the priority level first. {@link #offer}
@@ -68,12 +71,59 @@ public final class PinQueue<T> {
       while (priority.isEmpty() && normal.isEmpty()) {
         notEmpty.await();
       }
-      T item = priority.isEmpty() ? normal.pollFirst() : priority.pollFirst();
+      T item = poll();
       notFull.signalAll();
       return item;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The next item as {@link #take}, and when {@code batchable} accepts it, the items right behind
+   * it (in take order) while {@code batchable} accepts them, {@code max} in all at most.
+   */
+  public List<T> takeBatch(int max, Predicate<T> batchable) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (priority.isEmpty() && normal.isEmpty()) {
+        notEmpty.await();
+      }
+      List<T> items = new ArrayList<>();
+      T first = poll();
+      items.add(first);
+      if (batchable.test(first)) {
+        T next;
+        while (items.size() < max && (next = peek()) != null && batchable.test(next)) {
+          items.add(poll());
+        }
+      }
+      notFull.signalAll();
+      return items;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts {@code item}, just taken, back at the head of its level, even when full. */
+  public void putBack(T item, boolean isPriority) {
+    lock.lock();
+    try {
+      (isPriority ? priority : normal).addFirst(item);
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Lock held. */
+  private T poll() {
+    return priority.isEmpty() ? normal.pollFirst() : priority.pollFirst();
+  }
+
+  /** Lock held. */
+  private T peek() {
+    return priority.isEmpty() ? normal.peekFirst() : priority.peekFirst();
   }
 
   /**

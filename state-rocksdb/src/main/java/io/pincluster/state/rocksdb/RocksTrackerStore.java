@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -294,6 +295,43 @@ public final class RocksTrackerStore implements TrackerStore {
   @Override
   public void removePinned(Cid cid) {
     writePinned(cid.multihash(), null);
+  }
+
+  /** One write batch for them all, their stripes held (in index order) until it is written. */
+  @Override
+  public void putPinnedAll(List<KnownPin> pins) {
+    if (pins.isEmpty()) {
+      return;
+    }
+    TreeSet<Integer> held = new TreeSet<>();
+    pins.forEach(p -> held.add(stripeIndex(p.cid().multihash())));
+    guarded(
+        () -> {
+          Lock lock = views.readLock();
+          lock.lock();
+          try (WriteBatch batch = new WriteBatch()) {
+            held.forEach(i -> stripes[i].lock());
+            try {
+              RocksRebuild r = rebuild;
+              for (KnownPin pin : pins) {
+                Multihash mh = pin.cid().multihash();
+                byte[] value = TrackerCodec.encodePinned(pin, true);
+                batch.put(h.pinned(), TrackerCodec.pinnedKey(gen, mh), value);
+                if (r != null) {
+                  batch.put(h.pinned(), TrackerCodec.pinnedKey(r.generation, mh), value);
+                }
+              }
+              h.db().write(writeOptions, batch);
+            } finally {
+              held.descendingSet().forEach(i -> stripes[i].unlock());
+            }
+            return null;
+          } catch (RocksDBException e) {
+            throw failure("write known pins", e);
+          } finally {
+            lock.unlock();
+          }
+        });
   }
 
   /** Writes {@code value} (null: removes) to the live generation and to a rebuild's. */
@@ -588,10 +626,17 @@ public final class RocksTrackerStore implements TrackerStore {
   // ---------------------------------------------------------------- helpers
 
   private ReentrantLock stripe(Multihash mh) {
-    return stripes[Math.floorMod(mh.hashCode(), STRIPES)];
+    return stripes[stripeIndex(mh)];
   }
 
-  /** Takes every stripe, in index order (a writer holds at most one, so this cannot deadlock). */
+  private static int stripeIndex(Multihash mh) {
+    return Math.floorMod(mh.hashCode(), STRIPES);
+  }
+
+  /**
+   * Takes every stripe, in index order (a writer holds one, or several taken in index order, so
+   * this cannot deadlock).
+   */
   private void lockStripes() {
     for (ReentrantLock stripe : stripes) {
       stripe.lock();

@@ -1,0 +1,212 @@
+package io.pincluster.pintracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pincluster.core.CloseableIterator;
+import io.pincluster.core.api.Pin;
+import io.pincluster.core.api.PinInfo;
+import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.TrackerStatus;
+import io.pincluster.core.cid.Cid;
+import io.pincluster.core.cid.Multihash;
+import io.pincluster.core.config.MapTrackerSection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Plain pins queued together run as one batch; what the batch cannot pin runs alone. */
+class BatchTest extends TrackerTestBase {
+
+  /** Commits one pin IPFS holds at a gate, so that the pins committed next queue behind it. */
+  private Pin blockTheWorker() {
+    Pin blocker = pin(SELF);
+    ipfs.blockPin(blocker.cid());
+    commit(blocker);
+    eventually().until(() -> ipfs.isWaiting(blocker.cid()));
+    return blocker;
+  }
+
+  private List<Cid> commitPins(int n) {
+    List<Cid> cids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      cids.add(commit(pin(SELF)).cid());
+    }
+    return cids;
+  }
+
+  @Test
+  void pinsQueuedTogetherArePinnedInOneCallInQueueOrder() {
+    start(100, 1);
+    Pin blocker = blockTheWorker();
+    List<Cid> queued = commitPins(5);
+    ipfs.release(blocker.cid());
+    queued.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
+
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_LOCAL)).isEqualTo(1);
+    assertThat(ipfs.calls(TestIpfs.Call.PIN)).as("only the blocker, alone").isEqualTo(1);
+    List<String> expected = new ArrayList<>();
+    queued.forEach(c -> expected.add("PIN_LOCAL " + c));
+    assertThat(ipfs.log()).containsSubsequence(expected);
+    assertThat(tracker.pinCalls()).isEqualTo(6);
+    assertThat(failures()).isEmpty();
+  }
+
+  @Test
+  void aBatchTakesAtMostMaxBatchOps() {
+    start(1000, 1);
+    Pin blocker = blockTheWorker();
+    List<Cid> queued = commitPins(Worker.MAX_BATCH + 1);
+    ipfs.release(blocker.cid());
+    queued.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_LOCAL) + ipfs.calls(TestIpfs.Call.PIN))
+        .as("the blocker, one full batch, and the one left over (alone or in a batch)")
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aPinWhoseContentIsNotLocalLeavesTheBatchAndIsPinnedAloneWhileTheOthersAreDone() {
+    start(100, 2);
+    Pin blocker = pin(SELF);
+    ipfs.blockPin(blocker.cid());
+    commit(blocker);
+    Pin other = pin(SELF);
+    ipfs.blockPin(other.cid());
+    commit(other);
+    eventually().until(() -> ipfs.isWaiting(blocker.cid()) && ipfs.isWaiting(other.cid()));
+    List<Cid> queued = commitPins(4);
+    Pin remote = commit(pin(SELF));
+    ipfs.blockPin(remote.cid()); // the node has to fetch it: it waits at the gate
+    queued.addAll(commitPins(2));
+
+    ipfs.release(blocker.cid());
+    queued.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
+    eventually().until(() -> ipfs.isWaiting(remote.cid()));
+    PinInfo pinning = tracker.status(remote.cid());
+    assertThat(pinning.status()).isEqualTo(TrackerStatus.PINNING);
+    assertThat(pinning.attemptCount()).as("sent back by the batch: not an attempt").isEqualTo(1);
+    assertThat(ipfs.log())
+        .doesNotContain("PIN_LOCAL " + remote.cid())
+        .contains("PIN " + remote.cid());
+
+    ipfs.releaseAll();
+    awaitStatus(remote.cid(), TrackerStatus.PINNED);
+    awaitStatus(other.cid(), TrackerStatus.PINNED);
+    assertThat(failures()).isEmpty();
+  }
+
+  @Test
+  void whenTheNodeRefusesEveryPinEachFailsAloneWithTheNodesAnswer() {
+    start(100, 1);
+    Pin blocker = blockTheWorker();
+    ipfs.failPins("disk full");
+    List<Cid> queued = commitPins(3);
+    ipfs.release(blocker.cid());
+    queued.forEach(c -> awaitStatus(c, TrackerStatus.PIN_ERROR));
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_LOCAL)).isEqualTo(1);
+    assertThat(failures()).hasSize(3).allSatisfy(f -> assertThat(f.error()).contains("disk full"));
+  }
+
+  @Test
+  void aPinIpfsMayAlreadyHoldIsCheckedAloneNotWalkedInABatch() {
+    start(100, 1);
+    Pin known = commit(pin(SELF));
+    awaitStatus(known.cid(), TrackerStatus.PINNED);
+    ipfs.removePin(known.cid()); // lost behind the tracker's back; its records still say pinned
+    Pin blocker = blockTheWorker();
+    CompletableFuture<PinInfo> recovered =
+        CompletableFuture.supplyAsync(() -> tracker.recover(known.cid())); // waits for the op
+    eventually().until(() -> tracker.queuedPins() == 1);
+    List<Cid> queued = commitPins(2);
+    ipfs.release(blocker.cid());
+    assertThat(recovered.join().status()).isEqualTo(TrackerStatus.PINNED);
+    queued.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
+    assertThat(ipfs.log())
+        .doesNotContain("PIN_LOCAL " + known.cid())
+        .contains("PIN " + known.cid());
+    assertThat(ipfs.mode(known.cid())).contains(PinMode.RECURSIVE);
+  }
+
+  @Test
+  void whenTheStoreCannotBeReadTheBatchsPinsRunAloneAndNoneIsLost() {
+    AtomicBoolean failBatchReads = new AtomicBoolean();
+    TrackerStore failing =
+        new TrackerStore() {
+          @Override
+          public Entry get(Cid cid) {
+            return store.get(cid);
+          }
+
+          @Override
+          public List<Entry> getAll(List<Cid> cids) {
+            if (failBatchReads.getAndSet(false)) {
+              throw new IllegalStateException("disk error");
+            }
+            return store.getAll(cids);
+          }
+
+          @Override
+          public void putPinned(KnownPin pin) {
+            store.putPinned(pin);
+          }
+
+          @Override
+          public void removePinned(Cid cid) {
+            store.removePinned(cid);
+          }
+
+          @Override
+          public CloseableIterator<KnownPin> pinned(Multihash startAfter) {
+            return store.pinned(startAfter);
+          }
+
+          @Override
+          public void putFailure(Failure failure) {
+            store.putFailure(failure);
+          }
+
+          @Override
+          public void removeFailure(Cid cid) {
+            store.removeFailure(cid);
+          }
+
+          @Override
+          public CloseableIterator<Failure> failures(Multihash startAfter) {
+            return store.failures(startAfter);
+          }
+
+          @Override
+          public Rebuild beginRebuild() {
+            return store.beginRebuild();
+          }
+
+          @Override
+          public void close() {}
+        };
+    tracker =
+        new MapPinTracker(
+            SELF,
+            "self",
+            new MapTrackerSection(100, 1, Duration.ofHours(24), 5),
+            NEVER,
+            NEVER,
+            NEVER,
+            Duration.ofSeconds(10),
+            state,
+            ipfs,
+            failing,
+            clock,
+            false);
+    tracker.start();
+    Pin blocker = blockTheWorker();
+    List<Cid> queued = commitPins(3);
+    failBatchReads.set(true);
+    ipfs.release(blocker.cid());
+    queued.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
+    assertThat(failBatchReads).as("the batch read was tried").isFalse();
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_LOCAL)).isZero();
+    assertThat(ipfs.calls(TestIpfs.Call.PIN)).isEqualTo(4);
+  }
+}
