@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Contract with the caller: writes of one multihash's failure are serialized (the tracker makes
  * them under the CID's stripe lock), since each write reads the failure it replaces to adjust the
  * counts. The constructor reads every failure once to count what an earlier run left; nothing else
- * may write to the store meanwhile.
+ * may write to the store meanwhile. Not final: tests override a method to inject a store failure.
  */
-final class CountingStore implements TrackerStore {
+class CountingStore implements TrackerStore {
   private final TrackerStore store;
   private final AtomicLongArray counts = new AtomicLongArray(Failure.Kind.values().length);
 

@@ -2,14 +2,11 @@ package io.pincluster.pintracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
-import io.pincluster.core.cid.Multihash;
-import io.pincluster.core.config.MapTrackerSection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,72 +130,16 @@ class BatchTest extends TrackerTestBase {
   void whenTheStoreCannotBeReadTheBatchsPinsRunAloneAndNoneIsLost() {
     AtomicBoolean failBatchReads = new AtomicBoolean();
     TrackerStore failing =
-        new TrackerStore() {
-          @Override
-          public Entry get(Cid cid) {
-            return store.get(cid);
-          }
-
+        new CountingStore(store) {
           @Override
           public List<Entry> getAll(List<Cid> cids) {
             if (failBatchReads.getAndSet(false)) {
               throw new IllegalStateException("disk error");
             }
-            return store.getAll(cids);
+            return super.getAll(cids);
           }
-
-          @Override
-          public void putPinned(KnownPin pin) {
-            store.putPinned(pin);
-          }
-
-          @Override
-          public void removePinned(Cid cid) {
-            store.removePinned(cid);
-          }
-
-          @Override
-          public CloseableIterator<KnownPin> pinned(Multihash startAfter) {
-            return store.pinned(startAfter);
-          }
-
-          @Override
-          public void putFailure(Failure failure) {
-            store.putFailure(failure);
-          }
-
-          @Override
-          public void removeFailure(Cid cid) {
-            store.removeFailure(cid);
-          }
-
-          @Override
-          public CloseableIterator<Failure> failures(Multihash startAfter) {
-            return store.failures(startAfter);
-          }
-
-          @Override
-          public Rebuild beginRebuild() {
-            return store.beginRebuild();
-          }
-
-          @Override
-          public void close() {}
         };
-    tracker =
-        new MapPinTracker(
-            SELF,
-            "self",
-            new MapTrackerSection(100, 1, Duration.ofHours(24), 5),
-            NEVER,
-            NEVER,
-            NEVER,
-            Duration.ofSeconds(10),
-            state,
-            ipfs,
-            failing,
-            clock,
-            false);
+    tracker = create(100, 1, Duration.ofSeconds(10), failing);
     tracker.start();
     Pin blocker = blockTheWorker();
     List<Cid> queued = commitPins(3);

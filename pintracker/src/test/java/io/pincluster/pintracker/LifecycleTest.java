@@ -84,20 +84,7 @@ class LifecycleTest extends TrackerTestBase {
 
   @Test
   void recoverReturnsWhenItsOperationTakesLongerThanThePinTimeout() {
-    tracker =
-        new MapPinTracker(
-            SELF,
-            "self",
-            new MapTrackerSection(100, 1, Duration.ofHours(24), 5),
-            NEVER,
-            NEVER,
-            NEVER,
-            Duration.ofMillis(200),
-            state,
-            ipfs,
-            store,
-            clock,
-            false);
+    tracker = create(100, 1, Duration.ofMillis(200), store);
     tracker.start();
     ipfs.failPins("nope");
     Pin p = commit(pin(SELF));

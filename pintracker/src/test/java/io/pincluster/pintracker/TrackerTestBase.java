@@ -41,6 +41,11 @@ abstract class TrackerTestBase {
   }
 
   MapPinTracker create(int queueSize, int workers) {
+    return create(queueSize, workers, Duration.ofSeconds(10), store);
+  }
+
+  /** A tracker (not started) with this pin timeout over {@code trackerStore}. */
+  MapPinTracker create(int queueSize, int workers, Duration opTimeout, TrackerStore trackerStore) {
     return new MapPinTracker(
         SELF,
         "self",
@@ -48,10 +53,10 @@ abstract class TrackerTestBase {
         NEVER,
         NEVER,
         NEVER,
-        Duration.ofSeconds(10),
+        opTimeout,
         state,
         ipfs,
-        store,
+        trackerStore,
         clock,
         false);
   }
