@@ -221,13 +221,14 @@ public final class IpfsHttpConnector implements IpfsConnector {
    * offline=true}; a walk the node refuses is split in halves until each CID's own answer is known
    * (k CIDs missing among n cost about 2k·log2(n/k) more walks); then one {@code pin/add} of those
    * held. A failed call ends it: the CIDs not pinned by then are left to the caller. (js-ipfs
-   * ignores {@code offline}: there a walk fetches what is missing.)
+   * ignores {@code offline}: there a walk fetches what is missing.) These calls do not go through
+   * {@link SharedCalls}: each caller (a tracker worker) has at most one in flight.
    */
   @Override
   public Set<Cid> pinLocal(List<Cid> cids) {
-    checkOpen();
     Set<Cid> pinned = new HashSet<>();
     try {
+      checkOpen();
       for (int from = 0; from < cids.size(); from += MAX_PINS_PER_CALL) {
         List<Cid> held = new ArrayList<>();
         collectHeld(cids.subList(from, Math.min(cids.size(), from + MAX_PINS_PER_CALL)), held);

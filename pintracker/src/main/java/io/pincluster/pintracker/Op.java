@@ -39,6 +39,10 @@ final class Op {
   int attempts;
   Instant timestamp;
   boolean priority;
+
+  /** Queued at the head of the priority level ({@code recover}): goes back there if requeued. */
+  boolean forced;
+
   Thread runner;
   boolean cancelled;
 

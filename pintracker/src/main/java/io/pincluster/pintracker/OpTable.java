@@ -64,6 +64,7 @@ final class OpTable {
     ops.put(op.cid, op);
     PinQueue<Op> queue = type == Type.PIN ? pins : unpins;
     if (force) {
+      op.forced = true;
       queue.force(op);
     } else if (!queue.offer(op, priority, reserve)) {
       ops.remove(op.cid, op);
@@ -87,9 +88,10 @@ final class OpTable {
   void requeue(Op op) {
     op.phase = Phase.QUEUED;
     op.runner = null;
+    op.rerun = false; // it runs again with its latest pin anyway
     counts.decrementAndGet(slot(op.type, Phase.RUNNING));
     counts.incrementAndGet(slot(op.type, Phase.QUEUED));
-    (op.type == Type.PIN ? pins : unpins).putBack(op, op.priority);
+    (op.type == Type.PIN ? pins : unpins).putBack(op, op.priority || op.forced);
   }
 
   /** The number of ops of {@code type} in {@code phase} in the table. O(1). */

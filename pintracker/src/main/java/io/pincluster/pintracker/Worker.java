@@ -77,8 +77,8 @@ final class Worker implements Runnable {
    * Runs pin ops queued together ({@link #batchable}) as one: {@link Pinner#pinLocal} pins those
    * whose DAG IPFS holds whole in a few calls, and each of the others goes back to the head of the
    * queue to run alone (fetching, on any worker), as does one this peer's records say IPFS may
-   * already hold (its check is cheaper than a walk). A cancel does not interrupt the batch's calls
-   * (they are the other pins' too; they fetch nothing, so they end soon).
+   * already hold (its check is cheaper than a walk). A cancel of one of them interrupts the batch's
+   * call, as for a pin alone: the others not pinned by then run alone.
    */
   private void processBatch(List<Op> taken) {
     // One read of every record (no one else writes a CID's failure while it has an op: one still
@@ -109,6 +109,7 @@ final class Worker implements Runnable {
         core.table.markRunning(op);
         op.attempts++;
         op.timestamp = core.clock.instant();
+        op.runner = Thread.currentThread(); // a cancel interrupts the batch's call
         batch.add(op);
         pins.add(op.pin);
         hadFailure.add(entries.get(i).failure().isPresent());
@@ -120,10 +121,12 @@ final class Worker implements Runnable {
     }
     Set<Cid> pinned = pinner.pinLocal(pins.stream().map(Pin::cid).toList());
     RuntimeException unrecorded = recordPinned(pins, pinned);
-    for (int i = 0; i < batch.size(); i++) {
+    for (int i = batch.size() - 1; i >= 0; i--) { // last first: those requeued keep their order
       Op op = batch.get(i);
       boolean done = pinned.contains(op.cid);
       synchronized (core.table.lock(op.cid)) {
+        op.runner = null; // from now on a cancel of this op interrupts nothing
+        Thread.interrupted(); // a cancel's interrupt (of this op or one settled before) is spent
         boolean current = core.table.isCurrent(op);
         if (!done && current && !core.closed.get()) {
           op.alone = true;
@@ -147,7 +150,7 @@ final class Worker implements Runnable {
     for (int i = ops.size() - 1; i >= 0; i--) {
       Op op = ops.get(i);
       op.alone = true; // before the queue's lock, under which takers read it
-      queue.putBack(op, op.priority);
+      queue.putBack(op, op.priority || op.forced);
     }
   }
 

@@ -150,4 +150,22 @@ class BatchTest extends TrackerTestBase {
     assertThat(ipfs.calls(TestIpfs.Call.PIN_LOCAL)).isZero();
     assertThat(ipfs.calls(TestIpfs.Call.PIN)).isEqualTo(4);
   }
+
+  @Test
+  void cancellingOnePinOfABatchInterruptsItsCallAndTheOthersArePinnedAlone() {
+    start(100, 1);
+    Pin blocker = blockTheWorker();
+    Pin cancelled = commit(pin(SELF));
+    List<Cid> others = commitPins(2);
+    ipfs.holdBatches(true);
+    ipfs.release(blocker.cid());
+    eventually().until(ipfs::isHoldingBatch);
+    remove(cancelled);
+    others.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
+    awaitQuiet();
+    assertThat(status(cancelled.cid())).isEqualTo(TrackerStatus.UNPINNED);
+    assertThat(ipfs.isPinned(cancelled.cid())).isFalse();
+    assertThat(ipfs.log()).contains("PIN " + others.get(0), "PIN " + others.get(1));
+    assertThat(failures()).as("a cancel is not an error").isEmpty();
+  }
 }

@@ -56,6 +56,8 @@ public final class TestIpfs implements IpfsConnector {
   private String unpinFailure;
   private boolean unreachable;
   private int pinLsFailAfter = -1;
+  private boolean holdBatches;
+  private boolean holdingBatch;
 
   // ---- IpfsConnector
 
@@ -111,6 +113,18 @@ public final class TestIpfs implements IpfsConnector {
     try {
       calls.merge(Call.PIN_LOCAL, 1, Integer::sum);
       Set<Cid> pinned = new HashSet<>();
+      holdingBatch = true;
+      changed.signalAll();
+      try {
+        while (holdBatches) {
+          changed.await(); // a cancel interrupts it: like the real connector, nothing pinned
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return pinned;
+      } finally {
+        holdingBatch = false;
+      }
       if (unreachable || pinFailure != null) {
         return pinned;
       }
@@ -284,6 +298,21 @@ public final class TestIpfs implements IpfsConnector {
   /** pin/ls streams {@code n} items, then fails; -1 turns it off. */
   public TestIpfs failPinLsAfter(int n) {
     return set(() -> pinLsFailAfter = n);
+  }
+
+  /** While on, {@link #pinLocal} waits (until turned off or interrupted). */
+  public TestIpfs holdBatches(boolean on) {
+    return set(() -> holdBatches = on);
+  }
+
+  /** True while a {@link #pinLocal} call waits, held by {@link #holdBatches}. */
+  public boolean isHoldingBatch() {
+    lock.lock();
+    try {
+      return holdingBatch;
+    } finally {
+      lock.unlock();
+    }
   }
 
   public TestIpfs blockPin(Cid cid) {
