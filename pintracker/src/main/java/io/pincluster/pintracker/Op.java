@@ -65,6 +65,11 @@ final class Op {
     this.predecessor = predecessor;
   }
 
+  /** Whether it queues in the priority level: a young pin, or one queued at its head. */
+  boolean inPriorityLevel() {
+    return priority || forced;
+  }
+
   TrackerStatus status() {
     boolean isPin = type == Type.PIN;
     if (phase == Phase.QUEUED) {

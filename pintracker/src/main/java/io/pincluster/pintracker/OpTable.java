@@ -91,7 +91,7 @@ final class OpTable {
     op.rerun = false; // it runs again with its latest pin anyway
     counts.decrementAndGet(slot(op.type, Phase.RUNNING));
     counts.incrementAndGet(slot(op.type, Phase.QUEUED));
-    (op.type == Type.PIN ? pins : unpins).putBack(op, op.priority || op.forced);
+    (op.type == Type.PIN ? pins : unpins).putBack(op, op.inPriorityLevel());
   }
 
   /** The number of ops of {@code type} in {@code phase} in the table. O(1). */

@@ -106,10 +106,7 @@ final class Worker implements Runnable {
           alone.add(op);
           continue;
         }
-        core.table.markRunning(op);
-        op.attempts++;
-        op.timestamp = core.clock.instant();
-        op.runner = Thread.currentThread(); // a cancel interrupts the batch's call
+        start(op); // a cancel interrupts the batch's call
         batch.add(op);
         pins.add(op.pin);
         hadFailure.add(entries.get(i).failure().isPresent());
@@ -150,7 +147,7 @@ final class Worker implements Runnable {
     for (int i = ops.size() - 1; i >= 0; i--) {
       Op op = ops.get(i);
       op.alone = true; // before the queue's lock, under which takers read it
-      queue.putBack(op, op.priority || op.forced);
+      queue.putBack(op, op.inPriorityLevel());
     }
   }
 
@@ -178,20 +175,13 @@ final class Worker implements Runnable {
 
   /** Lock held. IPFS pinned {@code op}'s CID in a batch; {@code unrecorded}: the store refused. */
   private void settleDone(Op op, boolean current, boolean hadFailure, RuntimeException unrecorded) {
-    if (unrecorded != null) {
-      log.error("cannot record the outcome of PIN of {}: {}", op.cid, unrecorded.toString());
-      if (current) {
-        core.table.settle(op);
-      }
-      return;
-    }
     try {
+      if (unrecorded != null) {
+        throw unrecorded;
+      }
       settleSuccess(op, current, hadFailure);
     } catch (RuntimeException e) {
-      log.error("cannot record the outcome of PIN of {}: {}", op.cid, e.toString());
-      if (current) {
-        core.table.settle(op);
-      }
+      cannotRecord(op, current, e);
     }
   }
 
@@ -201,10 +191,7 @@ final class Worker implements Runnable {
       if (!core.table.isCurrent(op) || op.phase != Phase.QUEUED) {
         return; // replaced or cancelled while queued
       }
-      core.table.markRunning(op);
-      op.attempts++;
-      op.timestamp = core.clock.instant();
-      op.runner = Thread.currentThread();
+      start(op);
       pin = op.pin;
     }
     PinMode mode = null;
@@ -239,6 +226,14 @@ final class Worker implements Runnable {
     }
   }
 
+  /** Lock held; {@code op} is current and queued. It runs now, on this thread. */
+  private void start(Op op) {
+    core.table.markRunning(op);
+    op.attempts++;
+    op.timestamp = core.clock.instant();
+    op.runner = Thread.currentThread(); // a cancel interrupts this thread's IPFS call
+  }
+
   private void awaitPredecessor(Op op) throws InterruptedException {
     if (op.predecessor == null) {
       return;
@@ -271,10 +266,15 @@ final class Worker implements Runnable {
         core.table.settle(op);
       }
     } catch (RuntimeException e) {
-      log.error("cannot record the outcome of {} of {}: {}", op.type, op.cid, e.toString());
-      if (current) {
-        core.table.settle(op);
-      }
+      cannotRecord(op, current, e);
+    }
+  }
+
+  /** Lock held. The store refused {@code op}'s outcome: logged; a current op leaves the table. */
+  private void cannotRecord(Op op, boolean current, RuntimeException e) {
+    log.error("cannot record the outcome of {} of {}: {}", op.type, op.cid, e.toString());
+    if (current) {
+      core.table.settle(op);
     }
   }
 

@@ -289,22 +289,39 @@ public final class RocksTrackerStore implements TrackerStore {
 
   @Override
   public void putPinned(KnownPin pin) {
-    writePinned(pin.cid().multihash(), TrackerCodec.encodePinned(pin, true));
+    writePinned(
+        List.of(pin.cid().multihash()),
+        List.of(TrackerCodec.encodePinned(pin, true)),
+        "write a known pin");
   }
 
   @Override
   public void removePinned(Cid cid) {
-    writePinned(cid.multihash(), null);
+    writePinned(List.of(cid.multihash()), Collections.singletonList(null), "write a known pin");
   }
 
-  /** One write batch for them all, their stripes held (in index order) until it is written. */
   @Override
   public void putPinnedAll(List<KnownPin> pins) {
     if (pins.isEmpty()) {
       return;
     }
+    List<Multihash> mhs = new ArrayList<>(pins.size());
+    List<byte[]> values = new ArrayList<>(pins.size());
+    for (KnownPin pin : pins) {
+      mhs.add(pin.cid().multihash());
+      values.add(TrackerCodec.encodePinned(pin, true));
+    }
+    writePinned(mhs, values, "write known pins");
+  }
+
+  /**
+   * Writes each of {@code values} (null: removes) for the multihash at the same index to the live
+   * generation and to a rebuild's, in one write batch, their stripes held (in index order) until it
+   * is written.
+   */
+  private void writePinned(List<Multihash> mhs, List<byte[]> values, String what) {
     TreeSet<Integer> held = new TreeSet<>();
-    pins.forEach(p -> held.add(stripeIndex(p.cid().multihash())));
+    mhs.forEach(mh -> held.add(stripeIndex(mh)));
     guarded(
         () -> {
           Lock lock = views.readLock();
@@ -313,12 +330,17 @@ public final class RocksTrackerStore implements TrackerStore {
             held.forEach(i -> stripes[i].lock());
             try {
               RocksRebuild r = rebuild;
-              for (KnownPin pin : pins) {
-                Multihash mh = pin.cid().multihash();
-                byte[] value = TrackerCodec.encodePinned(pin, true);
-                batch.put(h.pinned(), TrackerCodec.pinnedKey(gen, mh), value);
+              for (int i = 0; i < mhs.size(); i++) {
+                byte[] value = values.get(i);
+                byte[] key = TrackerCodec.pinnedKey(gen, mhs.get(i));
+                if (value == null) {
+                  batch.delete(h.pinned(), key);
+                } else {
+                  batch.put(h.pinned(), key, value);
+                }
                 if (r != null) {
-                  batch.put(h.pinned(), TrackerCodec.pinnedKey(r.generation, mh), value);
+                  byte[] next = TrackerCodec.pinnedKey(r.generation, mhs.get(i));
+                  batch.put(h.pinned(), next, value == null ? TrackerCodec.tombstone() : value);
                 }
               }
               h.db().write(writeOptions, batch);
@@ -327,41 +349,7 @@ public final class RocksTrackerStore implements TrackerStore {
             }
             return null;
           } catch (RocksDBException e) {
-            throw failure("write known pins", e);
-          } finally {
-            lock.unlock();
-          }
-        });
-  }
-
-  /** Writes {@code value} (null: removes) to the live generation and to a rebuild's. */
-  private void writePinned(Multihash mh, byte[] value) {
-    guarded(
-        () -> {
-          Lock lock = views.readLock();
-          lock.lock();
-          try (WriteBatch batch = new WriteBatch()) {
-            ReentrantLock stripe = stripe(mh);
-            stripe.lock();
-            try {
-              byte[] key = TrackerCodec.pinnedKey(gen, mh);
-              if (value == null) {
-                batch.delete(h.pinned(), key);
-              } else {
-                batch.put(h.pinned(), key, value);
-              }
-              RocksRebuild r = rebuild;
-              if (r != null) {
-                byte[] next = TrackerCodec.pinnedKey(r.generation, mh);
-                batch.put(h.pinned(), next, value == null ? TrackerCodec.tombstone() : value);
-              }
-              h.db().write(writeOptions, batch);
-            } finally {
-              stripe.unlock();
-            }
-            return null;
-          } catch (RocksDBException e) {
-            throw failure("write a known pin", e);
+            throw failure(what, e);
           } finally {
             lock.unlock();
           }
@@ -624,10 +612,6 @@ public final class RocksTrackerStore implements TrackerStore {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private ReentrantLock stripe(Multihash mh) {
-    return stripes[stripeIndex(mh)];
-  }
 
   private static int stripeIndex(Multihash mh) {
     return Math.floorMod(mh.hashCode(), STRIPES);
