@@ -267,9 +267,6 @@ public final class BenchMain {
     }
   }
 
-  /** Figure 7: untimed passes of both paths, each of the measured size, before the timed ones. */
-  static final int WARM_UP_PASSES = 10;
-
   private static void trackerOverhead(BenchOptions o, Report report, Map<String, String> settings)
       throws InterruptedException {
     int n = o.fig7Blocks();
@@ -286,12 +283,16 @@ public final class BenchMain {
     try (TrackerOverheadRun run = setup.start()) {
       concurrency = run.concurrency();
       // Warm-up of both paths: a daemon serves for weeks, so the figure is its steady state, not
-      // the JIT compiling the path (with 50 pins of warm-up the first repetitions ran up to twice
-      // as long as later ones, and the JIT still took a third of the peer's CPU after 4,000 pins).
-      for (int w = 0; w < WARM_UP_PASSES; w++) {
-        run.direct(n);
-        run.throughCluster(n);
-      }
+      // the JIT compiling the path (after ten passes of 500 pins the JIT compilers still took 40%
+      // of the peer's CPU in the timed ones): untimed passes until they are done, as figures 1, 2.
+      report.note(
+          WarmUp.run(
+              "figure 7, " + (settings.isEmpty() ? "default configuration" : "peer: " + settings),
+              o.warmUpSeconds(),
+              () -> {
+                run.direct(n);
+                run.throughCluster(n);
+              }));
       for (int r = 0; r < ratio.length; r++) {
         // alternate which goes first, so neither always finds the node busier after the other
         TrackerOverheadRun.ClusterTimes times;

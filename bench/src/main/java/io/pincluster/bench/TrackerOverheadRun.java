@@ -46,7 +46,7 @@ final class TrackerOverheadRun implements AutoCloseable {
   private final String peerJavaOpts;
   private final Path folder;
   private final JsIpfsNode node;
-  private final int[] ports = PeerPorts.freePorts(5); // rest, proxy, raft, rpc, metrics
+  private int[] ports; // rest, proxy, raft, rpc, metrics; chosen by start()
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -89,6 +89,30 @@ final class TrackerOverheadRun implements AutoCloseable {
   /** Starts the node and the peer; returns once a pin of a block in the node is pinned. */
   TrackerOverheadRun start() throws InterruptedException {
     node.start();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        startPeer();
+        return this;
+      } catch (PortTaken e) {
+        // A port found free was taken before the peer bound it (this JVM's own connections to
+        // the node use ephemeral ports from the same range): new ports, a new peer.
+        if (attempt == 3) {
+          throw new IllegalStateException(e.getMessage());
+        }
+        daemon.close();
+      }
+    }
+  }
+
+  /** The peer exited because one of its ports was in use. */
+  private static final class PortTaken extends Exception {
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  private void startPeer() throws InterruptedException, PortTaken {
+    ports = PeerPorts.freePorts(5);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CLUSTER_PEERNAME", "fig7");
     env.put("CLUSTER_LISTENMULTIADDRESS", "/ip4/127.0.0.1/tcp/" + ports[2]);
@@ -125,7 +149,11 @@ final class TrackerOverheadRun implements AutoCloseable {
     Cid first = node.putRandomBlock();
     while (true) {
       if (!daemon.isAlive()) {
-        throw new IllegalStateException("the fig7 peer exited; log:\n" + daemon.tail());
+        String tail = daemon.tail();
+        if (tail.contains("Address already in use")) {
+          throw new PortTaken("the fig7 peer could not listen; log:\n" + tail);
+        }
+        throw new IllegalStateException("the fig7 peer exited; log:\n" + tail);
       }
       String failed = tryPost(first);
       if (failed == null) {
@@ -138,7 +166,6 @@ final class TrackerOverheadRun implements AutoCloseable {
       Thread.sleep(100);
     }
     awaitPinned(Set.of(first), 0, deadline);
-    return this;
   }
 
   /** The client concurrency of both measurements: the peer's {@code concurrent_pins}. */

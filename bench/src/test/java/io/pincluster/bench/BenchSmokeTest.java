@@ -141,6 +141,7 @@ class BenchSmokeTest {
                 "--figures=7",
                 "--fig7-blocks=10",
                 "--fig7-reps=1",
+                "--warm-up-seconds=0",
                 "--ipfs-recipe=" + recipe,
                 "--work=" + tmp.resolve("work"),
                 "--report=" + report,

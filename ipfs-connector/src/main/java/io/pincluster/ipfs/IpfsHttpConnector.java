@@ -217,12 +217,15 @@ public final class IpfsHttpConnector implements IpfsConnector {
   }
 
   /**
-   * Walks up to {@value #MAX_PINS_PER_CALL} CIDs a call with {@code refs -r} and {@code
-   * offline=true}; a walk the node refuses is split in halves until each CID's own answer is known
-   * (k CIDs missing among n cost about 2k·log2(n/k) more walks); then one {@code pin/add} of those
-   * held. A failed call ends it: the CIDs not pinned by then are left to the caller. (js-ipfs
-   * ignores {@code offline}: there a walk fetches what is missing.) These calls do not go through
-   * {@link SharedCalls}: each caller (a tracker worker) has at most one in flight.
+   * Pins up to {@value #MAX_PINS_PER_CALL} CIDs a call with one {@code pin/add} and {@code
+   * offline=true}, which Kubo refuses at the first block it lacks instead of fetching it (those
+   * before it are pinned by then). A refused call falls back to walking the same CIDs with {@code
+   * refs -r} and {@code offline=true}, split in halves until each CID's own answer is known (k CIDs
+   * missing among n cost about 2k·log2(n/k) more walks), then one {@code pin/add} of those held. A
+   * call that fails otherwise (unreachable, timed out, interrupted) ends it: the CIDs not pinned by
+   * then are left to the caller. (js-ipfs ignores {@code offline}: there the first call fetches
+   * what is missing.) These calls do not go through {@link SharedCalls}: each caller (a tracker
+   * worker) has at most one in flight.
    */
   @Override
   public Set<Cid> pinLocal(List<Cid> cids) {
@@ -230,17 +233,47 @@ public final class IpfsHttpConnector implements IpfsConnector {
     try {
       checkOpen();
       for (int from = 0; from < cids.size(); from += MAX_PINS_PER_CALL) {
+        List<Cid> chunk = cids.subList(from, Math.min(cids.size(), from + MAX_PINS_PER_CALL));
+        if (pinAddOffline(chunk)) {
+          pinned.addAll(chunk);
+          continue;
+        }
         List<Cid> held = new ArrayList<>();
-        collectHeld(cids.subList(from, Math.min(cids.size(), from + MAX_PINS_PER_CALL)), held);
+        collectHeld(chunk, held);
         if (!held.isEmpty()) {
           pinAdd(held, PinMode.RECURSIVE);
           pinned.addAll(held);
         }
       }
     } catch (IpfsException e) {
-      // refused, unreachable or interrupted: the rest is pinned one by one, with the node's answer
+      // unreachable, timed out or interrupted: the rest is pinned one by one, with the node's
+      // answer
     }
     return pinned;
+  }
+
+  /**
+   * One recursive {@code pin/add} of {@code cids} with {@code offline=true}: true when the node
+   * pinned them all, false when it refused (a block it lacks, or anything else it answers).
+   *
+   * @throws IpfsException when the node cannot be reached, the call times out or is interrupted
+   */
+  private boolean pinAddOffline(List<Cid> cids) {
+    String[] params = argsThen(cids, "recursive", "true", "progress", "true", "offline", "true");
+    String what = describe(cids);
+    return client.call(
+        "pin/add",
+        client.url("pin/add", params),
+        Timeout.PIN,
+        r -> {
+          try {
+            PinStreams.pinAdd(client, "pin/add", what, r);
+            return true;
+          } catch (IpfsException refusedInTheStream) {
+            return false;
+          }
+        },
+        (status, message) -> false);
   }
 
   /** Adds to {@code held} those of {@code cids} whose DAG the node holds whole. */

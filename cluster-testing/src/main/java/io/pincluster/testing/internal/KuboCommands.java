@@ -163,8 +163,16 @@ public final class KuboCommands {
   private void pinAdd(HttpCall call) {
     List<Cid> cids = cidArgs(call, "ipfs-path");
     PinMode mode = call.flag("recursive", true) ? PinMode.RECURSIVE : PinMode.DIRECT;
+    boolean offline = call.flag("offline", false) && !state.jsIpfs();
     for (Cid cid : cids) {
-      if (!state.awaitGate(cid, call::clientGone)) {
+      if (offline) {
+        // Kubo pins the arguments in order and stops at the first block it lacks
+        Cid lacking = firstLacking(cid, mode);
+        if (lacking != null) {
+          throw KuboError.of(notLocal(lacking));
+        }
+        state.addPin(cid, mode);
+      } else if (!state.awaitGate(cid, call::clientGone)) {
         throw new UncheckedIOException(new java.io.IOException("client left during pin/add"));
       }
     }
@@ -315,6 +323,24 @@ public final class KuboCommands {
         call.chunk(line(obj().put("Ref", state.format(ref)).put("Err", "")));
       }
     }
+  }
+
+  /**
+   * Offline, the first block of {@code root}'s DAG (only the root for a direct pin) that the node
+   * lacks (gated, {@code FakeKubo#blockPin}), or null when it holds them all.
+   */
+  private Cid firstLacking(Cid root, PinMode mode) {
+    if (state.isGated(root)) {
+      return root;
+    }
+    if (mode == PinMode.RECURSIVE) {
+      for (Cid ref : state.dag().refs(root)) {
+        if (state.isGated(ref)) {
+          return ref;
+        }
+      }
+    }
+    return null;
   }
 
   /** Kubo's answer for a block an offline walk needs and the node lacks. */
