@@ -10,7 +10,8 @@
 # /pins, heap, disk, restart to serving, new-peer catch-up, whole-cluster restart; every fake Kubo
 # preloads the N pins, so no tracker pins meanwhile), 7 (tracker overhead: N
 # blocks already in a real js-ipfs node pinned through a one-peer cluster vs pin/add straight to the
-# node, with the default configuration and with pin_method pin, after untimed passes of both until the JIT compilers are done (--warm-up-seconds);
+# node, with the default configuration and with pin_method pin, after untimed passes of both until
+# the JIT compilers are done (--warm-up-seconds);
 # starts the node with testing/ipfs-node, whose install.sh must have run). Default: all.
 # Options are BenchMain's (bench/src/main/java/io/pincluster/bench/BenchOptions.java): --pins,
 # --clients, --bulk-pins, --bulk-batch, --import-pins (sizes, comma separated; default
