@@ -105,7 +105,11 @@ public final class PinQueue<T> {
     }
   }
 
-  /** Puts {@code item}, just taken, back at the head of its level, even when full. */
+  /**
+   * Puts {@code item}, just taken, back at the head of its level, even when full: producers may
+   * have refilled its slot meanwhile, so the queue may exceed its capacity by what its takers put
+   * back (at most what they took in one batch each).
+   */
   public void putBack(T item, boolean isPriority) {
     lock.lock();
     try {
