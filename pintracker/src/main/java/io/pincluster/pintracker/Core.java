@@ -63,6 +63,12 @@ final class Core {
     return pin != null && pin.isAllocatedTo(self);
   }
 
+  /** Lock held. Writes {@code failure}; see {@link OpTable#failureWrites}. */
+  void putFailure(Failure failure) {
+    store.putFailure(failure);
+    table.failureWritten(failure.cid());
+  }
+
   /** Young pins not retried too often go to the priority queue. */
   boolean isPriority(Pin pin, int attempts) {
     Instant cutoff = clock.instant().minus(config.priorityPinMaxAge());

@@ -345,7 +345,7 @@ public final class MapPinTracker implements PinTracker {
     entry
         .failure()
         .filter(f -> f.kind().wantsPin() && !f.requeued())
-        .ifPresent(f -> core.store.putFailure(f.requeue()));
+        .ifPresent(f -> core.putFailure(f.requeue()));
     return false;
   }
 
@@ -589,7 +589,7 @@ public final class MapPinTracker implements PinTracker {
     if (idle && failure != null && !failure.kind().wantsPin()) {
       core.store.removeFailure(cid);
     } else if (idle && allocated && known != null && failure == null) {
-      core.store.putFailure(
+      core.putFailure(
           new Failure(
               pin.cid(),
               Failure.Kind.UNEXPECTEDLY_UNPINNED,

@@ -46,6 +46,9 @@ final class Op {
   Thread runner;
   boolean cancelled;
 
+  /** {@link OpTable#failureWrites} of its CID as it last started. */
+  long failureWritesAtStart;
+
   /**
    * Set when a batch found the node without the whole DAG, or the op unfit for a batch: it runs
    * alone. Written before the op goes back to its queue, read under the queue's lock.

@@ -27,6 +27,7 @@ final class OpTable {
   final PinQueue<Op> pins;
   final PinQueue<Op> unpins;
   private final Object[] stripes = new Object[STRIPES];
+  private final long[] failureWrites = new long[STRIPES]; // each guarded by its stripe's lock
   private final ConcurrentHashMap<Cid, Op> ops = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Cid, Op> cancelledRunning = new ConcurrentHashMap<>();
   private final AtomicLongArray counts = new AtomicLongArray(Type.values().length * 2);
@@ -40,7 +41,26 @@ final class OpTable {
   }
 
   Object lock(Cid cid) {
-    return stripes[Math.floorMod(cid.multihash().hashCode(), STRIPES)];
+    return stripes[stripe(cid)];
+  }
+
+  private static int stripe(Cid cid) {
+    return Math.floorMod(cid.multihash().hashCode(), STRIPES);
+  }
+
+  /**
+   * Lock held. How many failure records were written for CIDs of {@code cid}'s stripe: an op that
+   * saw no failure on record as it started, and finds this count unchanged as it settles, has none
+   * to forget (failures are keyed by multihash, so a CIDv0 and its CIDv1, or the IPFS sync, may
+   * write one while the other's op runs).
+   */
+  long failureWrites(Cid cid) {
+    return failureWrites[stripe(cid)];
+  }
+
+  /** Lock held. A failure record of {@code cid} was written. */
+  void failureWritten(Cid cid) {
+    failureWrites[stripe(cid)]++;
   }
 
   /** The op of {@code cid}; a racy read unless the lock is held. */

@@ -335,7 +335,7 @@ final class Reconciler {
     if (core.store.get(cid).failure().isPresent()) {
       return false;
     }
-    core.store.putFailure(
+    core.putFailure(
         new Failure(
             pin.get().cid(),
             Failure.Kind.UNEXPECTEDLY_UNPINNED,
@@ -411,7 +411,7 @@ final class Reconciler {
         return null;
       }
       Failure again = current.requeue();
-      core.store.putFailure(again);
+      core.putFailure(again);
       return core.fromFailure(cid, pin, again);
     }
   }

@@ -81,8 +81,15 @@ final class Worker implements Runnable {
    * call, as for a pin alone: the others not pinned by then run alone.
    */
   private void processBatch(List<Op> taken) {
-    // One read of every record (no one else writes a CID's failure while it has an op: one still
-    // current under the lock below was current when read).
+    // One read of every record. No one else writes a CID's failure while it has an op (one still
+    // current under the lock below was current when read), but failures are kept by multihash: a
+    // write for another CID of the same multihash shows in OpTable.failureWrites.
+    long[] failureWrites = new long[taken.size()]; // before the records are read
+    for (int i = 0; i < taken.size(); i++) {
+      synchronized (core.table.lock(taken.get(i).cid)) {
+        failureWrites[i] = core.table.failureWrites(taken.get(i).cid);
+      }
+    }
     List<Entry> entries;
     try {
       entries = core.store.getAll(taken.stream().map(op -> op.cid).toList());
@@ -107,6 +114,7 @@ final class Worker implements Runnable {
           continue;
         }
         start(op); // a cancel interrupts the batch's call
+        op.failureWritesAtStart = failureWrites[i];
         batch.add(op);
         pins.add(op.pin);
         hadFailure.add(entries.get(i).failure().isPresent());
@@ -192,6 +200,7 @@ final class Worker implements Runnable {
         return; // replaced or cancelled while queued
       }
       start(op);
+      op.failureWritesAtStart = core.table.failureWrites(op.cid); // before its records are read
       pin = op.pin;
     }
     PinMode mode = null;
@@ -200,7 +209,7 @@ final class Worker implements Runnable {
     try {
       awaitPredecessor(op);
       if (op.type == Type.PIN) {
-        Entry entry = core.store.get(op.cid); // while it runs, only this op writes its failure
+        Entry entry = core.store.get(op.cid); // only this op writes its CID's failure meanwhile
         mayHaveFailure = entry.failure().isPresent();
         mode = pinner.pin(pin, entry.pinned().isPresent());
       } else {
@@ -261,8 +270,7 @@ final class Worker implements Runnable {
       } else if (current) {
         Failure.Kind kind = op.type == Type.PIN ? Failure.Kind.PIN_ERROR : Failure.Kind.UNPIN_ERROR;
         log.warn("{} of {} failed (attempt {}): {}", op.type, op.cid, op.attempts, error);
-        core.store.putFailure(
-            new Failure(op.cid, kind, error, op.attempts, core.clock.instant(), false));
+        core.putFailure(new Failure(op.cid, kind, error, op.attempts, core.clock.instant(), false));
         core.table.settle(op);
       }
     } catch (RuntimeException e) {
@@ -291,8 +299,9 @@ final class Worker implements Runnable {
 
   /**
    * Lock held. IPFS did {@code op} and the store says so: a current op leaves the table, its
-   * failure forgotten ({@code mayHaveFailure} false: none was on record when it started, and no one
-   * else writes one while it runs).
+   * failure forgotten ({@code mayHaveFailure} false: none was on record when it started; one
+   * written since, for its CID or another of the same multihash, shows in {@link
+   * OpTable#failureWrites}).
    */
   private void settleSuccess(Op op, boolean current, boolean mayHaveFailure) {
     if (!current) {
@@ -301,7 +310,7 @@ final class Worker implements Runnable {
       }
       return;
     }
-    if (mayHaveFailure) {
+    if (mayHaveFailure || core.table.failureWrites(op.cid) != op.failureWritesAtStart) {
       core.store.removeFailure(op.cid);
     }
     core.table.settle(op);

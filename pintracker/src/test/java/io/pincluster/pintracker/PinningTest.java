@@ -127,4 +127,25 @@ class PinningTest extends TrackerTestBase {
     assertThat(status(p.cid())).isEqualTo(TrackerStatus.PINNED);
     assertThat(ipfs.calls(TestIpfs.Call.PIN)).isZero();
   }
+
+  @Test
+  void aFailureWrittenForAnotherCidOfTheSameMultihashIsForgottenWhenItsPinSucceeds() {
+    start(100, 2);
+    Cid v0 = Cid.v0(Cids.random().multihash());
+    Cid v1 = Cid.v1(Cid.RAW, v0.multihash()); // failures are kept by multihash: one for both
+    ipfs.blockPin(v0); // the node fetches it: its pin runs, having found no failure on record
+    commit(pin(v0, SELF));
+    eventually().until(() -> ipfs.isWaiting(v0));
+
+    ipfs.failPins("pin: no space left");
+    commit(pin(v1, SELF));
+    awaitStatus(v1, TrackerStatus.PIN_ERROR);
+    ipfs.failPins(null);
+    ipfs.release(v0);
+
+    awaitQuiet();
+    assertThat(failures()).as("the content is pinned: no error stays on record").isEmpty();
+    assertThat(status(v0)).isEqualTo(TrackerStatus.PINNED);
+    assertThat(status(v1)).isEqualTo(TrackerStatus.PINNED);
+  }
 }
