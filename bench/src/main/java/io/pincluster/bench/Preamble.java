@@ -13,7 +13,7 @@ final class Preamble {
       harness JVM (`java.net.http` clients, one platform thread per client, client *i* talks to
       peer *i* mod 3). The floor is a bare Ratis 3.2.0 group of three servers in the harness JVM
       (gRPC with mutual TLS as between peers, log on the same disk, election timeout 1–2 s, a
-      state machine that only counts, 300 B of payload per pin). Each case runs `--reps` times after a warm-up (figures 1 and 2:
+      state machine that only counts, 300 B of payload per pin). Each case runs `--reps` times after a warm-up (figures 1, 2 and 7:
       untimed passes until the JIT compilers of all these processes took at most 5% of their CPU
       in one, at most `--warm-up-seconds`; the notes say how long); cells are the
       median with (min–max) over repetitions; latencies are per request (REST) or per Raft entry
