@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An access log in Apache Common Log Format, as gorilla/handlers writes it for IPFS Cluster's APIs
- * ({@code 127.0.0.1 - - [02/Jan/2006:15:04:05 -0700] "GET /id HTTP/1.1" 200 512}): appended to a
- * file by one named writer thread fed through a bounded queue ({@link #toFile}), or logged at INFO
- * to an SLF4J logger ({@link #toLogger}). When the queue is full, lines are dropped and counted:
- * the HTTP I/O threads never wait for the disk. Thread-safe; {@link #close()} is idempotent and
- * bounded (about 3 s).
+ * ({@code 127.0.0.1 - - [02/Jan/2006:15:04:05 -0700] "GET /id HTTP/1.1" 200 512}), by one named
+ * writer thread fed through a bounded queue: appended to a file ({@link #toFile}) or logged at INFO
+ * to an SLF4J logger ({@link #toLogger}). When the queue is full, lines are dropped and counted
+ * (the count is logged at close): the HTTP I/O threads never wait for the disk or the log. Lines
+ * queued are written at {@link #close()}, which is idempotent and bounded (about 3 s). Thread-safe.
  */
 public abstract class CommonLogFile implements AccessLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommonLogFile.class);
@@ -41,20 +41,28 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
     this.zone = zone;
   }
 
-  /** Logs each entry at INFO to the logger {@code loggerName} (e.g. {@code ipfsproxylog}). */
-  public static CommonLogFile toLogger(String loggerName, ZoneId zone) {
+  /**
+   * Logs each entry at INFO to the logger {@code loggerName} (e.g. {@code ipfsproxylog}) from a
+   * thread named {@code threadName}, so that the HTTP I/O threads never wait for the log's output
+   * (stderr under systemd) nor for each other on its lock.
+   */
+  public static CommonLogFile toLogger(String loggerName, String threadName, ZoneId zone) {
     Logger logger = LoggerFactory.getLogger(loggerName);
-    return new CommonLogFile(zone) {
-      @Override
-      public void log(Entry entry) {
-        if (logger.isInfoEnabled()) {
-          logger.info(format(entry));
-        }
-      }
+    return new QueuedLog(
+        "logger " + loggerName,
+        new Sink() {
+          @Override
+          public boolean wanted() {
+            return logger.isInfoEnabled();
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void write(String line) {
+            logger.info(line);
+          }
+        },
+        threadName,
+        zone);
   }
 
   /**
@@ -73,7 +81,27 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException(key + " (" + file + "): cannot open: " + e.getMessage(), e);
     }
-    return new FileLog(key, file, out, threadName, zone);
+    return new QueuedLog(
+        key + " (" + file + ")",
+        new Sink() {
+          @Override
+          public void write(String line) throws IOException {
+            out.write(line);
+            out.write('\n');
+          }
+
+          @Override
+          public void flush() throws IOException {
+            out.flush();
+          }
+
+          @Override
+          public void close() throws IOException {
+            out.close();
+          }
+        },
+        threadName,
+        zone);
   }
 
   /** One line, without the trailing newline. */
@@ -100,25 +128,39 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
         + e.bytes();
   }
 
-  /** Flushes what is queued and stops the writer thread, if any. */
+  /** Writes what is queued and stops the writer thread. */
   @Override
   public abstract void close();
 
-  private static final class FileLog extends CommonLogFile {
+  /** Where the writer thread puts lines. */
+  private interface Sink {
+    /** Whether lines are wanted at all (checked on the caller's thread, before formatting). */
+    default boolean wanted() {
+      return true;
+    }
+
+    void write(String line) throws IOException;
+
+    /** Called when no more lines wait. */
+    default void flush() throws IOException {}
+
+    default void close() throws IOException {}
+  }
+
+  /** Lines formatted on the caller's thread, queued, and written by one named thread. */
+  private static final class QueuedLog extends CommonLogFile {
     private static final String STOP = "\u0000stop";
-    private final String key;
-    private final Path file;
-    private final Writer out;
+    private final String what;
+    private final Sink sink;
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean closed;
 
-    FileLog(String key, Path file, Writer out, String threadName, ZoneId zone) {
+    QueuedLog(String what, Sink sink, String threadName, ZoneId zone) {
       super(zone);
-      this.key = key;
-      this.file = file;
-      this.out = out;
+      this.what = what;
+      this.sink = sink;
       this.writer = new Thread(this::run, threadName);
       writer.setDaemon(true);
       writer.start();
@@ -126,6 +168,9 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
 
     @Override
     public void log(Entry entry) {
+      if (!sink.wanted()) {
+        return;
+      }
       if (closed || !queue.offer(format(entry))) {
         dropped.incrementAndGet();
       }
@@ -138,21 +183,20 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
           if (line.equals(STOP)) {
             break;
           }
-          out.write(line);
-          out.write('\n');
+          sink.write(line);
           if (queue.isEmpty()) {
-            out.flush();
+            sink.flush();
           }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (IOException e) {
-        LOG.warn("{} {}: write failed, request logging stops: {}", key, file, e.toString());
+        LOG.warn("{}: write failed, request logging stops: {}", what, e.toString());
       } finally {
         try {
-          out.close();
+          sink.close();
         } catch (IOException e) {
-          LOG.warn("{} {}: close failed: {}", key, file, e.toString());
+          LOG.warn("{}: close failed: {}", what, e.toString());
         }
       }
     }
@@ -172,10 +216,10 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
         Thread.currentThread().interrupt();
       }
       if (writer.isAlive()) {
-        LOG.warn("{} {}: the writer thread did not stop", key, file);
+        LOG.warn("{}: the writer thread did not stop", what);
       }
       if (dropped.get() > 0) {
-        LOG.warn("{} {}: dropped {} line(s) (queue full)", key, file, dropped.get());
+        LOG.warn("{}: dropped {} line(s) (queue full)", what, dropped.get());
       }
     }
   }

@@ -123,7 +123,7 @@ public final class IpfsProxyServer implements AutoCloseable {
     ZoneId zone = ZoneId.systemDefault();
     accessLog =
         config.logFile().isEmpty()
-            ? CommonLogFile.toLogger("ipfsproxylog", zone)
+            ? CommonLogFile.toLogger("ipfsproxylog", "ipfsproxy-accesslog", zone)
             : CommonLogFile.toFile(
                 KEY + "log_file", Path.of(config.logFile()), "ipfsproxy-accesslog", zone);
     server = new HttpServer(options, router, accessLog, clock);

@@ -162,7 +162,7 @@ public final class RestApiServer implements AutoCloseable {
     ZoneId zone = ZoneId.systemDefault();
     requestLog =
         config.httpLogFile().isEmpty()
-            ? CommonLogFile.toLogger("restapilog", zone)
+            ? CommonLogFile.toLogger("restapilog", "restapi-accesslog", zone)
             : CommonLogFile.toFile(
                 RestApiSection.SECTION + ".http_log_file",
                 Path.of(config.httpLogFile()),
