@@ -219,13 +219,16 @@ public final class IpfsHttpConnector implements IpfsConnector {
   /**
    * Pins up to {@value #MAX_PINS_PER_CALL} CIDs a call with one {@code pin/add} and {@code
    * offline=true}, which Kubo refuses at the first block it lacks instead of fetching it (those
-   * before it are pinned by then). A refused call falls back to walking the same CIDs with {@code
-   * refs -r} and {@code offline=true}, split in halves until each CID's own answer is known (k CIDs
-   * missing among n cost about 2k·log2(n/k) more walks), then one {@code pin/add} of those held. A
-   * call that fails otherwise (unreachable, timed out, interrupted) ends it: the CIDs not pinned by
-   * then are left to the caller. (js-ipfs ignores {@code offline}: there the first call fetches
-   * what is missing.) These calls do not go through {@link SharedCalls}: each caller (a tracker
-   * worker) has at most one in flight.
+   * before it are pinned by then). Only a call the node refuses (its answer says so, in the status,
+   * an error line or the {@code X-Stream-Error} trailer) falls back to walking the same CIDs with
+   * {@code refs -r} and {@code offline=true}, split in halves until each CID's own answer is known
+   * (k CIDs missing among n cost about 2k·log2(n/k) more walks), then one {@code pin/add} of those
+   * held. A call that fails otherwise (unreachable, no progress for {@code pin_timeout},
+   * interrupted) ends it: the CIDs not pinned by then are left to the caller. js-ipfs ignores
+   * {@code offline} and reports no progress on {@code pin/add}: there the first call fetches what
+   * is missing, and {@code pin_timeout} bounds the whole call, not each DAG (a batch that takes
+   * longer is left to the caller, which pins each alone). These calls do not go through {@link
+   * SharedCalls}: each caller (a tracker worker) has at most one in flight.
    */
   @Override
   public Set<Cid> pinLocal(List<Cid> cids) {
@@ -256,7 +259,8 @@ public final class IpfsHttpConnector implements IpfsConnector {
    * One recursive {@code pin/add} of {@code cids} with {@code offline=true}: true when the node
    * pinned them all, false when it refused (a block it lacks, or anything else it answers).
    *
-   * @throws IpfsException when the node cannot be reached, the call times out or is interrupted
+   * @throws IpfsException when the node cannot be reached, makes no progress for {@code
+   *     pin_timeout}, or the call is interrupted
    */
   private boolean pinAddOffline(List<Cid> cids) {
     String[] params = argsThen(cids, "recursive", "true", "progress", "true", "offline", "true");
@@ -265,14 +269,7 @@ public final class IpfsHttpConnector implements IpfsConnector {
         "pin/add",
         client.url("pin/add", params),
         Timeout.PIN,
-        r -> {
-          try {
-            PinStreams.pinAdd(client, "pin/add", what, r);
-            return true;
-          } catch (IpfsException refusedInTheStream) {
-            return false;
-          }
-        },
+        r -> PinStreams.pinAddRefusal(client, "pin/add", what, r) == null,
         (status, message) -> false);
   }
 

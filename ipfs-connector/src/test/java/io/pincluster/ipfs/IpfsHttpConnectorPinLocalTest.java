@@ -8,6 +8,7 @@ import io.pincluster.core.cid.Cid;
 import io.pincluster.core.config.PinMethod;
 import io.pincluster.testing.Cids;
 import io.pincluster.testing.FakeKubo;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,5 +89,29 @@ class IpfsHttpConnectorPinLocalTest {
 
     kubo.stop();
     assertThat(ipfs.pinLocal(Cids.random(3))).isEmpty();
+  }
+
+  @Test
+  void aBatchWhoseFirstCidIsMissingIsRefusedBeforeAnyProgressAndWalked() {
+    List<Cid> cids = Cids.random(4);
+    kubo.blockPin(cids.get(0));
+    assertThat(ipfs.pinLocal(cids)).containsExactlyInAnyOrderElementsOf(cids.subList(1, 4));
+    assertThat(kubo.requestCount("refs")).isPositive();
+    assertThat(kubo.isPinned(cids.get(0))).isFalse();
+  }
+
+  @Test
+  void aCallWithoutProgressForPinTimeoutIsNotWalkedAgainButLeftToTheCaller() {
+    kubo.emulateJsIpfs(true); // ignores offline, so the gated CID is fetched: no progress
+    List<Cid> cids = Cids.random(3);
+    kubo.blockPin(cids.get(1));
+    try (IpfsHttpConnector slow =
+        new IpfsHttpConnector(config(kubo.port(), PinMethod.PIN, Duration.ofMillis(300)))) {
+      assertThat(slow.pinLocal(cids)).isEmpty();
+      assertThat(kubo.requestCount("refs")).as("no walk after a stalled call").isZero();
+      assertThat(kubo.requestCount("pin/add")).isEqualTo(1);
+    } finally {
+      kubo.releasePin(cids.get(1));
+    }
   }
 }

@@ -126,7 +126,7 @@ class RealIpfsConnectorIT {
 
   @Test
   @Order(2)
-  void pinLocalPinsManyBlocksTheNodeHoldsInOneWalkAndOnePinAdd() {
+  void pinLocalPinsManyBlocksTheNodeHoldsInOneOfflinePinAdd() {
     List<Cid> cids = new ArrayList<>();
     for (int i = 0; i < IpfsHttpConnector.MAX_PINS_PER_CALL; i++) {
       cids.add(ipfs.blockPut(bytes("local " + i + " " + UUID.randomUUID()), "raw"));

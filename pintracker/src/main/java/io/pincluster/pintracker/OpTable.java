@@ -27,7 +27,11 @@ final class OpTable {
   final PinQueue<Op> pins;
   final PinQueue<Op> unpins;
   private final Object[] stripes = new Object[STRIPES];
-  private final long[] failureWrites = new long[STRIPES]; // each guarded by its stripe's lock
+
+  /** Counters of failure writes: finer than the stripes, each guarded by its stripe's lock. */
+  private static final int FAILURE_COUNTERS = STRIPES * 16;
+
+  private final long[] failureWrites = new long[FAILURE_COUNTERS];
   private final ConcurrentHashMap<Cid, Op> ops = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Cid, Op> cancelledRunning = new ConcurrentHashMap<>();
   private final AtomicLongArray counts = new AtomicLongArray(Type.values().length * 2);
@@ -49,18 +53,23 @@ final class OpTable {
   }
 
   /**
-   * Lock held. How many failure records were written for CIDs of {@code cid}'s stripe: an op that
-   * saw no failure on record as it started, and finds this count unchanged as it settles, has none
-   * to forget (failures are keyed by multihash, so a CIDv0 and its CIDv1, or the IPFS sync, may
-   * write one while the other's op runs).
+   * Lock held. How many failure records were written for CIDs whose multihash shares a counter with
+   * {@code cid}'s (one counter in 4,096): an op that saw no failure on record as it started, and
+   * finds this count unchanged as it settles, has none to forget (failures are keyed by multihash,
+   * so a CIDv0 and its CIDv1, or the IPFS sync, may write one while the other's op runs).
    */
   long failureWrites(Cid cid) {
-    return failureWrites[stripe(cid)];
+    return failureWrites[failureCounter(cid)];
   }
 
   /** Lock held. A failure record of {@code cid} was written. */
   void failureWritten(Cid cid) {
-    failureWrites[stripe(cid)]++;
+    failureWrites[failureCounter(cid)]++;
+  }
+
+  /** Of the CID's multihash; a multiple of STRIPES apart, so one stripe's lock guards it. */
+  private static int failureCounter(Cid cid) {
+    return Math.floorMod(cid.multihash().hashCode(), FAILURE_COUNTERS);
   }
 
   /** The op of {@code cid}; a racy read unless the lock is held. */

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pincluster.core.api.Pin;
 import io.pincluster.core.api.PinInfo;
 import io.pincluster.core.api.PinMode;
+import io.pincluster.core.api.PinOptions;
 import io.pincluster.core.api.TrackerStatus;
 import io.pincluster.core.cid.Cid;
+import io.pincluster.testing.Cids;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,5 +169,34 @@ class BatchTest extends TrackerTestBase {
     assertThat(ipfs.isPinned(cancelled.cid())).isFalse();
     assertThat(ipfs.log()).contains("PIN " + others.get(0), "PIN " + others.get(1));
     assertThat(failures()).as("a cancel is not an error").isEmpty();
+  }
+
+  @Test
+  void aFailureWrittenForAnotherCidOfTheSameMultihashWhileABatchRunsIsForgottenWhenItPins() {
+    start(100, 2);
+    ipfs.holdBatches(true);
+    Pin first = blockTheWorker(); // one at a time: each runs alone, waiting at its gate
+    Pin second = blockTheWorker();
+    Cid v0 = Cid.v0(Cids.random().multihash());
+    Cid v1 = Cid.v1(Cid.RAW, v0.multihash()); // failures are kept by multihash: one for both
+    commit(pin(v0, SELF));
+    commit(pin(SELF));
+    ipfs.release(first.cid()); // its worker takes v0 and the other pin as one batch, held
+    eventually().until(ipfs::isHoldingBatch);
+
+    ipfs.failPins("pin: no space left");
+    Pin direct =
+        Pin.of(v1, new PinOptions(0, 0, "", PinMode.DIRECT, null, null, null, null, null))
+            .withAllocations(List.of(SELF))
+            .withTimestamp(clock.instant()); // not plain: it runs alone, on the other worker
+    commit(direct);
+    ipfs.release(second.cid());
+    awaitStatus(v1, TrackerStatus.PIN_ERROR);
+    ipfs.failPins(null);
+    ipfs.holdBatches(false);
+
+    awaitQuiet();
+    assertThat(failures()).as("the content is pinned: no error stays on record").isEmpty();
+    assertThat(status(v0)).isEqualTo(TrackerStatus.PINNED);
   }
 }

@@ -164,27 +164,40 @@ public final class KuboCommands {
     List<Cid> cids = cidArgs(call, "ipfs-path");
     PinMode mode = call.flag("recursive", true) ? PinMode.RECURSIVE : PinMode.DIRECT;
     boolean offline = call.flag("offline", false) && !state.jsIpfs();
+    boolean progress = call.flag("progress", false) && !state.jsIpfs();
+    int done = 0;
     for (Cid cid : cids) {
       if (offline) {
-        // Kubo pins the arguments in order and stops at the first block it lacks
+        // Kubo pins the arguments in order and stops at the first block it lacks; with progress,
+        // once it has reported some, the refusal comes as the X-Stream-Error trailer
         Cid lacking = firstLacking(cid, mode);
         if (lacking != null) {
           throw KuboError.of(notLocal(lacking));
         }
         state.addPin(cid, mode);
+        if (progress) {
+          if (done == 0) {
+            call.startStream(200, JSON);
+          }
+          call.chunk(line(obj().put("Progress", ++done)));
+        }
       } else if (!state.awaitGate(cid, call::clientGone)) {
         throw new UncheckedIOException(new java.io.IOException("client left during pin/add"));
       }
     }
-    cids.forEach(c -> state.addPin(c, mode));
+    if (!offline) {
+      cids.forEach(c -> state.addPin(c, mode));
+    }
     ObjectNode result = obj();
     ArrayNode list = result.putArray("Pins");
     cids.forEach(c -> list.add(state.format(c)));
-    if (!call.flag("progress", false) || state.jsIpfs()) {
+    if (!progress) {
       ok(call, result);
       return;
     }
-    call.startStream(200, JSON);
+    if (done == 0) {
+      call.startStream(200, JSON);
+    }
     int steps = state.progressSteps();
     for (int i = 1; i <= steps; i++) {
       call.chunk(line(obj().put("Progress", i)));

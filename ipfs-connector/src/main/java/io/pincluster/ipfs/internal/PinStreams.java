@@ -31,6 +31,20 @@ public final class PinStreams {
    */
   public static Void pinAdd(KuboClient client, String cmd, String what, Response response)
       throws IOException {
+    String refusal = pinAddRefusal(client, cmd, what, response);
+    if (refusal != null) {
+      throw client.refused(cmd, refusal);
+    }
+    return null;
+  }
+
+  /**
+   * As {@link #pinAdd}, but the node's refusal (an error line, the {@code X-Stream-Error} trailer,
+   * or an answer that ends without confirming the pin) is returned instead of thrown; null when the
+   * pin was confirmed. A pin that makes no progress for pin_timeout still throws.
+   */
+  public static String pinAddRefusal(KuboClient client, String cmd, String what, Response response)
+      throws IOException {
     BufferedSource source = response.body().source();
     ProgressClock clock = new ProgressClock(client);
     boolean confirmed = false;
@@ -40,7 +54,7 @@ public final class PinStreams {
       }
       JsonNode node = KuboJson.parse(line);
       if (KuboJson.isErrorLine(node)) {
-        throw client.refused(cmd, KuboJson.errorMessage(node));
+        return KuboJson.errorMessage(node);
       }
       node = KuboJson.object(node, line); // parsed once
       clock.progress(KuboJson.number(node, "Progress", -1));
@@ -49,11 +63,11 @@ public final class PinStreams {
         throw client.noProgress(cmd, what);
       }
     }
-    checkTrailer(client, cmd, response);
-    if (!confirmed) {
-      throw client.refused(cmd, "the answer ended without confirming the pin of " + what);
+    String error = streamError(response);
+    if (error != null) {
+      return error;
     }
-    return null;
+    return confirmed ? null : "the answer ended without confirming the pin of " + what;
   }
 
   /**
