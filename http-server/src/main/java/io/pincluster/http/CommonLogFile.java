@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * (the count is logged at close): the HTTP I/O threads never wait for the disk or the log. Lines
  * queued are written at {@link #close()}, which is idempotent and bounded (about 3 s). Thread-safe.
  */
-public abstract class CommonLogFile implements AccessLog, AutoCloseable {
+public final class CommonLogFile implements AccessLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommonLogFile.class);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
@@ -35,10 +35,23 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
   /** Lines that may wait for the writer thread. */
   public static final int QUEUE = 8192;
 
+  private static final String STOP = "\u0000stop";
   private final ZoneId zone;
+  private final String what;
+  private final Sink sink;
+  private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+  private final AtomicLong dropped = new AtomicLong();
+  private final Thread writer;
+  private volatile boolean closed;
 
-  CommonLogFile(ZoneId zone) {
+  /** Starts the writer thread, named {@code threadName}; {@code what} names the log in messages. */
+  private CommonLogFile(String what, Sink sink, String threadName, ZoneId zone) {
     this.zone = zone;
+    this.what = what;
+    this.sink = sink;
+    this.writer = new Thread(this::run, threadName);
+    writer.setDaemon(true);
+    writer.start();
   }
 
   /**
@@ -48,7 +61,7 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
    */
   public static CommonLogFile toLogger(String loggerName, String threadName, ZoneId zone) {
     Logger logger = LoggerFactory.getLogger(loggerName);
-    return new QueuedLog(
+    return new CommonLogFile(
         "logger " + loggerName,
         new Sink() {
           @Override
@@ -81,7 +94,7 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException(key + " (" + file + "): cannot open: " + e.getMessage(), e);
     }
-    return new QueuedLog(
+    return new CommonLogFile(
         key + " (" + file + ")",
         new Sink() {
           @Override
@@ -128,10 +141,6 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
         + e.bytes();
   }
 
-  /** Writes what is queued and stops the writer thread. */
-  @Override
-  public abstract void close();
-
   /** Where the writer thread puts lines. */
   private interface Sink {
     /** Whether lines are wanted at all (checked on the caller's thread, before formatting). */
@@ -147,80 +156,61 @@ public abstract class CommonLogFile implements AccessLog, AutoCloseable {
     default void close() throws IOException {}
   }
 
-  /** Lines formatted on the caller's thread, queued, and written by one named thread. */
-  private static final class QueuedLog extends CommonLogFile {
-    private static final String STOP = "\u0000stop";
-    private final String what;
-    private final Sink sink;
-    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final AtomicLong dropped = new AtomicLong();
-    private final Thread writer;
-    private volatile boolean closed;
-
-    QueuedLog(String what, Sink sink, String threadName, ZoneId zone) {
-      super(zone);
-      this.what = what;
-      this.sink = sink;
-      this.writer = new Thread(this::run, threadName);
-      writer.setDaemon(true);
-      writer.start();
+  @Override
+  public void log(Entry entry) {
+    if (!sink.wanted()) {
+      return;
     }
-
-    @Override
-    public void log(Entry entry) {
-      if (!sink.wanted()) {
-        return;
-      }
-      if (closed || !queue.offer(format(entry))) {
-        dropped.incrementAndGet();
-      }
+    if (closed || !queue.offer(format(entry))) {
+      dropped.incrementAndGet();
     }
+  }
 
-    private void run() {
-      try {
-        while (true) {
-          String line = queue.take();
-          if (line.equals(STOP)) {
-            break;
-          }
-          sink.write(line);
-          if (queue.isEmpty()) {
-            sink.flush();
-          }
+  private void run() {
+    try {
+      while (true) {
+        String line = queue.take();
+        if (line.equals(STOP)) {
+          break;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        sink.write(line);
+        if (queue.isEmpty()) {
+          sink.flush();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.warn("{}: write failed, request logging stops: {}", what, e.toString());
+    } finally {
+      try {
+        sink.close();
       } catch (IOException e) {
-        LOG.warn("{}: write failed, request logging stops: {}", what, e.toString());
-      } finally {
-        try {
-          sink.close();
-        } catch (IOException e) {
-          LOG.warn("{}: close failed: {}", what, e.toString());
-        }
+        LOG.warn("{}: close failed: {}", what, e.toString());
       }
     }
+  }
 
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
+  /** Writes what is queued and stops the writer thread. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!queue.offer(STOP, 1, TimeUnit.SECONDS)) {
+        writer.interrupt();
       }
-      closed = true;
-      try {
-        if (!queue.offer(STOP, 1, TimeUnit.SECONDS)) {
-          writer.interrupt();
-        }
-        writer.join(TimeUnit.SECONDS.toMillis(2));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (writer.isAlive()) {
-        LOG.warn("{}: the writer thread did not stop", what);
-      }
-      if (dropped.get() > 0) {
-        LOG.warn("{}: dropped {} line(s) (queue full)", what, dropped.get());
-      }
+      writer.join(TimeUnit.SECONDS.toMillis(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.isAlive()) {
+      LOG.warn("{}: the writer thread did not stop", what);
+    }
+    if (dropped.get() > 0) {
+      LOG.warn("{}: dropped {} line(s) (queue full)", what, dropped.get());
     }
   }
 }

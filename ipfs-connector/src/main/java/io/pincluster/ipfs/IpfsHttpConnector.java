@@ -249,8 +249,8 @@ public final class IpfsHttpConnector implements IpfsConnector {
         }
       }
     } catch (IpfsException e) {
-      // unreachable, timed out or interrupted: the rest is pinned one by one, with the node's
-      // answer
+      // unreachable, no progress or interrupted: the rest is pinned one by one, with the node's
+      // own answer
     }
     return pinned;
   }
