@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * The benchmark harness (issue 8): {@code java -cp … io.pincluster.bench.BenchMain --key=value…}.
@@ -188,20 +190,42 @@ public final class BenchMain {
     for (int c : o.clients()) {
       List<RunResult> runs = new ArrayList<>();
       CpuMeter.Sample cpu = CpuMeter.sample();
+      OptionalDouble index = commitIndex(cluster);
       for (int r = 0; r < o.reps(); r++) {
         runs.add(load.pinOneByOne(cluster.restUrls(), c, o.pins(), CidSource.fresh()));
       }
+      long pins = (long) o.reps() * o.pins();
       report.note(
           "figure 1, "
               + c
               + " clients: "
-              + CpuMeter.perPin(cpu, CpuMeter.sample(), (long) o.reps() * o.pins()));
+              + CpuMeter.perPin(cpu, CpuMeter.sample(), pins)
+              + pinsPerEntry(index, commitIndex(cluster), pins));
       String goal =
           c == 64
               ? "≥5,000 pins/s; ≥5× floor 1 pin/entry"
               : c == 1 ? "p50 ≤15 ms, p99 ≤60 ms" : "–";
       report.add("1", "REST POST /pins/{cid}, " + c + " clients", runs, goal);
     }
+  }
+
+  /** Peer 1's Raft commit index ({@code pincluster_raft_commit_index}); empty if unread. */
+  private static OptionalDouble commitIndex(ProcessCluster cluster) {
+    return cluster.metric(0, "pincluster_raft_commit_index");
+  }
+
+  /**
+   * "; N Raft entries, P pins an entry" for the entries committed between two readings of the
+   * commit index (the cluster's few configuration and leader entries included), or "" if either is
+   * missing.
+   */
+  static String pinsPerEntry(OptionalDouble before, OptionalDouble after, long pins) {
+    if (before.isEmpty() || after.isEmpty() || after.getAsDouble() <= before.getAsDouble()) {
+      return "";
+    }
+    double entries = after.getAsDouble() - before.getAsDouble();
+    return String.format(
+        Locale.ROOT, "; %.0f Raft log entries, %.1f pins an entry", entries, pins / entries);
   }
 
   static void bulk(BenchOptions o, ProcessCluster cluster, Report report)
@@ -215,12 +239,15 @@ public final class BenchMain {
                 load.pinBulk(cluster.restUrl(0), o.bulkBatch(), o.bulkBatch(), CidSource.fresh())));
     List<RunResult> runs = new ArrayList<>();
     CpuMeter.Sample cpu = CpuMeter.sample();
+    OptionalDouble index = commitIndex(cluster);
     for (int r = 0; r < o.reps(); r++) {
       runs.add(load.pinBulk(cluster.restUrl(0), o.bulkPins(), o.bulkBatch(), CidSource.fresh()));
     }
+    long pins = (long) o.reps() * o.bulkPins();
     report.note(
         "figure 2, bulk: "
-            + CpuMeter.perPin(cpu, CpuMeter.sample(), (long) o.reps() * o.bulkPins()));
+            + CpuMeter.perPin(cpu, CpuMeter.sample(), pins)
+            + pinsPerEntry(index, commitIndex(cluster), pins));
     report.add(
         "2",
         "bulk POST /pins NDJSON, " + o.bulkBatch() + " lines/request",

@@ -10,8 +10,9 @@ final class Preamble {
       real 3-peer cluster on loopback, each peer a `cluster-service daemon` JVM from
       `dist/pincluster` (`-Xmx1g -XX:+UseSerialGC`), each pointed at its own fake Kubo process
       (`io.pincluster.testing.FakeKubo`, in-memory, instant pins); the load generator is the
-      harness JVM (`java.net.http` clients, one platform thread per client, client *i* talks to
-      peer *i* mod 3). The floor is a bare Ratis 3.2.0 group of three servers in the harness JVM
+      harness JVM (one platform thread per client, client *i* talks to peer *i* mod 3; in figure
+      1 each client keeps one HTTP/1.1 connection over a blocking socket, which costs the
+      machine less than half the CPU of `java.net.http`, used elsewhere). The floor is a bare Ratis 3.2.0 group of three servers in the harness JVM
       (gRPC with mutual TLS as between peers, log on the same disk, election timeout 1–2 s, a
       state machine that only counts, 300 B of payload per pin). Each case runs `--reps` times after a warm-up (figures 1, 2 and 7:
       untimed passes until the JIT compilers of all these processes took at most 5% of their CPU
@@ -23,8 +24,10 @@ final class Preamble {
       the completion of the first write *sent after* the kill that commits; the peer is then
       restarted before the next repetition. The bare-Ratis figure beside it closes the leader's
       server (in-JVM, so not a process kill) under 8 blocking writers. Figures 1 and 2 also note
-      the CPU time per pin of the peers, the fake Kubos and the load generator, and how busy the
-      machine was. Figures 3–5 (`3`), per `--large-pins` size: `state import` into peer 1 and
+      the CPU time per pin of the peers, the fake Kubos and the load generator, how busy the
+      machine was, and how many Raft log entries were committed (peer 1's commit index; after
+      most commits Ratis' leader appends a metadata entry, which carries the new commit index to
+      the followers at once, so about half of them hold no pins). Figures 3–5 (`3`), per `--large-pins` size: `state import` into peer 1 and
       its start (restart to serving), then peers 2 and 3 join with `--bootstrap`, one at a time,
       each once every peer already in the cluster is idle (new-peer catch-up into a cluster at
       rest: from a joining daemon's start until its `ipfscluster_pins` gauge shows every pin,

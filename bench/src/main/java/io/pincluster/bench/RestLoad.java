@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The load generator: concurrent REST clients on platform threads {@code bench-client-N}. Blocks
+ * The load generator: concurrent REST clients on platform threads {@code bench-client-N}, each with
+ * its own kept-alive connection ({@link PlainHttpConnection}) for the one-pin requests. Blocks
  * until the run ends; any failed request fails the run with its status and body.
  */
 final class RestLoad {
@@ -46,26 +47,23 @@ final class RestLoad {
       Thread t =
           new Thread(
               () -> {
-                for (int i = client; i < total && failure.get() == null; i += clients) {
-                  HttpRequest req =
-                      HttpRequest.newBuilder(URI.create(base + "/pins/" + cids.next()))
-                          .timeout(REQUEST_TIMEOUT)
-                          .POST(HttpRequest.BodyPublishers.noBody())
-                          .build();
-                  long t0 = System.nanoTime();
-                  try {
-                    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 200) {
-                      failure.compareAndSet(
-                          null, "POST " + req.uri() + " → " + r.statusCode() + " " + r.body());
+                URI baseUri = URI.create(base);
+                String prefix = baseUri.getRawPath() == null ? "" : baseUri.getRawPath();
+                try (PlainHttpConnection conn = new PlainHttpConnection(baseUri, REQUEST_TIMEOUT)) {
+                  for (int i = client; i < total && failure.get() == null; i += clients) {
+                    String path = prefix + "/pins/" + cids.next();
+                    long t0 = System.nanoTime();
+                    try {
+                      PlainHttpConnection.Answer r = conn.postEmpty(path);
+                      if (r.status() != 200) {
+                        failure.compareAndSet(
+                            null, "POST " + base + path + " → " + r.status() + " " + r.body());
+                      }
+                    } catch (IOException | RuntimeException e) {
+                      failure.compareAndSet(null, "POST " + base + path + " failed: " + e);
                     }
-                  } catch (IOException e) {
-                    failure.compareAndSet(null, "POST " + req.uri() + " failed: " + e);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure.compareAndSet(null, "interrupted");
+                    latencies[i] = System.nanoTime() - t0;
                   }
-                  latencies[i] = System.nanoTime() - t0;
                 }
               },
               "bench-client-" + c);
