@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [figure…] [--key=value…]
 #
-# Figures: floor (bare Ratis: 1, 100 and 1000 pins per entry), 1 (REST, one pin per request),
+# Figures: floor (bare Ratis: 1, 10, 100 and 1000 pins per entry), 1 (REST, one pin per request),
 # 2 (bulk NDJSON + offline state import), 6 (kill -9 the leader under load; with floor, also the
 # bare-Ratis failover), 3 (figures 3–5, large state on a 3-peer cluster: N pins imported into
 # peer 1, which is started, peers 2 and 3 join it; streams of /allocations, /pins?local=true and

@@ -48,8 +48,8 @@ class BenchSmokeTest {
     assertThat(r.rows())
         .extracting(Report.Row::figure)
         .containsExactly(
-            "floor", "floor", "floor", "6", "1", "1", "2", "6", "2", "3", "3", "3", "3", "3", "3",
-            "3", "3", "3", "4", "4", "5", "5", "5");
+            "floor", "floor", "floor", "floor", "6", "1", "1", "2", "6", "2", "3", "3", "3", "3",
+            "3", "3", "3", "3", "3", "4", "4", "5", "5", "5");
     assertThat(r.rows())
         .filteredOn(row -> !row.unit().equals("MB"))
         .allSatisfy(row -> assertThat(row.rate().median()).isPositive());
