@@ -218,9 +218,9 @@ public final class BenchMain {
   }
 
   /**
-   * "; N Raft entries, P pins an entry" for the entries committed between two readings of the
-   * commit index (the cluster's few configuration and leader entries included), or "" if either is
-   * missing.
+   * "; N Raft log entries, P pins an entry" for the entries committed between two readings of the
+   * commit index (Ratis' metadata entries, about one a commit, and the cluster's few configuration
+   * and leader entries included), or "" if either is missing.
    */
   static String pinsPerEntry(OptionalDouble before, OptionalDouble after, long pins) {
     if (before.isEmpty() || after.isEmpty() || after.getAsDouble() <= before.getAsDouble()) {

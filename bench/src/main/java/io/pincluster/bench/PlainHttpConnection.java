@@ -115,7 +115,7 @@ final class PlainHttpConnection implements AutoCloseable {
     } else if (length >= 0) {
       body = new String(readExactly(length), StandardCharsets.UTF_8);
     } else {
-      body = new String(readBounded(in, MAX_BODY), StandardCharsets.UTF_8);
+      body = new String(readToEnd(), StandardCharsets.UTF_8);
       closeAfter = true;
     }
     if (closeAfter) {
@@ -158,10 +158,11 @@ final class PlainHttpConnection implements AutoCloseable {
     return b;
   }
 
-  private static byte[] readBounded(InputStream in, int max) throws IOException {
-    byte[] b = in.readNBytes(max + 1);
-    if (b.length > max) {
-      throw new IOException("answer body over " + max + " bytes");
+  /** The rest of the stream (an answer without a length ends when the server closes). */
+  private byte[] readToEnd() throws IOException {
+    byte[] b = in.readNBytes(MAX_BODY + 1);
+    if (b.length > MAX_BODY) {
+      throw new IOException("answer body over " + MAX_BODY + " bytes");
     }
     return b;
   }
