@@ -9,7 +9,7 @@ final class Preamble {
       Produced by `bench/run.sh` (module `bench/`, class `io.pincluster.bench.BenchMain`). Setup: a
       real 3-peer cluster on loopback, each peer a `cluster-service daemon` JVM from
       `dist/pincluster` (`-Xmx1g -XX:+UseSerialGC`), each pointed at its own fake Kubo process
-      (`io.pincluster.testing.FakeKubo`, in-memory, instant pins); the load generator is the
+      (`io.pincluster.testing.FakeKubo`, in-memory, instant pins, `-Xmx2g -XX:+UseSerialGC`); the load generator is the
       harness JVM (one platform thread per client, client *i* talks to peer *i* mod 3; in figure
       1 each client keeps one HTTP/1.1 connection over a blocking socket, which costs the
       machine less than half the CPU of `java.net.http`, used elsewhere). The floor is a bare Ratis 3.2.0 group of three servers in the harness JVM

@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.PerfLevel;
 import org.rocksdb.RocksDB;
 import org.rocksdb.TableProperties;
 
 /**
- * Both stores write table files with a Bloom filter, so reads of absent keys skip them; the
- * pinset's are compressed with LZ4, the tracker store's not at all.
+ * Both stores write table files with a Bloom filter and keep one for each memtable, so reads of
+ * absent keys skip them; the pinset's tables are compressed with LZ4, the tracker store's not at
+ * all.
  */
 class ColumnOptionsTest {
   @TempDir Path dir;
@@ -54,6 +56,36 @@ class ColumnOptionsTest {
       assertThat(filterBytesAfterFlush(h.db(), h.pinned())).isGreaterThan(1000);
       assertThat(filterBytesAfterFlush(h.db(), h.failures())).isGreaterThan(1000);
       assertThat(compressionOf(h.db(), h.pinned())).containsOnly("NoCompression");
+    }
+  }
+
+  @Test
+  void bothStoresSkipMemtableSearchesForAbsentKeys() throws Exception {
+    try (RocksHandles pinset = RocksHandles.open(dir.resolve("state"), false);
+        TrackerHandles tracker = TrackerHandles.open(dir.resolve("tracker"))) {
+      assertThat(memtableFilterMisses(pinset.db(), pinset.pins())).isGreaterThan(900);
+      assertThat(memtableFilterMisses(tracker.db(), tracker.pinned())).isGreaterThan(900);
+      assertThat(memtableFilterMisses(tracker.db(), tracker.failures())).isGreaterThan(900);
+    }
+  }
+
+  /**
+   * Writes 1,000 keys to {@code cf}'s memtable, then reads 1,000 others: how many of those reads
+   * the memtable's Bloom filter answered (RocksDB's perf context, this thread's).
+   */
+  private static long memtableFilterMisses(RocksDB db, ColumnFamilyHandle cf) throws Exception {
+    for (int i = 0; i < 1_000; i++) {
+      db.put(cf, ("present-" + i).getBytes(UTF_8), new byte[16]);
+    }
+    db.setPerfLevel(PerfLevel.ENABLE_COUNT);
+    try {
+      db.getPerfContext().reset();
+      for (int i = 0; i < 1_000; i++) {
+        assertThat(db.get(cf, ("absent-" + i).getBytes(UTF_8))).isNull();
+      }
+      return db.getPerfContext().getBloomMemtableMissCount();
+    } finally {
+      db.setPerfLevel(PerfLevel.DISABLE);
     }
   }
 
