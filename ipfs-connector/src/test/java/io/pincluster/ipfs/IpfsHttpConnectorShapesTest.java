@@ -129,6 +129,29 @@ class IpfsHttpConnectorShapesTest {
   }
 
   @Test
+  void aListingReadByAnInterruptedThreadSaysSoRatherThanBlamingIpfs() {
+    String line = "{\"Cid\":\"" + A + "\",\"Type\":\"recursive\"}\n";
+    server.enqueue(
+        new MockResponse.Builder()
+            .body(line.repeat(3))
+            .throttleBody(line.length() * 2L, 3, TimeUnit.SECONDS)
+            .build());
+    try (CloseableIterator<IpfsPin> it = ipfs.pinLs(PinMode.RECURSIVE)) {
+      it.next();
+      it.next();
+      Thread.currentThread().interrupt(); // as a stopping peer interrupts its IPFS sync
+      assertThatThrownBy(it::hasNext)
+          .isInstanceOf(IpfsException.class)
+          .hasMessage(
+              "pin/ls to IPFS at 127.0.0.1:"
+                  + server.getPort()
+                  + " was interrupted (the peer is stopping or the operation was cancelled)");
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void pinUpdateSendsBothArgumentsAndKeepsTheOldPin() throws Exception {
     notPinned("path is not pinned");
     enqueue(200, "{\"Pins\":[\"" + A + "\",\"" + B + "\"]}\n");

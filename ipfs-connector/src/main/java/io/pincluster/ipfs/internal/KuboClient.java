@@ -317,6 +317,16 @@ public final class KuboClient implements AutoCloseable {
     if (cause instanceof SocketTimeoutException && text.contains("connect")) {
       return unreachable("connect timed out", cause);
     }
+    if (cause instanceof InterruptedIOException && isInterruption(cause)) {
+      return new IpfsException(
+          cmd
+              + " to IPFS at "
+              + node
+              + " was interrupted (the peer is stopping or the operation"
+              + " was cancelled)"
+              + writeNote(cmd),
+          cause);
+    }
     if (cause instanceof InterruptedIOException) {
       String what =
           switch (timeout) {
@@ -332,6 +342,15 @@ public final class KuboClient implements AutoCloseable {
           cause);
     }
     return new IpfsException("IPFS at " + node + " failed " + cmd + ": " + cause, cause);
+  }
+
+  /**
+   * Whether {@code cause} (an {@link InterruptedIOException}) is okio's answer to an interrupted
+   * thread rather than a timeout: a read or write timeout is a {@link SocketTimeoutException}, the
+   * whole-call timeout says "timeout", an interrupt "interrupted".
+   */
+  private static boolean isInterruption(Throwable cause) {
+    return !(cause instanceof SocketTimeoutException) && "interrupted".equals(cause.getMessage());
   }
 
   private IpfsException unreachable(String why, Throwable cause) {
