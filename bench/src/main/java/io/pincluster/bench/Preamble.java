@@ -16,7 +16,8 @@ final class Preamble {
       (gRPC with mutual TLS as between peers, log on the same disk, election timeout 1–2 s, a
       state machine that only counts, 300 B of payload per pin). Each case runs `--reps` times after a warm-up (figures 1, 2 and 7:
       untimed passes until the JIT compilers of all these processes took at most 5% of their CPU
-      in one, at most `--warm-up-seconds`; the notes say how long); cells are the
+      in one and, in figures 1 and 2, every peer had run an IPFS sync of its pins, which compiles
+      the sync's code, at most `--warm-up-seconds`; the notes say how long); cells are the
       median with (min–max) over repetitions; latencies are per request (REST) or per Raft entry
       (floor), nearest-rank percentiles over all samples of one repetition. Figure 6: the
       leader (the peer whose Prometheus gauge `pincluster_raft_leader` is 1) is killed with
