@@ -22,21 +22,23 @@ import java.util.concurrent.CountDownLatch;
  * <p>Commands: {@code id}, {@code version}, {@code pin/add} (recursive or direct, {@code
  * progress=true} streams {@link #setPinProgressSteps} progress lines; with {@code offline=true} it
  * pins its arguments in order and refuses at the first whose DAG holds a CID gated by {@link
- * #blockPin}, as Kubo refuses a block it lacks), {@code pin/rm}, {@code pin/ls} (one or more {@code
- * arg}s, or the whole pinset; {@code type}; {@code stream=true} for NDJSON), {@code pin/update},
- * {@code refs} (the links added with {@link #addLink}; other blocks are leaves; with {@code
- * offline=true} a CID held by {@link #blockPin} counts as a block the node lacks), {@code
- * repo/stat}, {@code repo/gc} (drops blocks neither pinned nor linked below a recursive pin),
- * {@code swarm/connect}, {@code swarm/peers}, {@code block/put} (multipart; {@code format} or
- * {@code cid-codec}: raw by default), {@code block/get}, {@code resolve} and {@code dag/resolve}
- * ({@code /ipfs/<cid>[/link…]}, {@code /ipns/<name>} from {@link #setIpns}), {@code add} (multipart
- * files and directories made into real UnixFS DAGs, see {@link #addedCid}: {@code cid-version},
- * {@code raw-leaves}, {@code chunker=size-N}, {@code hash}, {@code wrap-with-directory}, {@code
- * progress}, {@code pin}, {@code only-hash}) and {@code dag/import} (CAR v1 parts, {@code
- * pin-roots}; see {@link CarFiles}). Failures use Kubo's shape: HTTP 500 {@code
- * {"Message":…,"Code":0,"Type":"error"}} (400 and code 1 for missing arguments). GET is refused
- * with 405, like Kubo. Pins are compared by multihash. {@link #emulateJsIpfs} switches to js-ipfs's
- * shapes.
+ * #blockPin}, as Kubo refuses a block it lacks; with progress it reports the first pin at once and
+ * the count once more before the result, as Kubo's 500 ms progress ticker does for fast pins, so a
+ * refusal after the first comes as the {@code X-Stream-Error} trailer), {@code pin/rm}, {@code
+ * pin/ls} (one or more {@code arg}s, or the whole pinset; {@code type}; {@code stream=true} for
+ * NDJSON), {@code pin/update}, {@code refs} (the links added with {@link #addLink}; other blocks
+ * are leaves; with {@code offline=true} a CID held by {@link #blockPin} counts as a block the node
+ * lacks), {@code repo/stat}, {@code repo/gc} (drops blocks neither pinned nor linked below a
+ * recursive pin), {@code swarm/connect}, {@code swarm/peers}, {@code block/put} (multipart; {@code
+ * format} or {@code cid-codec}: raw by default), {@code block/get}, {@code resolve} and {@code
+ * dag/resolve} ({@code /ipfs/<cid>[/link…]}, {@code /ipns/<name>} from {@link #setIpns}), {@code
+ * add} (multipart files and directories made into real UnixFS DAGs, see {@link #addedCid}: {@code
+ * cid-version}, {@code raw-leaves}, {@code chunker=size-N}, {@code hash}, {@code
+ * wrap-with-directory}, {@code progress}, {@code pin}, {@code only-hash}) and {@code dag/import}
+ * (CAR v1 parts, {@code pin-roots}; see {@link CarFiles}). Failures use Kubo's shape: HTTP 500
+ * {@code {"Message":…,"Code":0,"Type":"error"}} (400 and code 1 for missing arguments). GET is
+ * refused with 405, like Kubo. Pins are compared by multihash. {@link #emulateJsIpfs} switches to
+ * js-ipfs's shapes.
  *
  * <p>Test hooks: pins and unpins behind the clients' backs, gated pins, injected failures, garbage
  * answers ({@link #setGarbage}), latency, and {@link #stop()}/{@link #restart()} on the same port

@@ -175,11 +175,9 @@ public final class KuboCommands {
           throw KuboError.of(notLocal(lacking));
         }
         state.addPin(cid, mode);
-        if (progress) {
-          if (done == 0) {
-            call.startStream(200, JSON);
-          }
-          call.chunk(line(obj().put("Progress", ++done)));
+        if (progress && ++done == 1) { // further progress is reported once, before the result
+          call.startStream(200, JSON);
+          call.chunk(line(obj().put("Progress", done)));
         }
       } else if (!state.awaitGate(cid, call::clientGone)) {
         throw new UncheckedIOException(new java.io.IOException("client left during pin/add"));
@@ -197,6 +195,8 @@ public final class KuboCommands {
     }
     if (done == 0) {
       call.startStream(200, JSON);
+    } else if (done > 1) {
+      call.chunk(line(obj().put("Progress", done)));
     }
     int steps = state.progressSteps();
     for (int i = 1; i <= steps; i++) {
@@ -261,32 +261,33 @@ public final class KuboCommands {
   }
 
   /**
-   * {@code pin/ls?stream=true} of the whole pinset: one chunk a line for the pins made through the
-   * API or hooks, then the preloaded ones (recursive) in chunks of about 64 KB, without an object a
-   * pin (there may be millions).
+   * {@code pin/ls?stream=true} of the whole pinset: the pins made through the API or hooks, then
+   * the preloaded ones (recursive, without an object a pin: there may be millions), in chunks of
+   * about 64 KB (a chunk a line cost the fake a write a line, a million at 1M pins).
    */
   private void streamAllPins(HttpCall call, String type) {
     KuboState.Listing listing = state.listing();
     call.startStream(200, JSON);
+    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream(1 << 17);
     for (KuboState.PinEntry p : listing.entries()) {
       if (matches(p, type)) {
-        call.chunk(pinLsLine(p.cid(), p.mode()));
+        addLine(call, batch, pinLsLine(p.cid(), p.mode()));
       }
     }
-    if (!type.equals("all") && !type.equals(PinMode.RECURSIVE.wire())) {
-      return;
+    if (type.equals("all") || type.equals(PinMode.RECURSIVE.wire())) {
+      listing.forEachPreloaded(cid -> addLine(call, batch, pinLsLine(cid, PinMode.RECURSIVE)));
     }
-    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream(1 << 17);
-    listing.forEachPreloaded(
-        cid -> {
-          batch.writeBytes(pinLsLine(cid, PinMode.RECURSIVE));
-          if (batch.size() >= 1 << 16) {
-            call.chunk(batch.toByteArray());
-            batch.reset();
-          }
-        });
     if (batch.size() > 0) {
       call.chunk(batch.toByteArray());
+    }
+  }
+
+  /** Adds {@code line} to {@code batch}, sent as one chunk once it holds 64 KB. */
+  private static void addLine(HttpCall call, java.io.ByteArrayOutputStream batch, byte[] line) {
+    batch.writeBytes(line);
+    if (batch.size() >= 1 << 16) {
+      call.chunk(batch.toByteArray());
+      batch.reset();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.pincluster.testing.internal;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -163,7 +164,9 @@ public final class MiniHttpServer implements AutoCloseable {
     try (socket) {
       socket.setTcpNoDelay(true);
       BufferedInputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-      OutputStream out = socket.getOutputStream();
+      // buffered: a response's head, a chunk's size, data and CRLF leave in one segment (every
+      // write of HttpCall flushes), not one each (TCP_NODELAY)
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
       while (!closed) {
         socket.setSoTimeout(IDLE_TIMEOUT_MS);
         HttpCall call = readRequest(socket, in, out);
