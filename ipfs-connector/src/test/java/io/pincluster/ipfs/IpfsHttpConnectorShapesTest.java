@@ -112,15 +112,7 @@ class IpfsHttpConnectorShapesTest {
 
   @Test
   void aListingIsBoundedBySilenceNotByItsLength() {
-    String line = "{\"Cid\":\"" + A + "\",\"Type\":\"recursive\"}\n";
-    server.enqueue(
-        new MockResponse.Builder()
-            .body(line.repeat(3))
-            .throttleBody(line.length() * 2L, 3, TimeUnit.SECONDS)
-            .build());
-    try (CloseableIterator<IpfsPin> it = ipfs.pinLs(PinMode.RECURSIVE)) {
-      it.next();
-      it.next();
+    try (CloseableIterator<IpfsPin> it = listingSilentAfterTwoLines()) {
       assertThatThrownBy(it::hasNext)
           .isInstanceOf(IpfsException.class)
           .hasMessageContaining(
@@ -130,15 +122,7 @@ class IpfsHttpConnectorShapesTest {
 
   @Test
   void aListingReadByAnInterruptedThreadSaysSoRatherThanBlamingIpfs() {
-    String line = "{\"Cid\":\"" + A + "\",\"Type\":\"recursive\"}\n";
-    server.enqueue(
-        new MockResponse.Builder()
-            .body(line.repeat(3))
-            .throttleBody(line.length() * 2L, 3, TimeUnit.SECONDS)
-            .build());
-    try (CloseableIterator<IpfsPin> it = ipfs.pinLs(PinMode.RECURSIVE)) {
-      it.next();
-      it.next();
+    try (CloseableIterator<IpfsPin> it = listingSilentAfterTwoLines()) {
       Thread.currentThread().interrupt(); // as a stopping peer interrupts its IPFS sync
       assertThatThrownBy(it::hasNext)
           .isInstanceOf(IpfsException.class)
@@ -149,6 +133,20 @@ class IpfsHttpConnectorShapesTest {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  /** A recursive listing whose first two lines were read; the third comes 3 s later. */
+  private CloseableIterator<IpfsPin> listingSilentAfterTwoLines() {
+    String line = "{\"Cid\":\"" + A + "\",\"Type\":\"recursive\"}\n";
+    server.enqueue(
+        new MockResponse.Builder()
+            .body(line.repeat(3))
+            .throttleBody(line.length() * 2L, 3, TimeUnit.SECONDS)
+            .build());
+    CloseableIterator<IpfsPin> it = ipfs.pinLs(PinMode.RECURSIVE);
+    it.next();
+    it.next();
+    return it;
   }
 
   @Test
