@@ -337,8 +337,12 @@ public final class MapPinTracker implements PinTracker {
     if (op != null) {
       core.table.cancel(op);
     }
+    long failureWrites = core.table.failureWrites(pin.cid()); // before the entry is read
     Entry entry = core.store.get(pin.cid());
-    if (core.queuePin(pin, Core.carriedAttempts(Type.PIN, entry), false) != null) {
+    Op queued = core.queuePin(pin, Core.carriedAttempts(Type.PIN, entry), false);
+    if (queued != null) {
+      queued.entryAtQueue = entry.equals(Entry.EMPTY) ? Entry.EMPTY : entry;
+      queued.failureWritesAtQueue = failureWrites;
       return true;
     }
     // Committing a pin again retries it, whether it waits for room or had failed.

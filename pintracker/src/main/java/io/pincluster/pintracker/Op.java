@@ -50,6 +50,16 @@ final class Op {
   long failureWritesAtStart;
 
   /**
+   * The CID's store entry as read when {@link MapPinTracker#track} queued the op (null: not read
+   * then, or used already), and {@link OpTable#failureWrites} just before that read. A batch uses
+   * it instead of reading the store again while the count is unchanged (its failure is then still
+   * what the store holds; a stale known-pinned record only changes whether the pin runs alone).
+   */
+  TrackerStore.Entry entryAtQueue;
+
+  long failureWritesAtQueue;
+
+  /**
    * Set when a batch found the node without the whole DAG, or the op unfit for a batch: it runs
    * alone. Written before the op goes back to its queue, read under the queue's lock.
    */

@@ -84,18 +84,33 @@ final class Worker implements Runnable {
     // One read of every record. No one else writes a CID's failure while it has an op (one still
     // current under the lock below was current when read), but failures are kept by multihash: a
     // write for another CID of the same multihash shows in OpTable.failureWrites.
-    long[] failureWrites = new long[taken.size()]; // before the records are read
-    for (int i = 0; i < taken.size(); i++) {
-      synchronized (core.table.lock(taken.get(i).cid)) {
-        failureWrites[i] = core.table.failureWrites(taken.get(i).cid);
+    // The entries read when the ops were queued serve while their CIDs' failure counts are
+    // unchanged; the others are read now, in one multi-get.
+    int n = taken.size();
+    long[] failureWrites = new long[n]; // before the records are read
+    Entry[] entries = new Entry[n];
+    List<Cid> toRead = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Op op = taken.get(i);
+      synchronized (core.table.lock(op.cid)) {
+        failureWrites[i] = core.table.failureWrites(op.cid);
+        if (op.entryAtQueue != null && op.failureWritesAtQueue == failureWrites[i]) {
+          entries[i] = op.entryAtQueue;
+        } else {
+          toRead.add(op.cid);
+        }
+        op.entryAtQueue = null; // read afresh if it runs again
       }
     }
-    List<Entry> entries;
     try {
-      entries = core.store.getAll(taken.stream().map(op -> op.cid).toList());
+      List<Entry> read = toRead.isEmpty() ? List.of() : core.store.getAll(toRead);
+      for (int i = 0, r = 0; i < n; i++) {
+        if (entries[i] == null) {
+          entries[i] = read.get(r++);
+        }
+      }
     } catch (RuntimeException e) {
-      log.warn(
-          "cannot read the records of {} pins: each runs alone: {}", taken.size(), e.toString());
+      log.warn("cannot read the records of {} pins: each runs alone: {}", n, e.toString());
       sendAlone(taken);
       return;
     }
@@ -109,7 +124,7 @@ final class Worker implements Runnable {
         if (!core.table.isCurrent(op) || op.phase != Phase.QUEUED) {
           continue; // replaced or cancelled while queued
         }
-        if (!batchable(op) || entries.get(i).pinned().isPresent()) {
+        if (!batchable(op) || entries[i].pinned().isPresent()) {
           alone.add(op);
           continue;
         }
@@ -117,7 +132,7 @@ final class Worker implements Runnable {
         op.failureWritesAtStart = failureWrites[i];
         batch.add(op);
         pins.add(op.pin);
-        hadFailure.add(entries.get(i).failure().isPresent());
+        hadFailure.add(entries[i].failure().isPresent());
       }
     }
     sendAlone(alone);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Plain pins queued together run as one batch; what the batch cannot pin runs alone. */
@@ -144,13 +145,42 @@ class BatchTest extends TrackerTestBase {
     tracker = create(100, 1, Duration.ofSeconds(10), failing);
     tracker.start();
     Pin blocker = blockTheWorker();
-    List<Cid> queued = commitPins(3);
+    // queued by the state sync, not by track: the batch has no entries read at queue time
+    List<Cid> queued = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Pin p = pin(SELF);
+      state.put(p);
+      queued.add(p.cid());
+    }
+    tracker.runStateSync();
+    eventually().until(() -> tracker.queuedPins() == 3);
     failBatchReads.set(true);
     ipfs.release(blocker.cid());
     queued.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
     assertThat(failBatchReads).as("the batch read was tried").isFalse();
     assertThat(ipfs.calls(TestIpfs.Call.PIN_LOCAL)).isZero();
     assertThat(ipfs.calls(TestIpfs.Call.PIN)).isEqualTo(4);
+  }
+
+  @Test
+  void pinsQueuedByTrackAreBatchedWithoutReadingTheirRecordsAgain() {
+    AtomicInteger batchReads = new AtomicInteger();
+    TrackerStore counting =
+        new CountingStore(store) {
+          @Override
+          public List<Entry> getAll(List<Cid> cids) {
+            batchReads.addAndGet(cids.size());
+            return super.getAll(cids);
+          }
+        };
+    tracker = create(100, 1, Duration.ofSeconds(10), counting);
+    tracker.start();
+    Pin blocker = blockTheWorker();
+    List<Cid> queued = commitPins(5);
+    ipfs.release(blocker.cid());
+    queued.forEach(c -> awaitStatus(c, TrackerStatus.PINNED));
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_LOCAL)).isEqualTo(1);
+    assertThat(batchReads).as("track read them as it queued them").hasValue(0);
   }
 
   @Test
