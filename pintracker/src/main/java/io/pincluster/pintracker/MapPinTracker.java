@@ -341,6 +341,7 @@ public final class MapPinTracker implements PinTracker {
     Entry entry = core.store.get(pin.cid());
     Op queued = core.queuePin(pin, Core.carriedAttempts(Type.PIN, entry), false);
     if (queued != null) {
+      // the shared empty entry: a queue of new pins then holds no entry object a pin
       queued.entryAtQueue = entry.equals(Entry.EMPTY) ? Entry.EMPTY : entry;
       queued.failureWritesAtQueue = failureWrites;
       return true;

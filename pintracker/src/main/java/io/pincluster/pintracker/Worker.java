@@ -81,11 +81,10 @@ final class Worker implements Runnable {
    * call, as for a pin alone: the others not pinned by then run alone.
    */
   private void processBatch(List<Op> taken) {
-    // One read of every record. No one else writes a CID's failure while it has an op (one still
-    // current under the lock below was current when read), but failures are kept by multihash: a
-    // write for another CID of the same multihash shows in OpTable.failureWrites.
-    // The entries read when the ops were queued serve while their CIDs' failure counts are
-    // unchanged; the others are read now, in one multi-get.
+    // Every record as of now: the entry read when the op was queued while its CID's failure count
+    // is unchanged, else one multi-get of the rest. No one else writes a CID's failure while it has
+    // an op (one still current under the lock below was current when read), but failures are kept
+    // by multihash: a write for another CID of the same multihash shows in OpTable.failureWrites.
     int n = taken.size();
     long[] failureWrites = new long[n]; // before the records are read
     Entry[] entries = new Entry[n];

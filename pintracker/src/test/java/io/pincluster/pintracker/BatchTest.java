@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Plain pins queued together run as one batch; what the batch cannot pin runs alone. */
@@ -27,6 +28,22 @@ class BatchTest extends TrackerTestBase {
     commit(blocker);
     eventually().until(() -> ipfs.isWaiting(blocker.cid()));
     return blocker;
+  }
+
+  /**
+   * Starts a tracker (queue 100, one worker) whose store shows every batch read to {@code seen}.
+   */
+  private void startSeeingBatchReads(Consumer<List<Cid>> seen) {
+    TrackerStore seeing =
+        new CountingStore(store) {
+          @Override
+          public List<Entry> getAll(List<Cid> cids) {
+            seen.accept(cids);
+            return super.getAll(cids);
+          }
+        };
+    tracker = create(100, 1, Duration.ofSeconds(10), seeing);
+    tracker.start();
   }
 
   private List<Cid> commitPins(int n) {
@@ -132,18 +149,12 @@ class BatchTest extends TrackerTestBase {
   @Test
   void whenTheStoreCannotBeReadTheBatchsPinsRunAloneAndNoneIsLost() {
     AtomicBoolean failBatchReads = new AtomicBoolean();
-    TrackerStore failing =
-        new CountingStore(store) {
-          @Override
-          public List<Entry> getAll(List<Cid> cids) {
-            if (failBatchReads.getAndSet(false)) {
-              throw new IllegalStateException("disk error");
-            }
-            return super.getAll(cids);
+    startSeeingBatchReads(
+        cids -> {
+          if (failBatchReads.getAndSet(false)) {
+            throw new IllegalStateException("disk error");
           }
-        };
-    tracker = create(100, 1, Duration.ofSeconds(10), failing);
-    tracker.start();
+        });
     Pin blocker = blockTheWorker();
     // queued by the state sync, not by track: the batch has no entries read at queue time
     List<Cid> queued = new ArrayList<>();
@@ -165,16 +176,7 @@ class BatchTest extends TrackerTestBase {
   @Test
   void pinsQueuedByTrackAreBatchedWithoutReadingTheirRecordsAgain() {
     AtomicInteger batchReads = new AtomicInteger();
-    TrackerStore counting =
-        new CountingStore(store) {
-          @Override
-          public List<Entry> getAll(List<Cid> cids) {
-            batchReads.addAndGet(cids.size());
-            return super.getAll(cids);
-          }
-        };
-    tracker = create(100, 1, Duration.ofSeconds(10), counting);
-    tracker.start();
+    startSeeingBatchReads(cids -> batchReads.addAndGet(cids.size()));
     Pin blocker = blockTheWorker();
     List<Cid> queued = commitPins(5);
     ipfs.release(blocker.cid());
