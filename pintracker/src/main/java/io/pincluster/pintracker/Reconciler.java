@@ -257,10 +257,11 @@ final class Reconciler {
   // ---------------------------------------------------------------- IPFS sync
 
   /**
-   * Rebuilds the known-pinned view from IPFS's pin list, then marks the pins allocated here that
-   * IPFS lost since the last sync as unexpectedly_unpinned and clears the failures IPFS resolved.
-   * When the listing fails, nothing changes. One at a time; {@code cleared} (may be null) receives
-   * at most {@link #MAX_CLEARED_REPORTED} CIDs whose failure was cleared.
+   * Brings the known-pinned view in line with IPFS's pin list, then marks the pins allocated here
+   * that IPFS lost since the last sync as unexpectedly_unpinned and clears the failures IPFS
+   * resolved. When the listing fails, no pin is dropped or marked (pins it listed may be recorded).
+   * One at a time; {@code cleared} (may be null) receives at most {@link #MAX_CLEARED_REPORTED}
+   * CIDs whose failure was cleared.
    */
   IpfsSyncReport ipfsSync(Collection<Cid> cleared) {
     try {
@@ -282,7 +283,7 @@ final class Reconciler {
           listed++;
         }
       } catch (RuntimeException e) {
-        log.warn("IPFS sync abandoned after {} pins, nothing changed: {}", listed, e.getMessage());
+        log.warn("IPFS sync abandoned after {} pins, no pin dropped: {}", listed, e.getMessage());
         return IpfsSyncReport.abandoned(listed, String.valueOf(e.getMessage()));
       }
       long missing = markLost(rebuild);

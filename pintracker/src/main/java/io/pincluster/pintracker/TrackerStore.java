@@ -82,8 +82,8 @@ public interface TrackerStore extends AutoCloseable {
   CloseableIterator<Failure> failures(Multihash startAfter);
 
   /**
-   * Starts rebuilding the known-pinned view. The caller closes the result (which abandons it unless
-   * committed).
+   * Starts rebuilding the known-pinned view from a listing of IPFS's pins. The caller closes the
+   * result.
    *
    * @throws IllegalStateException when a rebuild is already open
    */
@@ -94,31 +94,41 @@ public interface TrackerStore extends AutoCloseable {
   void close();
 
   /**
-   * A new known-pinned view under construction. Used by one thread; the store's other methods stay
-   * usable (and thread-safe) meanwhile.
+   * The known-pinned view brought in line with a listing of IPFS's pins. Used by one thread; the
+   * store's other methods stay usable (and thread-safe) meanwhile. A store may show what the
+   * listing changes before {@link #commit} (each change is something IPFS listed), but drops a pin
+   * the listing lacks only after {@link #lost} named it or at {@link #commit}.
    */
   interface Rebuild extends AutoCloseable {
     /**
-     * IPFS lists {@code cid} pinned in {@code mode}. The new view gets it with the CID and tracked
-     * flag of the current view's record for its multihash (untracked, with this CID, if none) —
-     * unless a {@link #putPinned}/{@link #removePinned} for that multihash happened since the
-     * rebuild began, which wins. Listed twice, recursive wins over direct.
+     * IPFS lists {@code cid} pinned in {@code mode}. The view gets it with the CID and tracked flag
+     * of its record for the multihash (untracked, with this CID, if none) — unless a {@link
+     * #putPinned}/{@link #removePinned} for that multihash happened since the rebuild began, which
+     * wins. Listed twice, recursive wins over direct.
      */
     void add(Cid cid, PinMode mode);
 
-    /** True when the new view has a say on {@code cid}'s multihash: listed, written or removed. */
+    /**
+     * True when the rebuild has a say on {@code cid}'s multihash: listed, written or removed since
+     * it began. May be true, rarely, for a multihash none of these (a different one each rebuild),
+     * which only keeps a lost pin one rebuild longer.
+     */
     boolean has(Cid cid);
 
     /**
-     * The current view's records whose multihash the new view has no say on: pins IPFS no longer
-     * lists that nobody wrote or removed since the rebuild began. Streamed.
+     * The view's records whose multihash the rebuild has no say on: pins IPFS no longer lists that
+     * nobody wrote or removed since the rebuild began. Streamed; the store may drop each from the
+     * view once the caller has moved past it, unless it was written meanwhile.
      */
     CloseableIterator<KnownPin> lost();
 
-    /** Makes the new view the current one, atomically for readers, and closes the rebuild. */
+    /**
+     * Drops every record {@link #lost} names (whether or not it was called or drained) and closes
+     * the rebuild.
+     */
     void commit();
 
-    /** Abandons the new view unless committed; idempotent. */
+    /** Closes the rebuild; unless committed, drops nothing. Idempotent. */
     @Override
     void close();
   }

@@ -209,7 +209,7 @@ public abstract class TrackerStoreContract {
   }
 
   @Test
-  void anAbandonedRebuildChangesNothing() {
+  void anAbandonedRebuildDropsNothing() {
     Cid cid = Cids.random();
     store.putPinned(known(cid, true));
     try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {

@@ -9,6 +9,7 @@ import io.pincluster.core.cid.Multihash;
 import io.pincluster.pintracker.Failure;
 import io.pincluster.pintracker.KnownPin;
 import io.pincluster.pintracker.TrackerStore;
+import io.pincluster.state.rocksdb.internal.BloomFilter;
 import io.pincluster.state.rocksdb.internal.ChunkedIterator;
 import io.pincluster.state.rocksdb.internal.ChunkedIterator.Chunk;
 import io.pincluster.state.rocksdb.internal.TrackerCodec;
@@ -24,10 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -45,26 +48,34 @@ import org.slf4j.LoggerFactory;
  * <data_folder>/tracker}, beside the pinset). Not replicated: it describes this peer's IPFS node.
  *
  * <p>Layout ({@link TrackerCodec}): column family {@code pinned} holds the known-pinned view under
- * a generation prefix, {@code generation ‖ multihash}; the current generation is the meta key
- * {@code generation}. A {@link Rebuild} writes generation g+1 beside the live g, and its commit
- * flips the meta key (readers switch at once) and deletes generation g with one range delete. While
- * a rebuild is open, {@link #putPinned}/{@link #removePinned} write both generations (a removal
- * leaves a tombstone in g+1), which is how writes win over a stale listing. Leftovers of an
- * interrupted rebuild are deleted on open. {@code failures} maps multihash to a failure.
+ * a generation prefix, {@code generation ‖ multihash} (one generation; earlier releases flipped to
+ * a new one each rebuild, and other generations are deleted on open). {@code failures} maps
+ * multihash to a failure.
+ *
+ * <p>Rebuilds are made in place and write only differences, so a steady-state IPFS sync of N pins
+ * costs N reads and a sweep, not N writes. Each {@link #beginRebuild} starts a new epoch (the meta
+ * key {@code epoch}); every tracker write stamps its record with the current epoch, and while a
+ * rebuild is open a removal leaves a tombstone stamped so. A listed pin is written only when its
+ * record differs and was not stamped in the rebuild's epoch (a tracker write since the rebuild
+ * began wins). The listed multihashes go into a Bloom filter (a new seed each rebuild); the sweep
+ * behind {@link Rebuild#lost} walks the view and names the records neither listed nor stamped in
+ * this epoch, deleting each once the caller has moved past its chunk, unless it changed meanwhile.
+ * It also deletes tombstones of earlier epochs. A false positive of the filter keeps a lost pin for
+ * one more rebuild.
  *
  * <p>Threads: thread-safe. Reads never block on writes. A lifecycle lock (shared by every call,
  * exclusive for {@link #close()}) keeps native handles from being used after close; a view lock
- * (shared by writes, exclusive to begin, commit and abandon a rebuild) and per-multihash stripes
- * keep a listing's write and a tracker write on the same multihash from interleaving. A rebuild
- * writes listed pins in batches (two multi-gets and one write batch, every stripe held), so what
- * was added shows in the new generation once {@link Rebuild#has}, {@link Rebuild#lost} or {@link
- * Rebuild#commit} is called. Iterators read in chunks with short-lived RocksDB iterators and resume
- * by multihash, even across a commit. Writes use the WAL without fsync: this is a cache the tracker
- * rebuilds from IPFS.
+ * (shared by writes, exclusive to begin and end a rebuild) and per-multihash stripes keep a
+ * listing's or sweep's write and a tracker write on the same multihash from interleaving. A rebuild
+ * writes listed pins in batches (a multi-get and a write batch, every stripe held), so what was
+ * added shows once {@link Rebuild#has}, {@link Rebuild#lost} or {@link Rebuild#commit} is called.
+ * Iterators read in chunks with short-lived RocksDB iterators and resume by multihash. Writes use
+ * the WAL without fsync: this is a cache the tracker rebuilds from IPFS.
  */
 public final class RocksTrackerStore implements TrackerStore {
   private static final Logger LOG = LoggerFactory.getLogger(RocksTrackerStore.class);
   private static final byte[] GENERATION_KEY = "generation".getBytes(UTF_8);
+  private static final byte[] EPOCH_KEY = "epoch".getBytes(UTF_8);
   private static final int CHUNK = 512;
   private static final int STRIPES = 64;
 
@@ -73,6 +84,15 @@ public final class RocksTrackerStore implements TrackerStore {
    * one read-read-write per pin, and tracker writes wait for at most one batch.
    */
   private static final int LISTING_BATCH = 1024;
+
+  /**
+   * Bloom filter bits a listed pin (with 7 probes about 0.1% false positives at the expected count,
+   * 1% at twice it), the smallest filter and the largest (32 MB, 13M pins at this rate).
+   */
+  private static final int FILTER_BITS_PER_PIN = 20;
+
+  private static final long MIN_FILTER_BITS = 1L << 20;
+  private static final long MAX_FILTER_BITS = 1L << 28;
 
   private static final byte[] ALL_GENERATIONS_END = new byte[9];
 
@@ -87,16 +107,23 @@ public final class RocksTrackerStore implements TrackerStore {
   private final ReentrantReadWriteLock views = new ReentrantReadWriteLock();
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile long gen;
+  private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
+  private final LongSupplier seeds;
+  private final long gen;
+  private volatile long epoch; // changed only under the exclusive view lock
+  private volatile long lastListed; // pins the last finished rebuild listed
   private volatile RocksRebuild rebuild; // changed only under the exclusive view lock
 
-  private RocksTrackerStore(Path dir, TrackerHandles handles) throws RocksDBException {
+  private RocksTrackerStore(Path dir, TrackerHandles handles, LongSupplier seeds)
+      throws RocksDBException {
     this.dir = dir;
     this.h = handles;
+    this.seeds = seeds;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
     }
     this.gen = TrackerCodec.decodeGeneration(h.db().get(h.meta(), GENERATION_KEY));
+    this.epoch = TrackerCodec.decodeGeneration(h.db().get(h.meta(), EPOCH_KEY));
     h.db().deleteRange(h.pinned(), TrackerCodec.generation(0), TrackerCodec.generation(gen));
     h.db().deleteRange(h.pinned(), TrackerCodec.generation(gen + 1), ALL_GENERATIONS_END);
   }
@@ -108,11 +135,16 @@ public final class RocksTrackerStore implements TrackerStore {
    * @throws StateStoreException when the directory cannot be created or RocksDB fails to open
    */
   public static RocksTrackerStore open(Path dir) {
+    return open(dir, () -> ThreadLocalRandom.current().nextLong());
+  }
+
+  /** {@link #open(Path)}, each rebuild's Bloom filter seeded by {@code seeds}. */
+  static RocksTrackerStore open(Path dir, LongSupplier seeds) {
     TrackerHandles handles = null;
     try {
       handles = TrackerHandles.open(dir);
-      RocksTrackerStore store = new RocksTrackerStore(dir, handles);
-      LOG.info("opened tracker store {} at generation {}", dir, store.gen);
+      RocksTrackerStore store = new RocksTrackerStore(dir, handles, seeds);
+      LOG.info("opened tracker store {} at epoch {}", dir, store.epoch);
       return store;
     } catch (Exception e) {
       if (handles != null) {
@@ -135,9 +167,9 @@ public final class RocksTrackerStore implements TrackerStore {
     return guarded(
         () -> {
           Multihash mh = cid.multihash();
-          Optional<KnownPin> pin = inView(() -> readPinned(gen, mh).map(Slot::pin));
-          byte[] raw = read(h.failures(), mh.bytes());
-          return new Entry(pin, raw == null ? Optional.empty() : decodeFailure(raw));
+          byte[] pinned = read(h.pinned(), TrackerCodec.pinnedKey(gen, mh));
+          byte[] failure = read(h.failures(), mh.bytes());
+          return entry(pinned, failure);
         });
   }
 
@@ -148,88 +180,58 @@ public final class RocksTrackerStore implements TrackerStore {
       return List.of();
     }
     return guarded(
-        () ->
-            inView(
-                () -> {
-                  int n = cids.size();
-                  List<ColumnFamilyHandle> cfs = new ArrayList<>(2 * n);
-                  List<byte[]> keys = new ArrayList<>(2 * n);
-                  for (Cid cid : cids) {
-                    cfs.add(h.pinned());
-                    keys.add(TrackerCodec.pinnedKey(gen, cid.multihash()));
-                  }
-                  for (Cid cid : cids) {
-                    cfs.add(h.failures());
-                    keys.add(cid.multihash().bytes());
-                  }
-                  List<byte[]> raw = multiRead(cfs, keys);
-                  List<Entry> entries = new ArrayList<>(n);
-                  for (int i = 0; i < n; i++) {
-                    byte[] pinned = raw.get(i);
-                    byte[] failure = raw.get(n + i);
-                    entries.add(
-                        new Entry(
-                            pinned == null
-                                ? Optional.empty()
-                                : decodeSlot(pinned)
-                                    .filter(slot -> !slot.isTombstone())
-                                    .map(Slot::pin),
-                            failure == null ? Optional.empty() : decodeFailure(failure)));
-                  }
-                  return entries;
-                }));
+        () -> {
+          int n = cids.size();
+          List<ColumnFamilyHandle> cfs = new ArrayList<>(2 * n);
+          List<byte[]> keys = new ArrayList<>(2 * n);
+          for (Cid cid : cids) {
+            cfs.add(h.pinned());
+            keys.add(TrackerCodec.pinnedKey(gen, cid.multihash()));
+          }
+          for (Cid cid : cids) {
+            cfs.add(h.failures());
+            keys.add(cid.multihash().bytes());
+          }
+          List<byte[]> raw = multiRead(cfs, keys);
+          List<Entry> entries = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            entries.add(entry(raw.get(i), raw.get(n + i)));
+          }
+          return entries;
+        });
   }
 
-  /**
-   * Runs {@code body} holding the shared view lock, so the generation it reads is not deleted by a
-   * commit under it. Lock order: the lifecycle lock first (see {@link #guarded}).
-   */
-  private <T> T inView(Supplier<T> body) {
-    Lock lock = views.readLock();
-    lock.lock();
-    try {
-      return body.get();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** The live record of {@code mh} in generation {@code g}, empty for absent or tombstone. */
-  private Optional<Slot> readPinned(long g, Multihash mh) {
-    byte[] raw = read(h.pinned(), TrackerCodec.pinnedKey(g, mh));
-    return raw == null ? Optional.empty() : decodeSlot(raw).filter(s -> !s.isTombstone());
+  /** The entry of a {@code pinned} value and a failure value (either may be null). */
+  private Entry entry(byte[] pinned, byte[] failure) {
+    return new Entry(
+        pinned == null
+            ? Optional.empty()
+            : decodeSlot(pinned).filter(slot -> !slot.isTombstone()).map(Slot::pin),
+        failure == null ? Optional.empty() : decodeFailure(failure));
   }
 
   @Override
   public CloseableIterator<KnownPin> pinned(Multihash startAfter) {
     checkOpen();
-    return pinnedOf(() -> gen, startAfter);
-  }
-
-  /** The live records of the generation {@code g} says, from {@code startAfter}, in chunks. */
-  private CloseableIterator<KnownPin> pinnedOf(LongSupplier g, Multihash startAfter) {
     byte[] first = startAfter == null ? null : startAfter.bytes();
     return new ChunkedIterator<>(
-        last ->
-            guarded( // lock order: lifecycle, then view
-                () ->
-                    inView(
-                        () -> {
-                          long generation = g.getAsLong();
-                          byte[] after = last != null ? last : first;
-                          byte[] start =
-                              after == null
-                                  ? TrackerCodec.generation(generation)
-                                  : concat(TrackerCodec.generation(generation), after);
-                          return scan(
-                              h.pinned(),
-                              start,
-                              after != null,
-                              key -> TrackerCodec.hasGeneration(key, generation),
-                              key -> Arrays.copyOfRange(key, 8, key.length),
-                              value ->
-                                  decodeSlot(value).filter(s -> !s.isTombstone()).map(Slot::pin));
-                        })));
+        last -> {
+          byte[] after = last != null ? last : first;
+          return scanView(
+              after,
+              (key, value) -> decodeSlot(value).filter(s -> !s.isTombstone()).map(Slot::pin));
+        });
+  }
+
+  /** {@link #scan} of the view's records after the multihash {@code after} (null: the first). */
+  private <T> Chunk<T> scanView(byte[] after, BiFunction<byte[], byte[], Optional<T>> decode) {
+    return scan(
+        h.pinned(),
+        after == null ? TrackerCodec.generation(gen) : concat(TrackerCodec.generation(gen), after),
+        after != null,
+        key -> TrackerCodec.hasGeneration(key, gen),
+        key -> Arrays.copyOfRange(key, 8, key.length),
+        decode);
   }
 
   @Override
@@ -245,7 +247,7 @@ public final class RocksTrackerStore implements TrackerStore {
               after != null,
               key -> true,
               key -> key,
-              this::decodeFailure);
+              (key, value) -> decodeFailure(value));
         });
   }
 
@@ -259,7 +261,7 @@ public final class RocksTrackerStore implements TrackerStore {
       boolean skipStart,
       Predicate<byte[]> inRange,
       Function<byte[], byte[]> resumeKey,
-      Function<byte[], Optional<T>> decode) {
+      BiFunction<byte[], byte[], Optional<T>> decode) {
     return guarded(
         () -> {
           List<T> items = new ArrayList<>();
@@ -275,7 +277,7 @@ public final class RocksTrackerStore implements TrackerStore {
                 break;
               }
               last = resumeKey.apply(key);
-              decode.apply(it.value()).ifPresent(items::add);
+              decode.apply(key, it.value()).ifPresent(items::add);
             }
             it.status();
           } catch (RocksDBException e) {
@@ -289,10 +291,7 @@ public final class RocksTrackerStore implements TrackerStore {
 
   @Override
   public void putPinned(KnownPin pin) {
-    writePinned(
-        List.of(pin.cid().multihash()),
-        List.of(TrackerCodec.encodePinned(pin, true)),
-        "write a known pin");
+    writePinned(List.of(pin.cid().multihash()), List.of(pin), "write a known pin");
   }
 
   @Override
@@ -306,20 +305,17 @@ public final class RocksTrackerStore implements TrackerStore {
       return;
     }
     List<Multihash> mhs = new ArrayList<>(pins.size());
-    List<byte[]> values = new ArrayList<>(pins.size());
-    for (KnownPin pin : pins) {
-      mhs.add(pin.cid().multihash());
-      values.add(TrackerCodec.encodePinned(pin, true));
-    }
-    writePinned(mhs, values, "write known pins");
+    pins.forEach(pin -> mhs.add(pin.cid().multihash()));
+    writePinned(mhs, pins, "write known pins");
   }
 
   /**
-   * Writes each of {@code values} (null: removes) for the multihash at the same index to the live
-   * generation and to a rebuild's, in one write batch, their stripes held (in index order) until it
-   * is written.
+   * Writes each of {@code pins} (null: removes) for the multihash at the same index, stamped with
+   * the current epoch, in one write batch, their stripes held (in index order) until it is written.
+   * A removal while a rebuild is open leaves a tombstone, so that the rebuild's listing does not
+   * bring the pin back.
    */
-  private void writePinned(List<Multihash> mhs, List<byte[]> values, String what) {
+  private void writePinned(List<Multihash> mhs, List<KnownPin> pins, String what) {
     TreeSet<Integer> held = new TreeSet<>();
     mhs.forEach(mh -> held.add(stripeIndex(mh)));
     guarded(
@@ -327,20 +323,19 @@ public final class RocksTrackerStore implements TrackerStore {
           Lock lock = views.readLock();
           lock.lock();
           try (WriteBatch batch = new WriteBatch()) {
+            long stamp = epoch;
+            boolean rebuilding = rebuild != null;
             held.forEach(i -> stripes[i].lock());
             try {
-              RocksRebuild r = rebuild;
               for (int i = 0; i < mhs.size(); i++) {
-                byte[] value = values.get(i);
+                KnownPin pin = pins.get(i);
                 byte[] key = TrackerCodec.pinnedKey(gen, mhs.get(i));
-                if (value == null) {
-                  batch.delete(h.pinned(), key);
+                if (pin != null) {
+                  batch.put(h.pinned(), key, TrackerCodec.encodePinned(pin, stamp));
+                } else if (rebuilding) {
+                  batch.put(h.pinned(), key, TrackerCodec.tombstone(stamp));
                 } else {
-                  batch.put(h.pinned(), key, value);
-                }
-                if (r != null) {
-                  byte[] next = TrackerCodec.pinnedKey(r.generation, mhs.get(i));
-                  batch.put(h.pinned(), next, value == null ? TrackerCodec.tombstone() : value);
+                  batch.delete(h.pinned(), key);
                 }
               }
               h.db().write(writeOptions, batch);
@@ -389,6 +384,7 @@ public final class RocksTrackerStore implements TrackerStore {
 
   // ---------------------------------------------------------------- rebuild
 
+  /** Starts a new epoch (kept on disk before it is used) and a rebuild in it. */
   @Override
   public Rebuild beginRebuild() {
     return guarded(
@@ -399,31 +395,44 @@ public final class RocksTrackerStore implements TrackerStore {
             if (rebuild != null) {
               throw new IllegalStateException("a rebuild of the tracker store is already open");
             }
-            long next = gen + 1;
-            deleteGeneration(next); // a leftover of an abandoned rebuild
-            rebuild = new RocksRebuild(next);
+            long next = epoch + 1;
+            h.db().put(h.meta(), syncedWrites, EPOCH_KEY, TrackerCodec.generation(next));
+            epoch = next;
+            rebuild = new RocksRebuild(next, new BloomFilter(filterBits(), seeds.getAsLong()));
             return rebuild;
+          } catch (RocksDBException e) {
+            throw failure("begin a rebuild", e);
           } finally {
             lock.unlock();
           }
         });
   }
 
-  private void deleteGeneration(long g) {
+  /** A filter for about as many pins as the last listing or the store holds, within bounds. */
+  private long filterBits() {
+    long expected = Math.max(lastListed, estimatedRecords());
+    return Math.max(MIN_FILTER_BITS, Math.min(MAX_FILTER_BITS, expected * FILTER_BITS_PER_PIN));
+  }
+
+  private long estimatedRecords() {
     try {
-      h.db().deleteRange(h.pinned(), TrackerCodec.generation(g), TrackerCodec.generation(g + 1));
+      return h.db().getLongProperty(h.pinned(), "rocksdb.estimate-num-keys");
     } catch (RocksDBException e) {
-      throw failure("delete generation " + g, e);
+      return 0; // only sizes the filter
     }
   }
 
   private final class RocksRebuild implements Rebuild {
-    final long generation;
-    private volatile boolean done; // written under the view lock
+    private final long stamp;
+    private final BloomFilter listedFilter; // the rebuild's thread only
     private final List<Listed> unwritten = new ArrayList<>(); // the rebuild's thread only
+    private volatile boolean done; // written under the view lock
+    private long listed; // the rebuild's thread only
+    private Sweep sweep; // the rebuild's thread only
 
-    RocksRebuild(long generation) {
-      this.generation = generation;
+    RocksRebuild(long stamp, BloomFilter listedFilter) {
+      this.stamp = stamp;
+      this.listedFilter = listedFilter;
     }
 
     /** Kept until {@link #LISTING_BATCH} of them are written together by {@link #flush}. */
@@ -434,15 +443,16 @@ public final class RocksTrackerStore implements TrackerStore {
         throw new IllegalStateException("this rebuild was already committed or abandoned");
       }
       unwritten.add(new Listed(cid, mode));
+      listed++;
       if (unwritten.size() >= LISTING_BATCH) {
         flush();
       }
     }
 
     /**
-     * Writes the listed pins not yet written: two multi-gets (this generation's and the current
-     * one's records) and one write batch, with every stripe held so that no tracker write on their
-     * multihashes comes between the reads and the write.
+     * Writes what the listed pins not yet written change: one multi-get of their records and one
+     * write batch, with every stripe held so that no tracker write on their multihashes comes
+     * between the read and the write.
      */
     private void flush() {
       if (unwritten.isEmpty()) {
@@ -450,18 +460,118 @@ public final class RocksTrackerStore implements TrackerStore {
       }
       List<Listed> batch = List.copyOf(unwritten);
       unwritten.clear();
+      underEveryStripe(() -> writeListed(batch));
+    }
+
+    /** View lock and every stripe held. */
+    private void writeListed(List<Listed> batch) {
+      int n = batch.size();
+      List<byte[]> keys = new ArrayList<>(n);
+      for (Listed l : batch) {
+        keys.add(TrackerCodec.pinnedKey(gen, l.cid().multihash()));
+      }
+      try (WriteBatch writes = new WriteBatch()) {
+        List<byte[]> current = h.db().multiGetAsList(Collections.nCopies(n, h.pinned()), keys);
+        Map<ByteBuffer, KnownPin> listedNow = new HashMap<>(); // null: the tracker's write wins
+        for (int i = 0; i < n; i++) {
+          byte[] key = keys.get(i);
+          ByteBuffer k = ByteBuffer.wrap(key);
+          KnownPin was;
+          KnownPin now;
+          if (listedNow.containsKey(k)) {
+            was = listedNow.get(k);
+            now = was == null ? null : listedAgain(was, batch.get(i).mode());
+          } else {
+            Slot slot = current.get(i) == null ? null : decodeSlot(current.get(i)).orElse(null);
+            boolean listedBefore = listedFilter.mightContain(key, 8);
+            listedFilter.add(key, 8);
+            if (slot != null && slot.stamp() == stamp) {
+              listedNow.put(k, null); // written or removed by the tracker since the rebuild began
+              continue;
+            }
+            was = slot == null ? null : slot.pin();
+            now = listed(batch.get(i), was, listedBefore);
+          }
+          if (now != null && !now.equals(was)) {
+            writes.put(h.pinned(), key, TrackerCodec.encodePinned(now, 0));
+          }
+          listedNow.put(k, now != null ? now : was);
+        }
+        if (writes.count() > 0) {
+          h.db().write(writeOptions, writes);
+        }
+      } catch (RocksDBException e) {
+        throw failure("write listed pins", e);
+      }
+    }
+
+    /**
+     * The record {@code l} gives for the record {@code was} (null: none, or a tombstone of an
+     * earlier epoch): the same CID and tracked flag in the listed mode, or an untracked pin of the
+     * listed CID. {@code listedBefore}: the filter says an earlier batch of this rebuild listed the
+     * multihash already, so {@code was} is what it wrote and recursive wins.
+     */
+    private KnownPin listed(Listed l, KnownPin was, boolean listedBefore) {
+      if (was == null) {
+        return new KnownPin(l.cid(), l.mode(), false);
+      }
+      if (listedBefore) {
+        KnownPin again = listedAgain(was, l.mode());
+        return again == null ? was : again;
+      }
+      return new KnownPin(was.cid(), l.mode(), was.tracked());
+    }
+
+    /** A pin this rebuild listed already, listed again in {@code mode}: recursive wins. */
+    private KnownPin listedAgain(KnownPin earlier, PinMode mode) {
+      return mode == PinMode.RECURSIVE && earlier.mode() != PinMode.RECURSIVE
+          ? new KnownPin(earlier.cid(), mode, earlier.tracked())
+          : earlier;
+    }
+
+    /** Listed (or, rarely, a false positive of the filter), or written since the rebuild began. */
+    @Override
+    public boolean has(Cid cid) {
+      flush();
+      byte[] key = TrackerCodec.pinnedKey(gen, cid.multihash());
+      if (listedFilter.mightContain(key, 8)) {
+        return true;
+      }
+      byte[] raw = guarded(() -> read(h.pinned(), key));
+      return raw != null && decodeSlot(raw).map(s -> s.stamp() == stamp).orElse(false);
+    }
+
+    @Override
+    public CloseableIterator<KnownPin> lost() {
+      checkOpen();
+      flush();
+      if (sweep != null) {
+        sweep.deletePending();
+      }
+      sweep = new Sweep();
+      return new ChunkedIterator<>(sweep::next);
+    }
+
+    /** Finishes the sweep (deleting what it finds, when {@link #lost} was not drained). */
+    @Override
+    public void commit() {
+      flush();
+      if (sweep == null) {
+        sweep = new Sweep();
+      }
+      while (!sweep.finished) {
+        sweep.next(sweep.resume);
+      }
+      sweep.deletePending();
       guarded(
           () -> {
-            Lock lock = views.readLock();
+            Lock lock = views.writeLock();
             lock.lock();
             try {
               checkUsable();
-              lockStripes();
-              try {
-                writeListed(batch);
-              } finally {
-                unlockStripes();
-              }
+              done = true;
+              rebuild = null;
+              lastListed = listed;
               return null;
             } finally {
               lock.unlock();
@@ -469,122 +579,12 @@ public final class RocksTrackerStore implements TrackerStore {
           });
     }
 
-    /** View lock and every stripe held. */
-    private void writeListed(List<Listed> batch) {
-      int n = batch.size();
-      List<byte[]> nextKeys = new ArrayList<>(n);
-      List<byte[]> currentKeys = new ArrayList<>(n);
-      for (Listed l : batch) {
-        Multihash mh = l.cid().multihash();
-        nextKeys.add(TrackerCodec.pinnedKey(generation, mh));
-        currentKeys.add(TrackerCodec.pinnedKey(gen, mh));
-      }
-      List<ColumnFamilyHandle> cfs = Collections.nCopies(n, h.pinned());
-      try (WriteBatch writes = new WriteBatch()) {
-        List<byte[]> next = h.db().multiGetAsList(cfs, nextKeys);
-        List<byte[]> current = h.db().multiGetAsList(cfs, currentKeys);
-        Map<ByteBuffer, KnownPin> listedNow = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-          Listed l = batch.get(i);
-          ByteBuffer key = ByteBuffer.wrap(nextKeys.get(i));
-          KnownPin earlier = listedNow.get(key);
-          KnownPin pin =
-              earlier != null
-                  ? listedAgain(earlier, l.mode())
-                  : listed(l, next.get(i), current.get(i));
-          if (pin != null) {
-            listedNow.put(key, pin);
-            writes.put(h.pinned(), nextKeys.get(i), TrackerCodec.encodePinned(pin, false));
-          }
-        }
-        h.db().write(writeOptions, writes);
-      } catch (RocksDBException e) {
-        throw failure("write listed pins", e);
-      }
-    }
-
-    /**
-     * The record {@code l} gives, from this generation's record {@code nextRaw} and the current
-     * one's {@code currentRaw} (either may be null); null: leave this generation's record as it is
-     * (a tracker write wins; recursive already, or direct again).
-     */
-    private KnownPin listed(Listed l, byte[] nextRaw, byte[] currentRaw) {
-      if (nextRaw != null) {
-        Slot slot = decodeSlot(nextRaw).orElse(null);
-        if (slot == null || slot.written()) {
-          return null;
-        }
-        return listedAgain(slot.pin(), l.mode());
-      }
-      KnownPin old =
-          currentRaw == null
-              ? null
-              : decodeSlot(currentRaw).filter(s -> !s.isTombstone()).map(Slot::pin).orElse(null);
-      return old == null
-          ? new KnownPin(l.cid(), l.mode(), false)
-          : new KnownPin(old.cid(), l.mode(), old.tracked());
-    }
-
-    /** A pin this rebuild listed already, listed again in {@code mode}: recursive wins. */
-    private KnownPin listedAgain(KnownPin earlier, PinMode mode) {
-      return mode == PinMode.RECURSIVE && earlier.mode() != PinMode.RECURSIVE
-          ? new KnownPin(earlier.cid(), mode, earlier.tracked())
-          : null;
-    }
-
-    @Override
-    public boolean has(Cid cid) {
-      flush();
-      return guarded(
-          () -> read(h.pinned(), TrackerCodec.pinnedKey(generation, cid.multihash())) != null);
-    }
-
-    @Override
-    public CloseableIterator<KnownPin> lost() {
-      checkOpen();
-      flush();
-      return pinnedOf(() -> gen, null).filter(p -> !has(p.cid()));
-    }
-
-    @Override
-    public void commit() {
-      flush();
-      long old =
-          guarded(
-              () -> {
-                Lock lock = views.writeLock();
-                lock.lock();
-                try {
-                  checkUsable();
-                  h.db()
-                      .put(
-                          h.meta(),
-                          writeOptions,
-                          GENERATION_KEY,
-                          TrackerCodec.generation(generation));
-                  long previous = gen;
-                  gen = generation;
-                  done = true;
-                  rebuild = null;
-                  return previous;
-                } catch (RocksDBException e) {
-                  throw failure("commit generation " + generation, e);
-                } finally {
-                  lock.unlock();
-                }
-              });
-      guarded(
-          () -> {
-            deleteGeneration(old);
-            return null;
-          });
-    }
-
+    /** Keeps whatever the listing wrote; drops nothing. */
     @Override
     public void close() {
       unwritten.clear();
       if (closed.get()) {
-        return; // the leftover generation is deleted on the next open
+        return;
       }
       guarded(
           () -> {
@@ -594,7 +594,27 @@ public final class RocksTrackerStore implements TrackerStore {
               if (!done) {
                 done = true;
                 rebuild = null;
-                deleteGeneration(generation);
+              }
+              return null;
+            } finally {
+              lock.unlock();
+            }
+          });
+    }
+
+    /** Runs {@code body} holding the view lock and every stripe, this rebuild still open. */
+    private void underEveryStripe(Runnable body) {
+      guarded(
+          () -> {
+            Lock lock = views.readLock();
+            lock.lock();
+            try {
+              checkUsable();
+              lockStripes();
+              try {
+                body.run();
+              } finally {
+                unlockStripes();
               }
               return null;
             } finally {
@@ -607,6 +627,71 @@ public final class RocksTrackerStore implements TrackerStore {
     private void checkUsable() {
       if (done || rebuild != this) {
         throw new IllegalStateException("this rebuild was already committed or abandoned");
+      }
+    }
+
+    /**
+     * One walk over the view: names the records neither listed nor stamped in this epoch, and
+     * deletes them with the tombstones of earlier epochs a chunk later (after the caller has seen
+     * them), each only if it is still what the walk read.
+     */
+    private final class Sweep {
+      private final List<byte[]> pendingKeys = new ArrayList<>();
+      private final List<byte[]> pendingValues = new ArrayList<>();
+      byte[] resume;
+      boolean finished;
+
+      Chunk<KnownPin> next(byte[] after) {
+        deletePending();
+        Chunk<KnownPin> chunk = scanView(after, this::visit);
+        resume = chunk.lastKey();
+        finished = resume == null;
+        return chunk;
+      }
+
+      private Optional<KnownPin> visit(byte[] key, byte[] value) {
+        Slot slot = decodeSlot(value).orElse(null);
+        if (slot == null || slot.stamp() == stamp) {
+          return Optional.empty();
+        }
+        if (slot.isTombstone()) {
+          pendingKeys.add(key);
+          pendingValues.add(value);
+          return Optional.empty();
+        }
+        if (listedFilter.mightContain(key, 8)) {
+          return Optional.empty();
+        }
+        pendingKeys.add(key);
+        pendingValues.add(value);
+        return Optional.of(slot.pin());
+      }
+
+      void deletePending() {
+        if (pendingKeys.isEmpty()) {
+          return;
+        }
+        underEveryStripe(
+            () -> {
+              try (WriteBatch deletes = new WriteBatch()) {
+                List<byte[]> now =
+                    h.db()
+                        .multiGetAsList(
+                            Collections.nCopies(pendingKeys.size(), h.pinned()), pendingKeys);
+                for (int i = 0; i < pendingKeys.size(); i++) {
+                  if (Arrays.equals(now.get(i), pendingValues.get(i))) {
+                    deletes.delete(h.pinned(), pendingKeys.get(i));
+                  }
+                }
+                if (deletes.count() > 0) {
+                  h.db().write(writeOptions, deletes);
+                }
+              } catch (RocksDBException e) {
+                throw failure("delete lost pins", e);
+              }
+            });
+        pendingKeys.clear();
+        pendingValues.clear();
       }
     }
   }
@@ -699,6 +784,26 @@ public final class RocksTrackerStore implements TrackerStore {
     }
   }
 
+  // ---------------------------------------------------------------- probes for tests
+
+  /** The {@code pinned} record of {@code mh} as stored (tombstones too), null if none. */
+  byte[] rawPinned(Multihash mh) {
+    return guarded(() -> read(h.pinned(), TrackerCodec.pinnedKey(gen, mh)));
+  }
+
+  /** Writes and deletes of {@code pinned} records in the memtables (none flushed yet). */
+  long pinnedMemtableEntries() {
+    return guarded(
+        () -> {
+          try {
+            return h.db().getLongProperty(h.pinned(), "rocksdb.num-entries-active-mem-table")
+                + h.db().getLongProperty(h.pinned(), "rocksdb.num-entries-imm-mem-tables");
+          } catch (RocksDBException e) {
+            throw failure("read a property", e);
+          }
+        });
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   /** Closes RocksDB after in-flight calls finish; an open rebuild is abandoned. Idempotent. */
@@ -712,6 +817,7 @@ public final class RocksTrackerStore implements TrackerStore {
     try {
       h.close();
       writeOptions.close();
+      syncedWrites.close();
       LOG.info("closed tracker store {}", dir);
     } finally {
       lock.unlock();

@@ -2,6 +2,7 @@ package io.pincluster.state.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pincluster.core.CloseableIterator;
 import io.pincluster.core.api.PinMode;
 import io.pincluster.core.cid.Cid;
 import io.pincluster.pintracker.Failure;
@@ -10,6 +11,7 @@ import io.pincluster.pintracker.TrackerStore;
 import io.pincluster.pintracker.TrackerStoreContract;
 import io.pincluster.testing.Cids;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,10 @@ class RocksTrackerStoreTest extends TrackerStoreContract {
   @Override
   protected TrackerStore open() {
     return RocksTrackerStore.open(tmp.resolve("tracker"));
+  }
+
+  private RocksTrackerStore rocks() {
+    return (RocksTrackerStore) store;
   }
 
   TrackerStore reopen() {
@@ -137,5 +143,123 @@ class RocksTrackerStoreTest extends TrackerStoreContract {
       again.commit();
     }
     assertThat(drain(store.pinned(null))).isEmpty();
+  }
+
+  @Test
+  void aRebuildOfAnUnchangedListingWritesNothing() {
+    List<Cid> cids = Cids.random(3000);
+    cids.forEach(c -> store.putPinned(known(c, true)));
+    try (TrackerStore.Rebuild first = store.beginRebuild()) {
+      cids.forEach(c -> first.add(c, PinMode.RECURSIVE));
+      first.commit();
+    }
+    long before = rocks().pinnedMemtableEntries();
+    try (TrackerStore.Rebuild again = store.beginRebuild()) {
+      cids.forEach(c -> again.add(c, PinMode.RECURSIVE));
+      assertThat(drain(again.lost())).isEmpty();
+      again.commit();
+    }
+    assertThat(rocks().pinnedMemtableEntries()).isEqualTo(before);
+    assertThat(drain(store.pinned(null))).hasSize(3000);
+
+    try (TrackerStore.Rebuild changed = store.beginRebuild()) {
+      cids.forEach(c -> changed.add(c, c.equals(cids.get(0)) ? PinMode.DIRECT : PinMode.RECURSIVE));
+      changed.add(Cids.random(), PinMode.RECURSIVE);
+      changed.commit();
+    }
+    assertThat(rocks().pinnedMemtableEntries())
+        .as("one mode changed, one pin new")
+        .isEqualTo(before + 2);
+    assertThat(store.get(cids.get(0)).pinned())
+        .contains(new KnownPin(cids.get(0), PinMode.DIRECT, true));
+  }
+
+  @Test
+  void aLostPinIsDroppedAfterTheCallerMovedPastItUnlessWrittenMeanwhile() {
+    List<Cid> cids = Cids.random(1500); // the sweep reads 512 records at a time
+    cids.forEach(c -> store.putPinned(known(c, true)));
+    List<KnownPin> seen = new ArrayList<>();
+    KnownPin rewritten = null;
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild();
+        CloseableIterator<KnownPin> lost = rebuild.lost()) {
+      while (lost.hasNext()) {
+        KnownPin pin = lost.next();
+        seen.add(pin);
+        assertThat(store.get(pin.cid()).pinned()).as("kept while the caller looks").isPresent();
+        if (seen.size() == 10) {
+          rewritten = pin;
+          store.putPinned(pin); // the tracker pinned it again meanwhile
+        }
+      }
+      assertThat(rebuild.has(rewritten.cid())).isTrue();
+      rebuild.commit();
+    }
+    assertThat(seen).hasSize(1500);
+    assertThat(drain(store.pinned(null))).containsExactly(rewritten);
+  }
+
+  @Test
+  void commitDropsTheLostPinsThatLostWasNotAskedFor() {
+    List<Cid> cids = Cids.random(1200);
+    cids.forEach(c -> store.putPinned(known(c, true)));
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
+      rebuild.add(cids.get(0), PinMode.RECURSIVE);
+      try (CloseableIterator<KnownPin> lost = rebuild.lost()) {
+        lost.next(); // one, then the caller stops looking
+      }
+      rebuild.commit();
+    }
+    assertThat(drain(store.pinned(null))).containsExactly(known(cids.get(0), true));
+  }
+
+  @Test
+  void aRebuildAbandonedAfterManyListedPinsKeepsThemAndDropsNothing() {
+    Cid kept = Cids.random();
+    store.putPinned(known(kept, true));
+    List<Cid> listed = Cids.random(3000); // several write batches
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
+      listed.forEach(c -> rebuild.add(c, PinMode.RECURSIVE));
+      assertThat(rebuild.has(kept)).isFalse();
+    }
+    assertThat(store.get(kept).pinned()).contains(known(kept, true));
+    assertThat(store.get(listed.get(0)).pinned())
+        .contains(new KnownPin(listed.get(0), PinMode.RECURSIVE, false));
+  }
+
+  @Test
+  void tombstonesLastUntilTheNextRebuildsSweep() {
+    Cid removed = Cids.random();
+    store.putPinned(known(removed, true));
+    try (TrackerStore.Rebuild rebuild = store.beginRebuild()) {
+      store.removePinned(removed);
+      rebuild.add(removed, PinMode.RECURSIVE); // listed before the unpin: stale
+      rebuild.commit();
+    }
+    assertThat(rocks().rawPinned(removed.multihash())).as("a tombstone").isNotNull();
+    assertThat(store.get(removed).pinned()).isEmpty();
+    try (TrackerStore.Rebuild next = store.beginRebuild()) {
+      assertThat(drain(next.lost())).isEmpty();
+      next.commit();
+    }
+    assertThat(rocks().rawPinned(removed.multihash())).isNull();
+    store.putPinned(known(removed, true));
+    store.removePinned(removed); // no rebuild open: deleted at once
+    assertThat(rocks().rawPinned(removed.multihash())).isNull();
+  }
+
+  @Test
+  void theEpochSurvivesAReopenSoAnEarlierWriteIsNotTakenForANewOne() {
+    try (TrackerStore.Rebuild first = store.beginRebuild()) {
+      first.commit();
+    }
+    Cid cid = Cids.random();
+    store.putPinned(known(cid, true)); // stamped with the first rebuild's epoch
+    reopen();
+    try (TrackerStore.Rebuild second = store.beginRebuild()) {
+      assertThat(second.has(cid)).isFalse();
+      assertThat(drain(second.lost())).containsExactly(known(cid, true));
+      second.commit();
+    }
+    assertThat(store.get(cid).pinned()).isEmpty();
   }
 }

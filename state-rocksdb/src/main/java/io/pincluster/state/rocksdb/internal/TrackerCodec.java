@@ -21,24 +21,27 @@ import java.util.Arrays;
  * The tracker store's binary layout.
  *
  * <p>{@code pinned} keys are {@code generation (8 bytes, big-endian) ‖ multihash}; values are
- * {@code version (1) ‖ flags ‖ mode ‖ CID bytes}, flags being {@link #TRACKED}, {@link #WRITTEN}
- * (written by the tracker during a rebuild, as opposed to listed by IPFS) and {@link #TOMBSTONE}
- * (removed during a rebuild; no mode or CID follows). {@code failures} keys are the multihash;
- * values are {@code version (1) ‖ kind ‖ requeued ‖ attempts (int) ‖ epoch seconds (long) ‖ nanos
- * (int) ‖ CID length (int) ‖ CID ‖ error length (int) ‖ error (UTF-8)}.
+ * {@code version (2) ‖ flags ‖ stamp (unsigned varint) ‖ mode ‖ CID bytes}, flags being {@link
+ * #TRACKED} and {@link #TOMBSTONE} (removed during a rebuild; no mode or CID follows); the stamp is
+ * the rebuild epoch in which the tracker wrote the record, 0 for a record a listing wrote. Version
+ * 1 values ({@code version ‖ flags ‖ mode ‖ CID}, written by earlier releases) read as stamp 0.
+ * {@code failures} keys are the multihash; values are {@code version (1) ‖ kind ‖ requeued ‖
+ * attempts (int) ‖ epoch seconds (long) ‖ nanos (int) ‖ CID length (int) ‖ CID ‖ error length (int)
+ * ‖ error (UTF-8)}.
  */
 public final class TrackerCodec {
   static final byte VERSION = 1;
+  static final byte PINNED_VERSION = 2;
   static final int TRACKED = 1;
-  static final int WRITTEN = 2;
   static final int TOMBSTONE = 4;
-
-  private static final byte[] TOMBSTONE_VALUE = {VERSION, TOMBSTONE};
 
   private TrackerCodec() {}
 
-  /** A decoded {@code pinned} value: a pin (null for a tombstone) and whether it was written. */
-  public record Slot(KnownPin pin, boolean written) {
+  /**
+   * A decoded {@code pinned} value: a pin (null for a tombstone) and the epoch of the rebuild
+   * during which the tracker wrote it (0: a listing wrote it).
+   */
+  public record Slot(KnownPin pin, long stamp) {
     public boolean isTombstone() {
       return pin == null;
     }
@@ -66,36 +69,77 @@ public final class TrackerCodec {
     return key.length > 8 && ByteBuffer.wrap(key, 0, 8).getLong() == gen;
   }
 
-  public static byte[] encodePinned(KnownPin pin, boolean written) {
+  /** {@code pin}, written by the tracker in epoch {@code stamp} (0: by a listing). */
+  public static byte[] encodePinned(KnownPin pin, long stamp) {
     byte[] cid = pin.cid().toBytes();
-    int flags = (pin.tracked() ? TRACKED : 0) | (written ? WRITTEN : 0);
-    byte mode = (byte) (pin.mode() == PinMode.RECURSIVE ? 0 : 1);
-    return ByteBuffer.allocate(3 + cid.length)
-        .put(VERSION)
-        .put((byte) flags)
-        .put(mode)
-        .put(cid)
-        .array();
+    byte[] out = new byte[2 + varintLength(stamp) + 1 + cid.length];
+    int at = header(out, pin.tracked() ? TRACKED : 0, stamp);
+    out[at] = (byte) (pin.mode() == PinMode.RECURSIVE ? 0 : 1);
+    System.arraycopy(cid, 0, out, at + 1, cid.length);
+    return out;
   }
 
-  public static byte[] tombstone() {
-    return TOMBSTONE_VALUE.clone();
+  /** A removal by the tracker in epoch {@code stamp}. */
+  public static byte[] tombstone(long stamp) {
+    byte[] out = new byte[2 + varintLength(stamp)];
+    header(out, TOMBSTONE, stamp);
+    return out;
+  }
+
+  /** Writes version, flags and stamp; returns the index after them. */
+  private static int header(byte[] out, int flags, long stamp) {
+    out[0] = PINNED_VERSION;
+    out[1] = (byte) flags;
+    int at = 2;
+    long v = stamp;
+    while ((v & ~0x7FL) != 0) {
+      out[at++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    out[at++] = (byte) v;
+    return at;
+  }
+
+  private static int varintLength(long v) {
+    int n = 1;
+    while ((v & ~0x7FL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
   }
 
   /**
    * @throws IllegalArgumentException when the value is not one this codec wrote
    */
   public static Slot decodePinned(byte[] raw) {
-    if (raw.length < 2 || raw[0] != VERSION) {
+    if (raw.length < 2 || (raw[0] != VERSION && raw[0] != PINNED_VERSION)) {
       throw new IllegalArgumentException("unknown tracker pin record format");
     }
     int flags = raw[1];
-    if ((flags & TOMBSTONE) != 0) {
-      return new Slot(null, true);
+    int at = 2;
+    long stamp = 0;
+    if (raw[0] == PINNED_VERSION) {
+      for (int shift = 0; ; shift += 7) {
+        if (at >= raw.length || shift > 63) {
+          throw new IllegalArgumentException("truncated tracker pin record");
+        }
+        byte b = raw[at++];
+        stamp |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          break;
+        }
+      }
     }
-    PinMode mode = raw[2] == 0 ? PinMode.RECURSIVE : PinMode.DIRECT;
-    Cid cid = Cid.fromBytes(Arrays.copyOfRange(raw, 3, raw.length));
-    return new Slot(new KnownPin(cid, mode, (flags & TRACKED) != 0), (flags & WRITTEN) != 0);
+    if ((flags & TOMBSTONE) != 0) {
+      return new Slot(null, stamp);
+    }
+    if (at >= raw.length) {
+      throw new IllegalArgumentException("truncated tracker pin record");
+    }
+    PinMode mode = raw[at] == 0 ? PinMode.RECURSIVE : PinMode.DIRECT;
+    Cid cid = Cid.fromBytes(Arrays.copyOfRange(raw, at + 1, raw.length));
+    return new Slot(new KnownPin(cid, mode, (flags & TRACKED) != 0), stamp);
   }
 
   public static byte[] encodeFailure(Failure f) {
