@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Sends one Raft entry of encoded operations through the (replaceable) Ratis client and completes
@@ -67,7 +67,8 @@ public final class EntrySender implements Batcher.Sender {
     CommitRetryPolicy.Tracked tracked = retryPolicy.track(id);
     CompletableFuture<RaftClientReply> sent;
     try {
-      sent = lease.client().async().send(Message.valueOf(ByteString.copyFrom(entry)));
+      // entry is not touched after this: Ratis may share it instead of copying it
+      sent = lease.client().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

@@ -25,6 +25,7 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,7 @@ public final class PinStateMachine extends BaseStateMachine {
     updateLastAppliedTermIndex(term, index);
     events.applied(index);
     return CompletableFuture.completedFuture(
-        Message.valueOf(ByteString.copyFrom(EntryCodec.encodeResults(results))));
+        Message.valueOf(UnsafeByteOperations.unsafeWrap(EntryCodec.encodeResults(results))));
   }
 
   /**
