@@ -104,7 +104,9 @@ public interface TrackerStore extends AutoCloseable {
      * IPFS lists {@code cid} pinned in {@code mode}. The view gets it with the CID and tracked flag
      * of its record for the multihash (untracked, with this CID, if none) — unless a {@link
      * #putPinned}/{@link #removePinned} for that multihash happened since the rebuild began, which
-     * wins. Listed twice, recursive wins over direct.
+     * wins. Listed twice, recursive wins over direct; a store may, rarely (for a different
+     * multihash each rebuild), take a pin listed once as direct for one listed twice and keep its
+     * recursive record until the next rebuild.
      */
     void add(Cid cid, PinMode mode);
 
@@ -128,7 +130,10 @@ public interface TrackerStore extends AutoCloseable {
      */
     void commit();
 
-    /** Closes the rebuild; unless committed, drops nothing. Idempotent. */
+    /**
+     * Closes the rebuild; unless committed, drops nothing but what {@link #lost} named and the
+     * caller moved past. Idempotent.
+     */
     @Override
     void close();
   }

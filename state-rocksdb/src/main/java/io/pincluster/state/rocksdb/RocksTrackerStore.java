@@ -9,9 +9,9 @@ import io.pincluster.core.cid.Multihash;
 import io.pincluster.pintracker.Failure;
 import io.pincluster.pintracker.KnownPin;
 import io.pincluster.pintracker.TrackerStore;
-import io.pincluster.state.rocksdb.internal.BloomFilter;
 import io.pincluster.state.rocksdb.internal.ChunkedIterator;
 import io.pincluster.state.rocksdb.internal.ChunkedIterator.Chunk;
+import io.pincluster.state.rocksdb.internal.GrowingBloomFilter;
 import io.pincluster.state.rocksdb.internal.TrackerCodec;
 import io.pincluster.state.rocksdb.internal.TrackerCodec.Slot;
 import io.pincluster.state.rocksdb.internal.TrackerHandles;
@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -61,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * behind {@link Rebuild#lost} walks the view and names the records neither listed nor stamped in
  * this epoch, deleting each once the caller has moved past its chunk, unless it changed meanwhile.
  * It also deletes tombstones of earlier epochs. A false positive of the filter keeps a lost pin for
- * one more rebuild.
+ * one more rebuild (or, for a multihash listed direct whose record says recursive, that mode: the
+ * filter is also how a second listing of a multihash is recognised). Readers see what a listing
+ * changes as it is written, before the commit.
  *
  * <p>Threads: thread-safe. Reads never block on writes. A lifecycle lock (shared by every call,
  * exclusive for {@link #close()}) keeps native handles from being used after close; a view lock
@@ -86,13 +89,15 @@ public final class RocksTrackerStore implements TrackerStore {
   private static final int LISTING_BATCH = 1024;
 
   /**
-   * Bloom filter bits a listed pin (with 7 probes about 0.1% false positives at the expected count,
-   * 1% at twice it), the smallest filter and the largest (32 MB, 13M pins at this rate).
+   * Bloom filter bits a listed pin: with 7 probes about 0.02% false positives (0.8% at half of it).
+   * The filter is sized for the last listing or the store's records, at least {@link
+   * #MIN_EXPECTED_PINS}, and grows while pins are listed until all its parts hold {@link
+   * #MAX_FILTER_BITS} (64 MB, 26M pins at this rate).
    */
   private static final int FILTER_BITS_PER_PIN = 20;
 
-  private static final long MIN_FILTER_BITS = 1L << 20;
-  private static final long MAX_FILTER_BITS = 1L << 28;
+  private static final long MIN_EXPECTED_PINS = 1 << 16;
+  private static final long MAX_FILTER_BITS = 1L << 29;
 
   private static final byte[] ALL_GENERATIONS_END = new byte[9];
 
@@ -107,6 +112,7 @@ public final class RocksTrackerStore implements TrackerStore {
   private final ReentrantReadWriteLock views = new ReentrantReadWriteLock();
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong unreadable = new AtomicLong(); // pin records that did not decode
   private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
   private final LongSupplier seeds;
   private final long gen;
@@ -398,7 +404,7 @@ public final class RocksTrackerStore implements TrackerStore {
             long next = epoch + 1;
             h.db().put(h.meta(), syncedWrites, EPOCH_KEY, TrackerCodec.generation(next));
             epoch = next;
-            rebuild = new RocksRebuild(next, new BloomFilter(filterBits(), seeds.getAsLong()));
+            rebuild = new RocksRebuild(next, newListedFilter());
             return rebuild;
           } catch (RocksDBException e) {
             throw failure("begin a rebuild", e);
@@ -408,10 +414,11 @@ public final class RocksTrackerStore implements TrackerStore {
         });
   }
 
-  /** A filter for about as many pins as the last listing or the store holds, within bounds. */
-  private long filterBits() {
-    long expected = Math.max(lastListed, estimatedRecords());
-    return Math.max(MIN_FILTER_BITS, Math.min(MAX_FILTER_BITS, expected * FILTER_BITS_PER_PIN));
+  /** A filter for the pins the last listing or the store holds, growing when more are listed. */
+  private GrowingBloomFilter newListedFilter() {
+    long expected = Math.max(MIN_EXPECTED_PINS, Math.max(lastListed, estimatedRecords()));
+    return new GrowingBloomFilter(
+        expected, FILTER_BITS_PER_PIN, MAX_FILTER_BITS, seeds.getAsLong());
   }
 
   private long estimatedRecords() {
@@ -424,13 +431,13 @@ public final class RocksTrackerStore implements TrackerStore {
 
   private final class RocksRebuild implements Rebuild {
     private final long stamp;
-    private final BloomFilter listedFilter; // the rebuild's thread only
+    private final GrowingBloomFilter listedFilter; // the rebuild's thread only
     private final List<Listed> unwritten = new ArrayList<>(); // the rebuild's thread only
     private volatile boolean done; // written under the view lock
     private long listed; // the rebuild's thread only
     private Sweep sweep; // the rebuild's thread only
 
-    RocksRebuild(long stamp, BloomFilter listedFilter) {
+    RocksRebuild(long stamp, GrowingBloomFilter listedFilter) {
       this.stamp = stamp;
       this.listedFilter = listedFilter;
     }
@@ -438,10 +445,7 @@ public final class RocksTrackerStore implements TrackerStore {
     /** Kept until {@link #LISTING_BATCH} of them are written together by {@link #flush}. */
     @Override
     public void add(Cid cid, PinMode mode) {
-      checkOpen();
-      if (done) {
-        throw new IllegalStateException("this rebuild was already committed or abandoned");
-      }
+      checkNotDone();
       unwritten.add(new Listed(cid, mode));
       listed++;
       if (unwritten.size() >= LISTING_BATCH) {
@@ -532,6 +536,7 @@ public final class RocksTrackerStore implements TrackerStore {
     /** Listed (or, rarely, a false positive of the filter), or written since the rebuild began. */
     @Override
     public boolean has(Cid cid) {
+      checkNotDone();
       flush();
       byte[] key = TrackerCodec.pinnedKey(gen, cid.multihash());
       if (listedFilter.mightContain(key, 8)) {
@@ -543,7 +548,7 @@ public final class RocksTrackerStore implements TrackerStore {
 
     @Override
     public CloseableIterator<KnownPin> lost() {
-      checkOpen();
+      checkNotDone();
       flush();
       if (sweep != null) {
         sweep.deletePending();
@@ -555,6 +560,7 @@ public final class RocksTrackerStore implements TrackerStore {
     /** Finishes the sweep (deleting what it finds, when {@link #lost} was not drained). */
     @Override
     public void commit() {
+      checkNotDone();
       flush();
       if (sweep == null) {
         sweep = new Sweep();
@@ -572,6 +578,14 @@ public final class RocksTrackerStore implements TrackerStore {
               done = true;
               rebuild = null;
               lastListed = listed;
+              if (listedFilter.overfull()) {
+                LOG.warn(
+                    "tracker store {}: the IPFS sync listed {} pins, more than its {} MB filter"
+                        + " holds; a pin IPFS lost may be noticed a sync later",
+                    dir,
+                    listed,
+                    listedFilter.bits() >>> 23);
+              }
               return null;
             } finally {
               lock.unlock();
@@ -579,7 +593,7 @@ public final class RocksTrackerStore implements TrackerStore {
           });
     }
 
-    /** Keeps whatever the listing wrote; drops nothing. */
+    /** Keeps what the listing wrote; drops nothing the sweep has not dropped already. */
     @Override
     public void close() {
       unwritten.clear();
@@ -621,6 +635,13 @@ public final class RocksTrackerStore implements TrackerStore {
               lock.unlock();
             }
           });
+    }
+
+    private void checkNotDone() {
+      checkOpen();
+      if (done) {
+        throw new IllegalStateException("this rebuild was already committed or abandoned");
+      }
     }
 
     /** View lock held (either mode). */
@@ -747,7 +768,14 @@ public final class RocksTrackerStore implements TrackerStore {
     try {
       return Optional.of(TrackerCodec.decodePinned(raw));
     } catch (IllegalArgumentException e) {
-      LOG.warn("tracker store {}: skipping an unreadable pin record: {}", dir, e.getMessage());
+      long n = unreadable.incrementAndGet();
+      if (n <= 10 || n % 100_000 == 0) {
+        LOG.warn(
+            "tracker store {}: skipping an unreadable pin record ({} so far): {}",
+            dir,
+            n,
+            e.getMessage());
+      }
       return Optional.empty();
     }
   }
