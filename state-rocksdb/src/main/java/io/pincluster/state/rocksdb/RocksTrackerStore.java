@@ -467,7 +467,10 @@ public final class RocksTrackerStore implements TrackerStore {
       underEveryStripe(() -> writeListed(batch));
     }
 
-    /** View lock and every stripe held. */
+    /**
+     * View lock and every stripe held. Records are compared by their mode and stamp; a CID is
+     * decoded only for a record that changes.
+     */
     private void writeListed(List<Listed> batch) {
       int n = batch.size();
       List<byte[]> keys = new ArrayList<>(n);
@@ -476,28 +479,27 @@ public final class RocksTrackerStore implements TrackerStore {
       }
       try (WriteBatch writes = new WriteBatch()) {
         List<byte[]> current = h.db().multiGetAsList(Collections.nCopies(n, h.pinned()), keys);
-        Map<ByteBuffer, KnownPin> listedNow = new HashMap<>(); // null: the tracker's write wins
+        Map<ByteBuffer, byte[]> listedNow = new HashMap<>(); // each record as this batch left it
         for (int i = 0; i < n; i++) {
           byte[] key = keys.get(i);
           ByteBuffer k = ByteBuffer.wrap(key);
-          KnownPin was;
-          KnownPin now;
+          byte[] was;
+          boolean again;
           if (listedNow.containsKey(k)) {
             was = listedNow.get(k);
-            now = was == null ? null : listedAgain(was, batch.get(i).mode());
+            again = true;
           } else {
-            Slot slot = current.get(i) == null ? null : decodeSlot(current.get(i)).orElse(null);
-            boolean listedBefore = listedFilter.mightContain(key, 8);
+            was = readable(current.get(i));
+            again = listedFilter.mightContain(key, 8);
             listedFilter.add(key, 8);
-            if (slot != null && slot.stamp() == stamp) {
-              listedNow.put(k, null); // written or removed by the tracker since the rebuild began
-              continue;
-            }
-            was = slot == null ? null : slot.pin();
-            now = listed(batch.get(i), was, listedBefore);
           }
-          if (now != null && !now.equals(was)) {
-            writes.put(h.pinned(), key, TrackerCodec.encodePinned(now, 0));
+          if (was != null && TrackerCodec.stampOf(was) == stamp) {
+            listedNow.put(k, was); // written or removed by the tracker since the rebuild began
+            continue;
+          }
+          byte[] now = listed(batch.get(i), was, again);
+          if (now != null) {
+            writes.put(h.pinned(), key, now);
           }
           listedNow.put(k, now != null ? now : was);
         }
@@ -510,27 +512,22 @@ public final class RocksTrackerStore implements TrackerStore {
     }
 
     /**
-     * The record {@code l} gives for the record {@code was} (null: none, or a tombstone of an
-     * earlier epoch): the same CID and tracked flag in the listed mode, or an untracked pin of the
-     * listed CID. {@code listedBefore}: the filter says an earlier batch of this rebuild listed the
-     * multihash already, so {@code was} is what it wrote and recursive wins.
+     * The record {@code l} gives for the record {@code was} (null: none), or null to leave {@code
+     * was} as it is: an untracked pin of the listed CID in place of none or of a tombstone of an
+     * earlier epoch, else the same CID and tracked flag in the listed mode. {@code again}: the
+     * multihash was listed before in this rebuild (or, rarely, the filter says so wrongly), so
+     * {@code was} is what that listing left and recursive wins.
      */
-    private KnownPin listed(Listed l, KnownPin was, boolean listedBefore) {
-      if (was == null) {
-        return new KnownPin(l.cid(), l.mode(), false);
+    private byte[] listed(Listed l, byte[] was, boolean again) {
+      if (was == null || TrackerCodec.isTombstone(was)) {
+        return TrackerCodec.encodePinned(new KnownPin(l.cid(), l.mode(), false), 0);
       }
-      if (listedBefore) {
-        KnownPin again = listedAgain(was, l.mode());
-        return again == null ? was : again;
+      PinMode mode = TrackerCodec.modeOf(was);
+      if (mode == l.mode() || (again && mode == PinMode.RECURSIVE)) {
+        return null;
       }
-      return new KnownPin(was.cid(), l.mode(), was.tracked());
-    }
-
-    /** A pin this rebuild listed already, listed again in {@code mode}: recursive wins. */
-    private KnownPin listedAgain(KnownPin earlier, PinMode mode) {
-      return mode == PinMode.RECURSIVE && earlier.mode() != PinMode.RECURSIVE
-          ? new KnownPin(earlier.cid(), mode, earlier.tracked())
-          : earlier;
+      KnownPin old = TrackerCodec.decodePinned(was).pin();
+      return TrackerCodec.encodePinned(new KnownPin(old.cid(), l.mode(), old.tracked()), 0);
     }
 
     /** Listed (or, rarely, a false positive of the filter), or written since the rebuild began. */
@@ -670,22 +667,21 @@ public final class RocksTrackerStore implements TrackerStore {
         return chunk;
       }
 
+      /** A CID is decoded only for a lost pin. */
       private Optional<KnownPin> visit(byte[] key, byte[] value) {
-        Slot slot = decodeSlot(value).orElse(null);
-        if (slot == null || slot.stamp() == stamp) {
+        if (readable(value) == null || TrackerCodec.stampOf(value) == stamp) {
           return Optional.empty();
         }
-        if (slot.isTombstone()) {
+        boolean tombstone = TrackerCodec.isTombstone(value);
+        if (!tombstone && listedFilter.mightContain(key, 8)) {
+          return Optional.empty();
+        }
+        Optional<KnownPin> lost = tombstone ? Optional.empty() : decodeSlot(value).map(Slot::pin);
+        if (tombstone || lost.isPresent()) {
           pendingKeys.add(key);
           pendingValues.add(value);
-          return Optional.empty();
         }
-        if (listedFilter.mightContain(key, 8)) {
-          return Optional.empty();
-        }
-        pendingKeys.add(key);
-        pendingValues.add(value);
-        return Optional.of(slot.pin());
+        return lost;
       }
 
       void deletePending() {
@@ -761,6 +757,25 @@ public final class RocksTrackerStore implements TrackerStore {
       return h.db().multiGetAsList(cfs, keys);
     } catch (RocksDBException e) {
       throw failure("read", e);
+    }
+  }
+
+  /**
+   * {@code raw} when its version, flags and stamp read (null and unreadable records: null, the
+   * latter logged as {@link #decodeSlot} does).
+   */
+  private byte[] readable(byte[] raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      TrackerCodec.stampOf(raw);
+      if (!TrackerCodec.isTombstone(raw)) {
+        TrackerCodec.modeOf(raw);
+      }
+      return raw;
+    } catch (IllegalArgumentException e) {
+      return decodeSlot(raw).isPresent() ? raw : null;
     }
   }
 

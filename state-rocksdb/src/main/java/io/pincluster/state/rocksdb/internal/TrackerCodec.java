@@ -113,13 +113,25 @@ public final class TrackerCodec {
    * @throws IllegalArgumentException when the value is not one this codec wrote
    */
   public static Slot decodePinned(byte[] raw) {
-    if (raw.length < 2 || (raw[0] != VERSION && raw[0] != PINNED_VERSION)) {
-      throw new IllegalArgumentException("unknown tracker pin record format");
+    long stamp = stampOf(raw);
+    if (isTombstone(raw)) {
+      return new Slot(null, stamp);
     }
-    int flags = raw[1];
-    int at = 2;
+    PinMode mode = modeOf(raw);
+    Cid cid = Cid.fromBytes(Arrays.copyOfRange(raw, bodyOffset(raw) + 1, raw.length));
+    return new Slot(new KnownPin(cid, mode, (raw[1] & TRACKED) != 0), stamp);
+  }
+
+  /**
+   * The stamp of a {@code pinned} value, without decoding the rest.
+   *
+   * @throws IllegalArgumentException when the value is not one this codec wrote
+   */
+  public static long stampOf(byte[] raw) {
+    checkVersion(raw);
     long stamp = 0;
     if (raw[0] == PINNED_VERSION) {
+      int at = 2;
       for (int shift = 0; ; shift += 7) {
         if (at >= raw.length || shift > 63) {
           throw new IllegalArgumentException("truncated tracker pin record");
@@ -131,15 +143,49 @@ public final class TrackerCodec {
         }
       }
     }
-    if ((flags & TOMBSTONE) != 0) {
-      return new Slot(null, stamp);
-    }
-    if (at >= raw.length) {
+    return stamp;
+  }
+
+  /**
+   * Whether a {@code pinned} value is a tombstone.
+   *
+   * @throws IllegalArgumentException when the value is not one this codec wrote
+   */
+  public static boolean isTombstone(byte[] raw) {
+    checkVersion(raw);
+    return (raw[1] & TOMBSTONE) != 0;
+  }
+
+  /**
+   * The mode of a {@code pinned} value that is not a tombstone, without decoding its CID.
+   *
+   * @throws IllegalArgumentException when the value is not one this codec wrote
+   */
+  public static PinMode modeOf(byte[] raw) {
+    int at = bodyOffset(raw);
+    if (isTombstone(raw) || at >= raw.length) {
       throw new IllegalArgumentException("truncated tracker pin record");
     }
-    PinMode mode = raw[at] == 0 ? PinMode.RECURSIVE : PinMode.DIRECT;
-    Cid cid = Cid.fromBytes(Arrays.copyOfRange(raw, at + 1, raw.length));
-    return new Slot(new KnownPin(cid, mode, (flags & TRACKED) != 0), stamp);
+    return raw[at] == 0 ? PinMode.RECURSIVE : PinMode.DIRECT;
+  }
+
+  /** Where the mode byte is: after version, flags and (version 2) the stamp. */
+  private static int bodyOffset(byte[] raw) {
+    checkVersion(raw);
+    int at = 2;
+    if (raw[0] == PINNED_VERSION) {
+      while (at < raw.length && raw[at] < 0) {
+        at++;
+      }
+      at++;
+    }
+    return at;
+  }
+
+  private static void checkVersion(byte[] raw) {
+    if (raw.length < 2 || (raw[0] != VERSION && raw[0] != PINNED_VERSION)) {
+      throw new IllegalArgumentException("unknown tracker pin record format");
+    }
   }
 
   public static byte[] encodeFailure(Failure f) {

@@ -35,6 +35,19 @@ class TrackerCodecTest {
     assertThat(TrackerCodec.decodePinned(v1))
         .isEqualTo(new Slot(new KnownPin(cid, PinMode.RECURSIVE, true), 0));
     assertThat(TrackerCodec.decodePinned(new byte[] {1, 4 | 2})).isEqualTo(new Slot(null, 0));
+    assertThat(TrackerCodec.modeOf(v1)).isEqualTo(PinMode.RECURSIVE);
+    assertThat(TrackerCodec.isTombstone(v1)).isFalse();
+  }
+
+  @Test
+  void modeAndStampReadWithoutTheCid() {
+    byte[] raw =
+        TrackerCodec.encodePinned(new KnownPin(Cids.random(), PinMode.DIRECT, false), 1L << 40);
+    assertThat(TrackerCodec.stampOf(raw)).isEqualTo(1L << 40);
+    assertThat(TrackerCodec.modeOf(raw)).isEqualTo(PinMode.DIRECT);
+    assertThat(TrackerCodec.isTombstone(TrackerCodec.tombstone(3))).isTrue();
+    assertThatThrownBy(() -> TrackerCodec.modeOf(TrackerCodec.tombstone(3)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
