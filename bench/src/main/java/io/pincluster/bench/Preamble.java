@@ -36,7 +36,7 @@ final class Preamble {
       imported pins and the run waits until all trackers are idle, so no peer is pinning while
       the streams are timed; the peers run with `ipfs_sync_interval` 30m, as
       `docs/production.md` advises for millions of pins, so no peer re-lists its IPFS pins
-      meanwhile either (with the default 2m10s each sync takes 17–60 s at 1M pins here). The three streams are read from peer 1 `--reps` times, after
+      meanwhile either (with the default 2m10s each sync re-lists every pin: 5–6 s of a CPU at 1M alone, `bench/ipfs-sync.sh`). The three streams are read from peer 1 `--reps` times, after
       an untimed read of the first 300,000 lines of each (the peers' JIT warm-up, as in a daemon
       that has run a while); the client counts newline bytes and decodes nothing; heap is
       "used" from `jcmd <pid> GC.heap_info`, both sampled once a second during the stream
