@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 class BloomFilterTest {
-  private static byte[] key(long i) {
+  /** A tracker-store-like key: 8 bytes of prefix, then a sha2-256 multihash made of {@code i}. */
+  static byte[] key(long i) {
     return ByteBuffer.allocate(8 + 34)
         .putLong(42)
         .put((byte) 0x12)

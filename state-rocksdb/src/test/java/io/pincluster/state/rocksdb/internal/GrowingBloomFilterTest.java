@@ -1,20 +1,11 @@
 package io.pincluster.state.rocksdb.internal;
 
+import static io.pincluster.state.rocksdb.internal.BloomFilterTest.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 class GrowingBloomFilterTest {
-  private static byte[] key(long i) {
-    return ByteBuffer.allocate(8 + 34)
-        .putLong(42)
-        .put((byte) 0x12)
-        .put((byte) 32)
-        .putLong(i)
-        .array();
-  }
-
   private static int falsePositives(GrowingBloomFilter filter, long from, int n) {
     int hits = 0;
     for (long i = from; i < from + n; i++) {
