@@ -12,6 +12,7 @@ import io.pincluster.pintracker.TrackerStore;
 import io.pincluster.state.rocksdb.internal.ChunkedIterator;
 import io.pincluster.state.rocksdb.internal.ChunkedIterator.Chunk;
 import io.pincluster.state.rocksdb.internal.GrowingBloomFilter;
+import io.pincluster.state.rocksdb.internal.MetaCodec;
 import io.pincluster.state.rocksdb.internal.TrackerCodec;
 import io.pincluster.state.rocksdb.internal.TrackerCodec.Slot;
 import io.pincluster.state.rocksdb.internal.TrackerHandles;
@@ -129,7 +130,7 @@ public final class RocksTrackerStore implements TrackerStore {
       stripes[i] = new ReentrantLock();
     }
     this.gen = TrackerCodec.decodeGeneration(h.db().get(h.meta(), GENERATION_KEY));
-    this.epoch = TrackerCodec.decodeGeneration(h.db().get(h.meta(), EPOCH_KEY));
+    this.epoch = MetaCodec.decodeLong(h.db().get(h.meta(), EPOCH_KEY));
     h.db().deleteRange(h.pinned(), TrackerCodec.generation(0), TrackerCodec.generation(gen));
     h.db().deleteRange(h.pinned(), TrackerCodec.generation(gen + 1), ALL_GENERATIONS_END);
   }
@@ -210,10 +211,13 @@ public final class RocksTrackerStore implements TrackerStore {
   /** The entry of a {@code pinned} value and a failure value (either may be null). */
   private Entry entry(byte[] pinned, byte[] failure) {
     return new Entry(
-        pinned == null
-            ? Optional.empty()
-            : decodeSlot(pinned).filter(slot -> !slot.isTombstone()).map(Slot::pin),
+        pinned == null ? Optional.empty() : livePin(pinned),
         failure == null ? Optional.empty() : decodeFailure(failure));
+  }
+
+  /** The pin of a {@code pinned} value; empty for a tombstone or an unreadable record. */
+  private Optional<KnownPin> livePin(byte[] raw) {
+    return decodeSlot(raw).filter(slot -> !slot.isTombstone()).map(Slot::pin);
   }
 
   @Override
@@ -223,9 +227,7 @@ public final class RocksTrackerStore implements TrackerStore {
     return new ChunkedIterator<>(
         last -> {
           byte[] after = last != null ? last : first;
-          return scanView(
-              after,
-              (key, value) -> decodeSlot(value).filter(s -> !s.isTombstone()).map(Slot::pin));
+          return scanView(after, (key, value) -> livePin(value));
         });
   }
 
@@ -393,21 +395,34 @@ public final class RocksTrackerStore implements TrackerStore {
   /** Starts a new epoch (kept on disk before it is used) and a rebuild in it. */
   @Override
   public Rebuild beginRebuild() {
+    return withViewsExclusive(
+        () -> {
+          if (rebuild != null) {
+            throw new IllegalStateException("a rebuild of the tracker store is already open");
+          }
+          long next = epoch + 1;
+          try {
+            h.db().put(h.meta(), syncedWrites, EPOCH_KEY, MetaCodec.encodeLong(next));
+          } catch (RocksDBException e) {
+            throw failure("begin a rebuild", e);
+          }
+          epoch = next;
+          rebuild = new RocksRebuild(next, newListedFilter());
+          return rebuild;
+        });
+  }
+
+  /**
+   * Runs {@code body} while the store is open, holding the exclusive view lock, so that no tracker
+   * write sees the epoch and the open rebuild half changed.
+   */
+  private <T> T withViewsExclusive(Supplier<T> body) {
     return guarded(
         () -> {
           Lock lock = views.writeLock();
           lock.lock();
           try {
-            if (rebuild != null) {
-              throw new IllegalStateException("a rebuild of the tracker store is already open");
-            }
-            long next = epoch + 1;
-            h.db().put(h.meta(), syncedWrites, EPOCH_KEY, TrackerCodec.generation(next));
-            epoch = next;
-            rebuild = new RocksRebuild(next, newListedFilter());
-            return rebuild;
-          } catch (RocksDBException e) {
-            throw failure("begin a rebuild", e);
+            return body.get();
           } finally {
             lock.unlock();
           }
@@ -539,8 +554,8 @@ public final class RocksTrackerStore implements TrackerStore {
       if (listedFilter.mightContain(key, 8)) {
         return true;
       }
-      byte[] raw = guarded(() -> read(h.pinned(), key));
-      return raw != null && decodeSlot(raw).map(s -> s.stamp() == stamp).orElse(false);
+      byte[] raw = readable(guarded(() -> read(h.pinned(), key)));
+      return raw != null && TrackerCodec.stampOf(raw) == stamp;
     }
 
     @Override
@@ -566,28 +581,22 @@ public final class RocksTrackerStore implements TrackerStore {
         sweep.next(sweep.resume);
       }
       sweep.deletePending();
-      guarded(
+      withViewsExclusive(
           () -> {
-            Lock lock = views.writeLock();
-            lock.lock();
-            try {
-              checkUsable();
-              done = true;
-              rebuild = null;
-              lastListed = listed;
-              if (listedFilter.overfull()) {
-                LOG.warn(
-                    "tracker store {}: the IPFS sync listed {} pins, more than its {} MB filter"
-                        + " holds; a pin IPFS lost may be noticed a sync later",
-                    dir,
-                    listed,
-                    listedFilter.bits() >>> 23);
-              }
-              return null;
-            } finally {
-              lock.unlock();
-            }
+            checkUsable();
+            done = true;
+            rebuild = null;
+            lastListed = listed;
+            return null;
           });
+      if (listedFilter.overfull()) {
+        LOG.warn(
+            "tracker store {}: the IPFS sync listed {} pins, more than its {} MB filter holds;"
+                + " a pin IPFS lost may be noticed a sync later",
+            dir,
+            listed,
+            listedFilter.bits() >>> 23);
+      }
     }
 
     /** Keeps what the listing wrote; drops nothing the sweep has not dropped already. */
@@ -597,19 +606,13 @@ public final class RocksTrackerStore implements TrackerStore {
       if (closed.get()) {
         return;
       }
-      guarded(
+      withViewsExclusive(
           () -> {
-            Lock lock = views.writeLock();
-            lock.lock();
-            try {
-              if (!done) {
-                done = true;
-                rebuild = null;
-              }
-              return null;
-            } finally {
-              lock.unlock();
+            if (!done) {
+              done = true;
+              rebuild = null;
             }
+            return null;
           });
     }
 
