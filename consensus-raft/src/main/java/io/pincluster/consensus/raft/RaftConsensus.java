@@ -55,7 +55,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -252,10 +254,7 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       LeaderContact contact = new LeaderContact(System::nanoTime);
       PeerEvents events =
           new PeerEvents(
-              RaftSetup.raftId(s.self()),
-              "raft-removed-" + RaftSetup.shortName(s.self()),
-              waiters,
-              contact);
+              RaftSetup.raftId(s.self()), RaftSetup.shortName(s.self()), waiters, contact);
       PinStateMachine sm = new PinStateMachine(store, events);
       ClusterTls.Credentials tls = s.tls().issue(s.self().toString());
       server =
@@ -325,7 +324,8 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
                   })) {
             refreshQueued.set(false);
           }
-        });
+        },
+        this::askLeaderWhetherRemoved);
     Optional<RaftPeer> me = m.find(self);
     if (me.isPresent() && !settings.announceAddress().equals(me.get().getAddress())) {
       LOG.info(
@@ -755,6 +755,50 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       LOG.debug("no commit infos: {}", e.toString());
     }
     return -1;
+  }
+
+  /**
+   * Asks the members of {@code lastKnown} in turn for their view of the group until one that leads
+   * answers, for at most wait_for_leader_timeout (a new leader may be being elected). Only a
+   * leader's answer counts: a lagging follower may not know yet that this peer was added.
+   */
+  private Optional<String> askLeaderWhetherRemoved(Membership lastKnown) {
+    RaftPeerId self = RaftSetup.raftId(settings.self());
+    long deadline = System.nanoTime() + settings.config().waitForLeaderTimeout().toNanos();
+    while (!closed.get()) {
+      for (RaftPeer p : lastKnown.all()) {
+        if (p.getId().equals(self) || closed.get()) {
+          continue;
+        }
+        try (RaftClient c = newAdminClient(RaftGroup.valueOf(GROUP_ID, p))) {
+          GroupInfoReply info = c.getGroupManagementApi(p.getId()).info(GROUP_ID);
+          if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER) {
+            continue;
+          }
+          Membership m = Membership.of(info);
+          return m.find(self).isPresent()
+              ? Optional.empty()
+              : Optional.of("the leader " + p.getId() + " no longer lists it (" + m.all() + ")");
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("no group info from {}: {}", p.getId(), e.toString());
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        break;
+      }
+      try {
+        Thread.sleep(adminPoll(settings).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    LOG.warn(
+        "no leader among {} answered within {}: cannot tell whether {} was removed",
+        RaftSetup.ids(lastKnown.all()),
+        GoDuration.format(settings.config().waitForLeaderTimeout()),
+        settings.self());
+    return Optional.empty();
   }
 
   private Membership currentMembership() {

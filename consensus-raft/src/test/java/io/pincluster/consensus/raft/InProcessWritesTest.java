@@ -76,8 +76,7 @@ class InProcessWritesTest {
       fs.add(oldLeader.commitPin(pin(i)));
     }
     await().atMost(WAIT).until(() -> fs.stream().filter(CompletableFuture::isDone).count() > 50);
-    assertThat(oldLeader.transferLeadership(List.of(cluster.id(cluster.follower(leader))), WAIT))
-        .isTrue();
+    cluster.moveLeadership(cluster.follower(leader), WAIT);
     for (int i = 5_000; i < 6_000; i++) {
       fs.add(oldLeader.commitPin(pin(i))); // now to the new leader, over gRPC
     }
@@ -108,10 +107,7 @@ class InProcessWritesTest {
         }
       }
       int target = hop == 3 ? first : (leader + 1) % 3;
-      if (target != leader) {
-        assertThat(cluster.node(leader).transferLeadership(List.of(cluster.id(target)), WAIT))
-            .isTrue();
-      }
+      cluster.moveLeadership(target, WAIT);
     }
 
     CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))

@@ -99,7 +99,7 @@ final class LocalRaftCluster implements AutoCloseable {
     String addr = announced.getOrDefault(id, addresses.get(id));
     Map<PeerId, String> initial = new LinkedHashMap<>();
     for (int j = 0; j < founders; j++) {
-      initial.put(ids.get(j), addresses.get(ids.get(j)));
+      initial.put(ids.get(j), announced.getOrDefault(ids.get(j), addresses.get(ids.get(j))));
     }
     return new RaftSettings(
         id,
@@ -135,7 +135,10 @@ final class LocalRaftCluster implements AutoCloseable {
     return nodes[i];
   }
 
-  /** Peer {@code i} announces {@code hostPort} (e.g. a proxy) from its next start on. */
+  /**
+   * Peer {@code i} announces {@code hostPort} (e.g. a proxy) from its next start on; a founder set
+   * so before its first start is in the initial group at that address.
+   */
   void announceAt(int i, String hostPort) {
     announced.put(ids.get(i), hostPort);
   }
@@ -213,6 +216,27 @@ final class LocalRaftCluster implements AutoCloseable {
       }
     }
     return Optional.of(leader);
+  }
+
+  /**
+   * Moves leadership to peer {@code target} and waits until every running member agrees on it.
+   * Under load a single transfer may be refused (the target still catching up, another peer's
+   * election winning the race, the admin request timing out): the current leader is asked again
+   * until {@code target} leads or {@code atMost} passes.
+   */
+  void moveLeadership(int target, Duration atMost) {
+    PeerId to = ids.get(target);
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Optional<Integer> leader = agreedLeader();
+              if (leader.isPresent() && leader.get() != target) {
+                nodes[leader.get()].transferLeadership(List.of(to), Duration.ofSeconds(10));
+              }
+              return agreedLeader().equals(Optional.of(target));
+            });
   }
 
   /** Some running peer other than {@code leader}. */

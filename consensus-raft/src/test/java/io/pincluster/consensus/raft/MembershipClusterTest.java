@@ -83,6 +83,41 @@ class MembershipClusterTest {
   }
 
   /**
+   * A follower cut off from the others while it is removed never receives a configuration without
+   * it: the leader tells it to shut down when it next asks for votes, its division closes with a
+   * configuration that still lists it, and it learns from the leader that it was removed (instead
+   * of taking the close as a failure and staying behind).
+   */
+  @Test
+  void aFollowerCutOffWhileItIsRemovedLearnsItFromTheLeader() throws Exception {
+    cluster = LocalRaftCluster.prepare(tmp, 3, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    try (ThrottledTcpProxy link = ThrottledTcpProxy.start(cluster.port(2), Long.MAX_VALUE)) {
+      cluster.announceAt(2, "127.0.0.1:" + link.port()); // what the others send peer 2 goes here
+      for (int i = 0; i < 3; i++) {
+        cluster.restart(i);
+      }
+      if (cluster.awaitLeader() == 2) {
+        cluster.moveLeadership(0, WAIT);
+      }
+      int leader = cluster.awaitLeader();
+      RaftConsensus cutOff = cluster.node(2);
+      join(cluster.node(leader).commitPin(pin(1)));
+      await().atMost(WAIT).until(() -> cutOff.state().get(cid(1)).isPresent());
+      CountDownLatch told = new CountDownLatch(1);
+      cutOff.onRemoved(told::countDown);
+
+      link.cut();
+      join(cluster.node(leader).removePeer(cluster.id(2)));
+
+      assertThat(told.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(cutOff.failure()).isEmpty();
+      assertThat(cutOff.isMember()).isFalse();
+      assertThat(cluster.node(leader).members()).hasSize(2).doesNotContain(cluster.id(2));
+      join(cluster.node(leader).commitPin(pin(2)));
+    }
+  }
+
+  /**
    * The 10M-pin case in small: the new peer's snapshot arrives over a slow link that also stalls
    * for longer than Ratis' default staging timeout (three times the longest election timeout), so
    * the transfer outlasts both the join's wait and our staging timeout.

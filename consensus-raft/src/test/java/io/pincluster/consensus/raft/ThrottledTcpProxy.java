@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A loopback TCP proxy to {@code 127.0.0.1:target} that forwards what its clients send at most
  * {@code bytesPerSecond} on each connection (a slow link), and the answers at full speed; it can
- * also hold back what clients send for a while. Threads are named {@code throttled-proxy-*}; {@link
- * #close()} stops them and closes every connection.
+ * also hold back what clients send for a while, or cut the link for good. Threads are named {@code
+ * throttled-proxy-*}; {@link #close()} stops them and closes every connection.
  */
 final class ThrottledTcpProxy implements AutoCloseable {
   private static final int BUFFER = 16 * 1024;
@@ -28,6 +28,7 @@ final class ThrottledTcpProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicLong forwarded = new AtomicLong();
   private volatile boolean closed;
+  private volatile boolean cut;
   private volatile long stalledUntil = System.nanoTime();
 
   private ThrottledTcpProxy(ServerSocket server, int target, long bytesPerSecond) {
@@ -53,6 +54,15 @@ final class ThrottledTcpProxy implements AutoCloseable {
     stalledUntil = System.nanoTime() + pause.toNanos();
   }
 
+  /**
+   * Cuts the link for good: resets every connection (what it held back is lost) and resets each new
+   * one as soon as it is accepted.
+   */
+  void cut() {
+    cut = true;
+    sockets.forEach(ThrottledTcpProxy::reset);
+  }
+
   /** Bytes forwarded from clients to the target so far. */
   long forwarded() {
     return forwarded.get();
@@ -62,6 +72,10 @@ final class ThrottledTcpProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = server.accept();
+        if (cut) {
+          reset(client);
+          continue;
+        }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         sockets.add(client);
         sockets.add(upstream);
@@ -88,6 +102,9 @@ final class ThrottledTcpProxy implements AutoCloseable {
           next = Math.max(next, System.nanoTime()) + n * 1_000_000_000L / bytesPerSecond;
           forwarded.addAndGet(n);
         }
+        if (cut) {
+          break;
+        }
         out.write(buf, 0, n);
         out.flush();
       }
@@ -109,6 +126,15 @@ final class ThrottledTcpProxy implements AutoCloseable {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  private static void reset(Socket s) {
+    try {
+      s.setSoLinger(true, 0);
+    } catch (IOException e) {
+      // closed already
+    }
+    closeQuietly(s);
   }
 
   private static void closeQuietly(Socket s) {

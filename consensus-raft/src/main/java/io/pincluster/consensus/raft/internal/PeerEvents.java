@@ -22,8 +22,13 @@ import org.slf4j.LoggerFactory;
  * division closed by itself (Ratis shuts down a removed peer's division when it finds itself
  * outside the configuration or a leader tells it so) while its latest configuration does not list
  * it. Only configurations newer than the one at start count, and only after this peer has been a
- * member, so replaying old entries (or joining) never looks like a removal. Removal listeners run
- * once, on a new thread named {@code raft-removed-<peer>}, never on a Ratis thread.
+ * member, so replaying old entries (or joining) never looks like a removal. A removed peer that was
+ * cut off while the change committed never receives the configuration without it: the leader tells
+ * it to shut down when it next asks for votes, and its latest configuration still lists it. So when
+ * the division closes by itself while its configuration lists this peer, the cluster's leader is
+ * asked ({@link RemovalCheck}, on a new thread named {@code raft-removal-check-<peer>}); only if it
+ * does not confirm the removal is the close reported as a failure. Removal listeners run once, on a
+ * new thread named {@code raft-removed-<peer>}, never on a Ratis thread.
  *
  * <p>Thread-safe. Events that arrive before {@link #started} are held back and handled then.
  */
@@ -32,8 +37,21 @@ public final class PeerEvents implements StateMachineEvents {
 
   private record Conf(long index, RaftConfigurationProto conf) {}
 
+  /** Asks the rest of the cluster whether this peer is still a member. */
+  @FunctionalInterface
+  public interface RemovalCheck {
+    /**
+     * Asks the members of {@code lastKnown} (the last configuration this peer knew) for the
+     * cluster's leader and its configuration. Returns why this peer is no longer a member when the
+     * leader's configuration (old and new peers while a change is in progress) does not list it;
+     * empty when the leader still lists it or no leader answered in time. Blocks for a bounded
+     * time.
+     */
+    Optional<String> whyRemoved(Membership lastKnown);
+  }
+
   private final RaftPeerId self;
-  private final String threadName;
+  private final String peerName;
   private final AppliedIndexWaiters waiters;
   private final LeaderContact contact;
   private final List<Runnable> removedListeners = new ArrayList<>(); // guarded by itself
@@ -46,30 +64,39 @@ public final class PeerEvents implements StateMachineEvents {
   private volatile String failure;
   private volatile Supplier<Optional<Membership>> currentConf = Optional::empty;
   private volatile Consumer<RaftConfigurationProto> onConfiguration = c -> {};
+  private volatile RemovalCheck removalCheck = m -> Optional.empty();
+  private volatile Membership lastKnown;
 
+  /**
+   * @param peerName this peer's short name, in the names of the threads started here
+   */
   public PeerEvents(
-      RaftPeerId self, String threadName, AppliedIndexWaiters waiters, LeaderContact contact) {
+      RaftPeerId self, String peerName, AppliedIndexWaiters waiters, LeaderContact contact) {
     this.self = self;
-    this.threadName = threadName;
+    this.peerName = peerName;
     this.waiters = waiters;
     this.contact = contact;
   }
 
   /**
    * The division runs: {@code confIndex} is the log index of its configuration now and {@code
-   * member} whether that lists this peer.
+   * member} whether that lists this peer; {@code removalCheck} is asked when the division closes by
+   * itself while its configuration still lists this peer.
    */
   public void started(
       long confIndex,
       boolean member,
       Supplier<Optional<Membership>> currentConf,
-      Consumer<RaftConfigurationProto> onConfiguration) {
+      Consumer<RaftConfigurationProto> onConfiguration,
+      RemovalCheck removalCheck) {
     List<Conf> held;
     synchronized (this) {
       this.startConfIndex = confIndex;
       this.wasMember = member;
       this.currentConf = currentConf;
       this.onConfiguration = onConfiguration;
+      this.removalCheck = removalCheck;
+      this.lastKnown = currentConf.get().orElse(null);
       this.started = true;
       held = new ArrayList<>(early);
       early.clear();
@@ -136,6 +163,7 @@ public final class PeerEvents implements StateMachineEvents {
       return; // transitional: the final configuration follows
     }
     onConfiguration.accept(conf);
+    lastKnown = Membership.of(conf);
     if (lists(conf.getPeersList()) || lists(conf.getListenersList())) {
       wasMember = true;
     } else if (wasMember && index > startConfIndex) {
@@ -156,14 +184,33 @@ public final class PeerEvents implements StateMachineEvents {
       LOG.error("the Raft division of {} stopped: {}", self, failure);
       return;
     }
-    Optional<Membership> conf = currentConf.get();
+    Optional<Membership> conf = currentConf.get().or(() -> Optional.ofNullable(lastKnown));
     if (wasMember && conf.isPresent() && conf.get().find(self).isEmpty()) {
       removed("its Raft division shut down outside the configuration " + conf.get().all());
+    } else if (started && wasMember && conf.isPresent()) {
+      Membership last = conf.get();
+      LOG.info(
+          "the Raft division of {} closed by itself: asking the cluster's leader whether this peer"
+              + " was removed",
+          self);
+      startThread(
+          "raft-removal-check-" + peerName,
+          () -> {
+            Optional<String> why = removalCheck.whyRemoved(last);
+            if (why.isPresent()) {
+              removed("its Raft division shut down and " + why.get());
+            } else if (!closing) {
+              closedUnexpectedly();
+            }
+          });
     } else if (started) {
-      failure = "the Raft division of this peer closed unexpectedly";
-      LOG.error(
-          "the Raft division of {} closed unexpectedly; this peer no longer replicates", self);
+      closedUnexpectedly();
     }
+  }
+
+  private void closedUnexpectedly() {
+    failure = "the Raft division of this peer closed unexpectedly";
+    LOG.error("the Raft division of {} closed unexpectedly; this peer no longer replicates", self);
   }
 
   private void removed(String why) {
@@ -180,18 +227,21 @@ public final class PeerEvents implements StateMachineEvents {
 
   private void runOnNewThread(List<Runnable> listeners) {
     List<Runnable> copy = List.copyOf(listeners);
-    Thread t =
-        new Thread(
-            () -> {
-              for (Runnable r : copy) {
-                try {
-                  r.run();
-                } catch (RuntimeException e) {
-                  LOG.warn("a removal listener failed", e);
-                }
-              }
-            },
-            threadName);
+    startThread(
+        "raft-removed-" + peerName,
+        () -> {
+          for (Runnable r : copy) {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              LOG.warn("a removal listener failed", e);
+            }
+          }
+        });
+  }
+
+  private static void startThread(String name, Runnable r) {
+    Thread t = new Thread(r, name);
     t.setDaemon(true);
     t.start();
   }
