@@ -138,6 +138,25 @@ class MembershipTest {
   }
 
   @Test
+  void aPeerRemovedWhileItWasDownCleansUpWhenItStartsAgain() throws Exception {
+    int follower = aFollower();
+    int other = cluster.running().stream().filter(i -> i != follower).findFirst().orElseThrow();
+    cluster.stopPeer(follower);
+    cluster.peer(other).cluster().peerRemove(cluster.id(follower)).get(20, TimeUnit.SECONDS);
+
+    cluster.startPeer(follower);
+    Daemon again = cluster.peer(follower);
+    await().atMost(WAIT).until(again::isTerminated);
+    cluster.daemons.set(follower, null);
+    assertThat(RemovedMarker.read(cluster.folder(follower).path())).isPresent();
+    assertThat(StateFolders.backup(cluster.folder(follower).path().resolve("raft"), 0))
+        .isDirectory();
+    assertThat(cluster.peer(other).consensus().members())
+        .hasSize(2)
+        .doesNotContain(cluster.id(follower));
+  }
+
+  @Test
   void removingTheLeaderElectsAnotherAndWritesContinue() throws Exception {
     int leader = cluster.leader().orElseThrow();
     cluster.peer(aFollower()).cluster().peerRemove(cluster.id(leader)).get(20, TimeUnit.SECONDS);

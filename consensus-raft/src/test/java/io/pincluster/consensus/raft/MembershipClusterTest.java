@@ -117,6 +117,24 @@ class MembershipClusterTest {
     }
   }
 
+  /** A peer removed while it was down is told to shut down once it runs again, and learns why. */
+  @Test
+  void aPeerRemovedWhileItWasDownLearnsItWhenItStartsAgain() throws Exception {
+    cluster = LocalRaftCluster.start(tmp, 3, LocalRaftCluster.config(Duration.ofSeconds(10)));
+    int leader = cluster.awaitLeader();
+    int down = cluster.follower(leader);
+    cluster.stop(down);
+    join(cluster.node(leader).removePeer(cluster.id(down)));
+    join(cluster.node(leader).commitPin(pin(1)));
+
+    RaftConsensus again = cluster.restart(down);
+    CountDownLatch told = new CountDownLatch(1);
+    again.onRemoved(told::countDown);
+    assertThat(told.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(again.failure()).isEmpty();
+    assertThat(again.isMember()).isFalse();
+  }
+
   /**
    * The 10M-pin case in small: the new peer's snapshot arrives over a slow link that also stalls
    * for longer than Ratis' default staging timeout (three times the longest election timeout), so
