@@ -21,11 +21,16 @@ final class CpuMeter {
   static final String LOAD = "load generator";
 
   /**
-   * CPU time by role, the CPU time of the JIT compiler threads of all those processes, the
-   * machine's busy and total jiffies, and the wall clock.
+   * CPU time by role and of each peer daemon by process ID, the CPU time of the JIT compiler
+   * threads of all those processes, the machine's busy and total jiffies, and the wall clock.
    */
   record Sample(
-      Map<String, Duration> cpu, Duration jit, long busyJiffies, long totalJiffies, long nanos) {
+      Map<String, Duration> cpu,
+      Map<Long, Duration> peerCpu,
+      Duration jit,
+      long busyJiffies,
+      long totalJiffies,
+      long nanos) {
     /** CPU time of every role together. */
     Duration total() {
       return cpu.values().stream().reduce(Duration.ZERO, Duration::plus);
@@ -37,6 +42,7 @@ final class CpuMeter {
 
   static Sample sample() {
     Map<String, Duration> cpu = new LinkedHashMap<>();
+    Map<Long, Duration> peerCpu = new LinkedHashMap<>();
     cpu.put(PEERS, Duration.ZERO);
     cpu.put(KUBO, Duration.ZERO);
     Duration jit = jitCpu(ProcessHandle.current().pid());
@@ -45,7 +51,11 @@ final class CpuMeter {
       String role =
           cmd.contains("FakeKubo") ? KUBO : cmd.contains("ClusterServiceCommand") ? PEERS : null;
       if (role != null) {
-        cpu.merge(role, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+        Duration used = p.info().totalCpuDuration().orElse(Duration.ZERO);
+        cpu.merge(role, used, Duration::plus);
+        if (role.equals(PEERS)) {
+          peerCpu.put(p.pid(), used);
+        }
         jit = jit.plus(jitCpu(p.pid()));
       }
     }
@@ -54,7 +64,7 @@ final class CpuMeter {
         os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     cpu.put(LOAD, Duration.ofNanos(Math.max(0, self)));
     long[] jiffies = machineJiffies();
-    return new Sample(cpu, jit, jiffies[0], jiffies[1], System.nanoTime());
+    return new Sample(cpu, peerCpu, jit, jiffies[0], jiffies[1], System.nanoTime());
   }
 
   /**
@@ -92,8 +102,10 @@ final class CpuMeter {
   }
 
   /**
-   * A one-line account of {@code from} → {@code to} for {@code pins} pins: CPU ms per pin by role
-   * and how busy the machine was.
+   * A one-line account of {@code from} → {@code to} for {@code pins} pins: CPU ms per pin by role,
+   * of the busiest peer (a peer with two CPUs of its own could take at most 2 s / that pins a
+   * second: an upper bound for peers on separate machines, by CPU alone), and how busy the machine
+   * was.
    */
   static String perPin(Sample from, Sample to, long pins) {
     StringBuilder out = new StringBuilder("CPU per pin:");
@@ -105,6 +117,16 @@ final class CpuMeter {
             });
     out.append(
         String.format(Locale.ROOT, " of which JIT compilers %.0f%%,", 100 * jitShare(from, to)));
+    long busiest = busiestPeerNanos(from, to);
+    if (busiest > 0 && pins > 0) {
+      double ms = busiest / 1e6 / pins;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              " busiest peer %.2f ms (alone on 2 CPUs at most %,.0f pins/s),",
+              ms,
+              2000 / ms));
+    }
     long total = to.totalJiffies() - from.totalJiffies();
     if (total > 0) {
       double busy = 100.0 * (to.busyJiffies() - from.busyJiffies()) / total;
@@ -119,6 +141,18 @@ final class CpuMeter {
       out.setLength(out.length() - 1);
     }
     return out.toString();
+  }
+
+  /** The most CPU time one peer process (present in both samples) used between them. */
+  private static long busiestPeerNanos(Sample from, Sample to) {
+    long most = 0;
+    for (Map.Entry<Long, Duration> e : to.peerCpu().entrySet()) {
+      Duration before = from.peerCpu().get(e.getKey());
+      if (before != null) {
+        most = Math.max(most, e.getValue().minus(before).toNanos());
+      }
+    }
+    return most;
   }
 
   /** {busy, total} jiffies from the first line of /proc/stat, or zeros where there is none. */

@@ -793,6 +793,9 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
         break;
       }
     }
+    if (closed.get()) {
+      return Optional.empty(); // closing anyway
+    }
     LOG.warn(
         "no leader among {} answered within {}: cannot tell whether {} was removed",
         RaftSetup.ids(lastKnown.all()),
