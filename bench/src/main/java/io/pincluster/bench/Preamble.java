@@ -25,7 +25,8 @@ final class Preamble {
       the completion of the first write *sent after* the kill that commits; the peer is then
       restarted before the next repetition. The bare-Ratis figure beside it closes the leader's
       server (in-JVM, so not a process kill) under 8 blocking writers. Figures 1 and 2 also note
-      the CPU time per pin of the peers, the fake Kubos and the load generator, how busy the
+      the CPU time per pin of the peers, the fake Kubos and the load generator, and of the
+      busiest peer alone (with the rate two CPUs of its own would allow it), how busy the
       machine was, and how many Raft log entries were committed (peer 1's commit index; after
       most commits Ratis' leader appends a metadata entry, which carries the new commit index to
       the followers at once, so about half of them hold no pins). Figures 3–5 (`3`), per `--large-pins` size: `state import` into peer 1 and
