@@ -651,15 +651,20 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
    * it again on the same folder) fixes it; a warning is logged when it happens. Non-blocking.
    */
   public boolean needsRestart() {
-    if (closed.get() || events.failure().isPresent()) {
-      return false; // a division that stopped on a failure is not a promoted listener
+    if (closed.get() || events.failure().isPresent() || events.closedByItself()) {
+      // a division that stopped on a failure, or that Ratis shut down (e.g. this peer was
+      // removed while it was down), is not a promoted listener
+      return false;
     }
     try {
       RaftServer.Division d = division();
       boolean voter = Membership.of(d.getRaftConf()).isVoter(d.getId());
+      org.apache.ratis.util.LifeCycle.State state = d.getInfo().getLifeCycleState();
+      if (state.isClosingOrClosed()) {
+        return false; // Ratis is shutting it down (notified once it has closed)
+      }
       return voter
-          && (d.getInfo().isListener()
-              || d.getInfo().getLifeCycleState() != org.apache.ratis.util.LifeCycle.State.RUNNING);
+          && (d.getInfo().isListener() || state != org.apache.ratis.util.LifeCycle.State.RUNNING);
     } catch (IOException | RuntimeException e) {
       return false;
     }
