@@ -66,6 +66,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -651,20 +652,19 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
    * it again on the same folder) fixes it; a warning is logged when it happens. Non-blocking.
    */
   public boolean needsRestart() {
-    if (closed.get() || events.failure().isPresent() || events.closedByItself()) {
-      // a division that stopped on a failure, or that Ratis shut down (e.g. this peer was
-      // removed while it was down), is not a promoted listener
-      return false;
+    if (closed.get() || events.failure().isPresent()) {
+      return false; // a division that stopped on a failure is not a promoted listener
     }
     try {
       RaftServer.Division d = division();
       boolean voter = Membership.of(d.getRaftConf()).isVoter(d.getId());
-      org.apache.ratis.util.LifeCycle.State state = d.getInfo().getLifeCycleState();
+      LifeCycle.State state = d.getInfo().getLifeCycleState();
       if (state.isClosingOrClosed()) {
-        return false; // Ratis is shutting it down (notified once it has closed)
+        // Ratis shut it down (e.g. this peer was removed while it was down; its stale configuration
+        // may still list it as a voter): not a promoted listener
+        return false;
       }
-      return voter
-          && (d.getInfo().isListener() || state != org.apache.ratis.util.LifeCycle.State.RUNNING);
+      return voter && (d.getInfo().isListener() || state != LifeCycle.State.RUNNING);
     } catch (IOException | RuntimeException e) {
       return false;
     }

@@ -59,7 +59,6 @@ public final class PeerEvents implements StateMachineEvents {
   private final List<Conf> early = new ArrayList<>(); // guarded by this
   private volatile boolean started;
   private volatile boolean closing;
-  private volatile boolean closedByItself;
   private volatile boolean wasMember;
   private volatile long startConfIndex = Long.MAX_VALUE;
   private volatile String failure;
@@ -125,14 +124,6 @@ public final class PeerEvents implements StateMachineEvents {
     return removed.get();
   }
 
-  /**
-   * True once the division closed without our close (shut down by Ratis: removed, or a failure),
-   * also while the leader is being asked why.
-   */
-  public boolean closedByItself() {
-    return closedByItself;
-  }
-
   /** When state from a leader last arrived here. */
   public LeaderContact leaderContact() {
     return contact;
@@ -189,7 +180,6 @@ public final class PeerEvents implements StateMachineEvents {
     if (closing || removed.get()) {
       return;
     }
-    closedByItself = true;
     if (failure != null) {
       LOG.error("the Raft division of {} stopped: {}", self, failure);
       return;
