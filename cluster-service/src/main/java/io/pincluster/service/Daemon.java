@@ -245,6 +245,9 @@ public final class Daemon implements AutoCloseable {
     ipfsProxy = new IpfsProxyServer(resolveFiles(config.ipfsProxy(), folder), cluster, clock);
     ipfsProxy.start();
     remember("IPFS proxy", ipfsProxy);
+    // last: the first syncs read the whole pinset and IPFS's pin list, at millions of pins the
+    // CPU that starting needs (and, with peers sharing a machine, that their start needs)
+    tracker.startLoops();
     log.info(
         "pincluster {} peer {} ({}) ready: REST {} IPFS proxy {} raft {} rpc {}",
         io.pincluster.core.BuildInfo.VERSION,

@@ -103,6 +103,7 @@ public final class MapPinTracker implements PinTracker {
   private final boolean scheduleLoops;
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean loopsStarted = new AtomicBoolean();
   private volatile ScheduledExecutorService scheduler;
 
   /**
@@ -142,7 +143,9 @@ public final class MapPinTracker implements PinTracker {
         true);
   }
 
-  /** {@code scheduleLoops} false: {@link #start()} runs no loop; tests call the run methods. */
+  /**
+   * {@code scheduleLoops} false: {@link #startLoops()} runs no loop; tests call the run methods.
+   */
   MapPinTracker(
       PeerId self,
       String peername,
@@ -187,9 +190,8 @@ public final class MapPinTracker implements PinTracker {
   // ---------------------------------------------------------------- lifecycle
 
   /**
-   * Starts the workers and the feeders, then the loops: right away one IPFS sync, state sync and
-   * recover (in that order, so what IPFS already holds is known before anything is queued), then
-   * each on its own interval. Idempotent.
+   * Starts the workers and the feeders, which take the pinset's changes from then on; the loops
+   * wait for {@link #startLoops()}. Idempotent.
    *
    * @throws IllegalStateException after {@link #close()}
    */
@@ -206,6 +208,27 @@ public final class MapPinTracker implements PinTracker {
     workers.add(startThread("pintracker-unpin", core.table.unpins));
     core.pinFeeder.start();
     core.unpinFeeder.start();
+  }
+
+  /**
+   * Starts the loops: right away one IPFS sync, state sync and recover (in that order, so what IPFS
+   * already holds is known before anything is queued), then each on its own interval. The daemon
+   * calls it once it serves: the first syncs read the whole pinset and IPFS's pin list, which at
+   * millions of pins takes the CPU its start needs. Idempotent; nothing to do when built without
+   * loops.
+   *
+   * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+   */
+  public void startLoops() {
+    if (core.closed.get()) {
+      throw new IllegalStateException("the pin tracker is closed");
+    }
+    if (!started.get()) {
+      throw new IllegalStateException("start the pin tracker before its loops");
+    }
+    if (!loopsStarted.compareAndSet(false, true)) {
+      return;
+    }
     if (scheduleLoops) {
       ScheduledExecutorService s =
           Executors.newSingleThreadScheduledExecutor(
@@ -222,6 +245,9 @@ public final class MapPinTracker implements PinTracker {
       every(s, stateSyncInterval, "state sync", this::runStateSync);
       every(s, ipfsSyncInterval, "IPFS sync", this::runIpfsSync);
       every(s, recoverInterval, "recover", this::runRecover);
+      if (core.closed.get()) {
+        s.shutdownNow(); // closed meanwhile, maybe before close() saw the scheduler
+      }
     }
   }
 

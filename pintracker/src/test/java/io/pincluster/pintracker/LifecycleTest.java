@@ -24,7 +24,7 @@ class LifecycleTest extends TrackerTestBase {
   }
 
   @Test
-  void theProductionConstructorRunsTheLoopsAtStartAndNamesEveryThread() {
+  void theProductionConstructorRunsTheLoopsOnceAskedAndNamesEveryThread() {
     Pin waiting = pin(SELF);
     state.put(waiting); // committed before the tracker existed
     tracker =
@@ -38,8 +38,16 @@ class LifecycleTest extends TrackerTestBase {
             ipfs,
             store,
             clock);
+    assertThatThrownBy(tracker::startLoops)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("before its loops");
     tracker.start();
     tracker.start(); // idempotent
+    assertThat(trackerThreads()).doesNotContain("pintracker-sync");
+    assertThat(ipfs.calls(TestIpfs.Call.PIN_LS)).isZero();
+    assertThat(ipfs.isPinned(waiting.cid())).isFalse(); // only the first state sync finds it
+    tracker.startLoops();
+    tracker.startLoops(); // idempotent
     eventually().until(() -> ipfs.isPinned(waiting.cid()));
     assertThat(trackerThreads())
         .contains(

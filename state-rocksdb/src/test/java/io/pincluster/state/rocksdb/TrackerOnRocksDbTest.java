@@ -66,6 +66,7 @@ class TrackerOnRocksDbTest {
             store,
             InstantSource.system());
     tracker.start();
+    tracker.startLoops();
     return tracker;
   }
 
