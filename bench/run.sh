@@ -22,7 +22,8 @@
 # (default 3), --fig7-peer-settings (CLUSTER_*=value,… for the figure 7 peer), --fig7-submit
 # (rest: one POST a pin, the default; bulk: one NDJSON request for all), --warm-up-seconds (the
 # most time figures 1 and 2 spend on untimed passes until the JIT compilers are done; default
-# 180, 0 for one pass), --work,
+# 180, 0 for one pass), --keep-large-state (true: keep each size's folder of figure 3, with the
+# peers' logs, instead of deleting it), --work,
 # --report (default docs/benchmarks.md, which keeps the text outside its bench markers;
 # --report=none to skip). The default sizes (figure 3 at 1M pins) take about 20 minutes on 2 CPUs.
 # Example: bench/run.sh 1 --clients=64 --reps=5

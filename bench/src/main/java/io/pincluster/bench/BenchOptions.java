@@ -30,6 +30,7 @@ record BenchOptions(
     Map<String, String> fig7PeerSettings,
     boolean fig7Bulk,
     int warmUpSeconds,
+    boolean keepLargeState,
     Path dist,
     Path work,
     Path report,
@@ -103,6 +104,7 @@ record BenchOptions(
     Map<String, String> fig7PeerSettings = new LinkedHashMap<>();
     boolean fig7Bulk = false;
     int warmUpSeconds = 180;
+    boolean keepLargeState = false;
     Path dist = Path.of(System.getProperty("pincluster.dist", "dist/pincluster"));
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "pincluster-bench");
     Path report = null;
@@ -143,6 +145,7 @@ record BenchOptions(
                           "--fig7-submit: '" + v + "' is neither rest nor bulk");
                 };
         case "--warm-up-seconds" -> warmUpSeconds = parseInt(k, v);
+        case "--keep-large-state" -> keepLargeState = bool(k, v);
         case "--ipfs-recipe" -> ipfsRecipe = Path.of(v);
         case "--dist" -> dist = Path.of(v);
         case "--work" -> work = Path.of(v);
@@ -170,6 +173,7 @@ record BenchOptions(
         fig7PeerSettings,
         fig7Bulk,
         warmUpSeconds,
+        keepLargeState,
         dist,
         work,
         report,
@@ -177,6 +181,14 @@ record BenchOptions(
         classpath,
         peerJavaOpts,
         ipfsRecipe);
+  }
+
+  private static boolean bool(String k, String v) {
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(k + " must be true or false: '" + v + "'");
+    };
   }
 
   private static int parseInt(String k, String v) {

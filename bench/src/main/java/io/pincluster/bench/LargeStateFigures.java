@@ -20,8 +20,11 @@ final class LargeStateFigures {
       Path work = o.work().resolve("large-" + n);
       checkFreeDisk(o.work(), n);
       largeState(o, report, work, n);
-      // at 10M pins the three peers hold tens of GB (kept after a failure)
-      BenchFiles.deleteRecursively(work);
+      // at 10M pins the three peers hold tens of GB (kept after a failure, or when asked: the
+      // peers' logs are in its cluster folder)
+      if (!o.keepLargeState()) {
+        BenchFiles.deleteRecursively(work);
+      }
     }
   }
 
@@ -61,7 +64,7 @@ final class LargeStateFigures {
     int reps = o.reps();
     double[] firstStart = new double[1];
     double[] catchUp = new double[2];
-    double[] restartAll = new double[1];
+    double[] restartAll = new double[reps];
     String[] paths = {"/allocations", "/pins?local=true", "/pins"};
     List<List<RunResult>> runs = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     double[][] sampled = new double[paths.length][reps];
@@ -108,15 +111,18 @@ final class LargeStateFigures {
       }
       progress.say("streams done");
       disk = new double[run.peers()];
-      restartAll[0] =
-          run.restartAll(
-              () -> {
-                for (int p = 0; p < disk.length; p++) {
-                  disk[p] = run.diskBytes(p) / MB;
-                }
-              });
+      for (int r = 0; r < reps; r++) {
+        boolean first = r == 0;
+        restartAll[r] =
+            run.restartAll(
+                () -> {
+                  for (int p = 0; first && p < disk.length; p++) {
+                    disk[p] = run.diskBytes(p) / MB;
+                  }
+                });
+      }
     }
-    progress.say("cluster restarted");
+    progress.say("cluster restarted " + reps + " times");
     String on = " (3 peers, from peer 1, trackers idle)";
     String[] cases = {
       "stream GET /allocations (pin ls)",
