@@ -9,6 +9,7 @@ import io.pincluster.consensus.raft.internal.ConfChanger;
 import io.pincluster.consensus.raft.internal.EntryCodec;
 import io.pincluster.consensus.raft.internal.EntrySender;
 import io.pincluster.consensus.raft.internal.Failures;
+import io.pincluster.consensus.raft.internal.HandOver;
 import io.pincluster.consensus.raft.internal.LeaderContact;
 import io.pincluster.consensus.raft.internal.LocalRequests;
 import io.pincluster.consensus.raft.internal.LocalWrites;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -53,6 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -966,22 +969,40 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
 
   /**
    * If this peer leads, hands leadership to the first of {@code candidates} (other voters, best
-   * first) that takes it, so a planned stop does not cost the others an election timeout. Bounded
-   * by {@code timeout} in all; returns true when this peer no longer leads (or never did).
+   * first) that takes it, so a planned stop does not cost the others an election timeout. Only
+   * voters that answered this leader within the election timeout are asked (a whole cluster
+   * stopping leaves none: the last leader then stops at once), each for an equal share of what is
+   * left of {@code timeout}. Returns true when this peer no longer leads (or never did).
    */
   public boolean transferLeadership(List<PeerId> candidates, Duration timeout) {
     if (!isLeader()) {
       return true;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    List<PeerId> asked;
+    try {
+      Set<PeerId> answering = votersAnsweredWithin(settings.config().electionTimeout());
+      asked = candidates.stream().filter(answering::contains).toList();
+    } catch (IOException | RuntimeException e) {
+      LOG.info("leadership transfer failed: {}", e.toString());
+      return !isLeader();
+    }
+    if (asked.isEmpty()) {
+      LOG.info(
+          "no other voter answered within the election timeout ({}): not handing leadership over",
+          settings.config().electionTimeout());
+      return !isLeader();
+    }
     try (RaftClient admin = newAdminClient()) {
-      for (PeerId c : candidates) {
+      for (int i = 0; i < asked.size(); i++) {
+        PeerId c = asked.get(i);
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0 || c.equals(settings.self()) || !voters().contains(c)) {
-          continue;
+        if (left <= 0) {
+          break;
         }
         try {
-          RaftClientReply r = admin.admin().transferLeadership(RaftSetup.raftId(c), left);
+          RaftClientReply r =
+              admin.admin().transferLeadership(RaftSetup.raftId(c), left / (asked.size() - i));
           if (r.isSuccess()) {
             LOG.info("leadership handed to {}", c);
             return true;
@@ -995,6 +1016,18 @@ public final class RaftConsensus implements Consensus, AutoCloseable {
       LOG.info("leadership transfer failed: {}", e.toString());
     }
     return !isLeader();
+  }
+
+  /**
+   * The other voters that answered this leader within {@code within} (from Ratis' role info); empty
+   * unless this peer leads.
+   */
+  Set<PeerId> votersAnsweredWithin(Duration within) throws IOException {
+    Set<RaftPeerId> answered =
+        HandOver.answeredWithin(division().getInfo().getRoleInfoProto(), within);
+    return voters().stream()
+        .filter(v -> !v.equals(settings.self()) && answered.contains(RaftSetup.raftId(v)))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** The index of the last entry applied on this peer, -1 before any. */

@@ -1,0 +1,33 @@
+package io.pincluster.consensus.raft.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.RaftPeerId;
+
+/**
+ * Whom a stopping leader may hand leadership to: only followers that answered it recently. Ratis
+ * reports a transfer to a follower that is already gone (a whole cluster stopping) only when the
+ * transfer times out, so asking one costs the whole wait; a follower that answered within the
+ * election timeout is the one Ratis itself counts as active.
+ */
+public final class HandOver {
+  private HandOver() {}
+
+  /**
+   * The followers this leader heard from within {@code within}, from its role info; empty when the
+   * info is not a leader's.
+   */
+  public static Set<RaftPeerId> answeredWithin(RoleInfoProto role, Duration within) {
+    if (!role.hasLeaderInfo()) {
+      return Set.of();
+    }
+    return role.getLeaderInfo().getFollowerInfoList().stream()
+        .filter(f -> f.getLastRpcElapsedTimeMs() <= within.toMillis())
+        .map(ServerRpcProto::getId)
+        .map(p -> RaftPeerId.valueOf(p.getId()))
+        .collect(Collectors.toUnmodifiableSet());
+  }
+}
