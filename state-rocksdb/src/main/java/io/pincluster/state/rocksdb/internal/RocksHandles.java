@@ -92,11 +92,7 @@ public final class RocksHandles implements AutoCloseable {
       }
       cfOptions = columns.get();
       dbOptions =
-          new DBOptions()
-              .setCreateIfMissing(!readOnly)
-              .setCreateMissingColumnFamilies(!readOnly)
-              .setKeepLogFileNum(3)
-              .setMaxLogFileSize(8L << 20)
+          DatabaseOptions.create(readOnly, DatabaseOptions.MAX_TOTAL_WAL_BYTES)
               .setAllowConcurrentMemtableWrite(cfOptions.allowsConcurrentMemtableWrites());
       if (!readOnly) {
         files = new SstFileManager(Env.getDefault());

@@ -10,6 +10,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.SstFileManager;
@@ -63,6 +64,14 @@ public final class TrackerHandles implements AutoCloseable {
    * @throws Exception from RocksDB or the file system; nothing stays open then
    */
   public static TrackerHandles open(Path dir) throws Exception {
+    return open(dir, DatabaseOptions.MAX_TOTAL_WAL_BYTES, 0);
+  }
+
+  /**
+   * {@link #open(Path)} with at most {@code maxTotalWalBytes} of WAL and, unless 0, memtables of
+   * {@code memtableBytes} (RocksDB's 64 MB otherwise).
+   */
+  static TrackerHandles open(Path dir, long maxTotalWalBytes, long memtableBytes) throws Exception {
     DBOptions dbOptions = null;
     ColumnOptions cfOptions = null;
     SstFileManager files = null;
@@ -70,15 +79,13 @@ public final class TrackerHandles implements AutoCloseable {
     RocksDB db = null;
     try {
       Files.createDirectories(dir);
-      dbOptions =
-          new DBOptions()
-              .setCreateIfMissing(true)
-              .setCreateMissingColumnFamilies(true)
-              .setKeepLogFileNum(3)
-              .setMaxLogFileSize(8L << 20);
+      dbOptions = DatabaseOptions.create(false, maxTotalWalBytes);
       files = new SstFileManager(Env.getDefault());
       dbOptions.setSstFileManager(files); // resumes by itself once space is freed: see below
       cfOptions = ColumnOptions.forTrackerStore();
+      if (memtableBytes > 0) {
+        cfOptions.options().setWriteBufferSize(memtableBytes);
+      }
       List<ColumnFamilyDescriptor> cfs =
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.options()),
@@ -120,9 +127,18 @@ public final class TrackerHandles implements AutoCloseable {
     return handles.get(2);
   }
 
-  /** Closes the column families, the database and the options. Call once. */
+  /**
+   * Flushes every column family (so the next open has no WAL to replay: RocksDB keeps what only the
+   * WAL holds there on close), then closes the column families, the database and the options. Call
+   * once.
+   */
   @Override
   public void close() {
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(flush, handles);
+    } catch (RocksDBException e) {
+      LOG.warn("flushing RocksDB {} before closing it failed: {}", dir, e.getMessage());
+    }
     handles.forEach(ColumnFamilyHandle::close);
     try {
       db.closeE();
