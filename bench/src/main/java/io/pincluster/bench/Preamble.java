@@ -44,6 +44,6 @@ final class Preamble {
       (garbage included: the peak) and after a forced full GC before and after it (retained
       growth). Figure 4 is the heap after a full GC of each peer and each peer folder's size
       with the peers stopped (each file once: a snapshot's hard links to the live RocksDB files are
-      not counted again); then the whole cluster is restarted.
+      not counted again); then the whole cluster is stopped and started at once, `--reps` times.
       """;
 }
