@@ -10,8 +10,10 @@ import org.apache.ratis.protocol.RaftPeerId;
 /**
  * Whom a stopping leader may hand leadership to: only followers that answered it recently. Ratis
  * reports a transfer to a follower that is already gone (a whole cluster stopping) only when the
- * transfer times out, so asking one costs the whole wait; a follower that answered within the
- * election timeout is the one Ratis itself counts as active.
+ * transfer times out, so asking one costs the whole wait. A live follower answers the leader's
+ * heartbeats, sent after half a {@code heartbeat_timeout} of silence (which is at most the election
+ * timeout), so one that did not answer within the election timeout is gone or stalled; with no such
+ * follower the leader stops without a hand-over and the others elect one.
  */
 public final class HandOver {
   private HandOver() {}
