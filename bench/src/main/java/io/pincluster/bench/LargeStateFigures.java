@@ -111,15 +111,14 @@ final class LargeStateFigures {
       }
       progress.say("streams done");
       disk = new double[run.peers()];
+      Runnable measureDisk =
+          () -> {
+            for (int p = 0; p < disk.length; p++) {
+              disk[p] = run.diskBytes(p) / MB;
+            }
+          };
       for (int r = 0; r < reps; r++) {
-        boolean first = r == 0;
-        restartAll[r] =
-            run.restartAll(
-                () -> {
-                  for (int p = 0; first && p < disk.length; p++) {
-                    disk[p] = run.diskBytes(p) / MB;
-                  }
-                });
+        restartAll[r] = run.restartAll(r == 0 ? measureDisk : () -> {}); // peers stopped
       }
     }
     progress.say("cluster restarted " + reps + " times");
