@@ -16,10 +16,21 @@ final class DatabaseOptions {
 
   /**
    * New options: a database created when missing (unless {@code readOnly}), at most {@code
-   * maxTotalWalBytes} of WAL, three info logs of 8 MB. The caller closes them after the database.
+   * maxTotalWalBytes} of WAL, three info logs of 8 MB, table files read through memory maps. The
+   * caller closes them after the database.
+   *
+   * <p>Memory-mapped reads: a large store's blocks mostly miss RocksDB's small block cache, and
+   * each miss was a {@code pread} that copied the block out of the page cache (the kernel's {@code
+   * filemap_read} in the IPFS sync's profile). Mapped, a block is read where the page cache holds
+   * it, and the tracker store's uncompressed blocks are not copied at all. Measured (2026-11-29): a
+   * steady-state IPFS sync of 3M pins 16.7–17.9 s → 14.0–14.3 s (system CPU 10.4 → 4.1 s); at 1M
+   * pins the {@code status --local} stream +10%, {@code pin ls} +5–10%. The mapped pages are page
+   * cache: they count in the daemon's resident size but not its heap, and the kernel reclaims them
+   * like any cached file. RocksDB never truncates a table file it has mapped.
    */
   static DBOptions create(boolean readOnly, long maxTotalWalBytes) {
     return new DBOptions()
+        .setAllowMmapReads(true)
         .setCreateIfMissing(!readOnly)
         .setCreateMissingColumnFamilies(!readOnly)
         .setMaxTotalWalSize(maxTotalWalBytes)
