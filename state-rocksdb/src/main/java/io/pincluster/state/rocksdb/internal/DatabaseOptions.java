@@ -26,7 +26,9 @@ final class DatabaseOptions {
    * steady-state IPFS sync of 3M pins 16.7–17.9 s → 14.0–14.3 s (system CPU 10.4 → 4.1 s); at 1M
    * pins the {@code status --local} stream +10%, {@code pin ls} +5–10%. The mapped pages are page
    * cache: they count in the daemon's resident size but not its heap, and the kernel reclaims them
-   * like any cached file. RocksDB never truncates a table file it has mapped.
+   * like any cached file. RocksDB never truncates a table file it has mapped. The cost: a disk that
+   * cannot read a mapped page kills the process ({@code SIGBUS}) where a read would have failed
+   * with an I/O error; for a peer that is one crash and restart (docs/production.md, Memory).
    */
   static DBOptions create(boolean readOnly, long maxTotalWalBytes) {
     return new DBOptions()
