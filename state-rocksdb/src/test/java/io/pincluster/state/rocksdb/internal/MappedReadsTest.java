@@ -19,8 +19,8 @@ import org.rocksdb.RocksIterator;
 
 /**
  * Both stores read their table files through memory maps (see {@link DatabaseOptions#create}), and
- * what they read that way is what was written: point reads and a full scan of flushed tables, in a
- * writable and a read-only open.
+ * what they read that way is what was written: point reads and a full scan of flushed tables, after
+ * a reopen (the pinset's also read-only, as offline commands open it).
  */
 class MappedReadsTest {
   @TempDir Path dir;
