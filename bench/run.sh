@@ -15,9 +15,10 @@
 # starts the node with testing/ipfs-node; the script runs its install.sh first when figure 7 is
 # selected and the node is not installed). Default: all.
 # Options are BenchMain's (bench/src/main/java/io/pincluster/bench/BenchOptions.java): --pins,
-# --clients, --bulk-pins, --bulk-batch, --import-pins (sizes, comma separated; default
-# 200000,1000000), --floor-pins, --floor-batched-pins, --reps,
-# --failover-reps, --failover-writers, --large-pins (sizes of figure 3, comma separated, one
+# --clients, --leader-clients (client counts of figure 1 run again with every client on the
+# leader's REST API; default 64 when --clients has 64, none to skip), --bulk-pins, --bulk-batch,
+# --import-pins (sizes, comma separated; default 200000,1000000), --floor-pins,
+# --floor-batched-pins, --reps, --failover-reps, --failover-writers, --large-pins (sizes of figure 3, comma separated, one
 # fresh cluster each; default 1000000), --fig7-blocks (default 500), --fig7-reps
 # (default 3), --fig7-peer-settings (CLUSTER_*=value,… for the figure 7 peer), --fig7-submit
 # (rest: one POST a pin, the default; bulk: one NDJSON request for all), --warm-up-seconds (the

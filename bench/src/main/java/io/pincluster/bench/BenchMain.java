@@ -151,13 +151,7 @@ public final class BenchMain {
   private static double failoverOnce(ProcessCluster cluster, int writers)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    int leader;
-    while ((leader = cluster.leader()) < 0) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no peer reports pincluster_raft_leader 1");
-      }
-      Thread.sleep(50);
-    }
+    int leader = awaitLeader(cluster);
     int target = (leader + 1) % cluster.size();
     RestLoad load = new RestLoad();
     CidSource cids = CidSource.fresh();
@@ -197,25 +191,60 @@ public final class BenchMain {
             IPFS_SYNCED,
             () -> everyPeerSyncedIpfs(cluster)));
     for (int c : o.clients()) {
-      List<RunResult> runs = new ArrayList<>();
-      CpuMeter.Sample cpu = CpuMeter.sample();
-      OptionalDouble index = commitIndex(cluster);
-      for (int r = 0; r < o.reps(); r++) {
-        runs.add(load.pinOneByOne(cluster.restUrls(), c, o.pins(), CidSource.fresh()));
-      }
-      long pins = (long) o.reps() * o.pins();
-      report.note(
-          "figure 1, "
-              + c
-              + " clients: "
-              + CpuMeter.perPin(cpu, CpuMeter.sample(), pins)
-              + pinsPerEntry(index, commitIndex(cluster), pins));
       String goal =
           c == 64
               ? "≥5,000 pins/s; ≥5× floor 1 pin/entry"
               : c == 1 ? "p50 ≤15 ms, p99 ≤60 ms" : "–";
-      report.add("1", "REST POST /pins/{cid}, " + c + " clients", runs, goal);
+      figure1Case(o, cluster, report, c, false, goal);
     }
+    for (int c : o.leaderClients()) {
+      figure1Case(o, cluster, report, c, true, "– (the goal is for clients on every peer)");
+    }
+  }
+
+  /**
+   * One row of figure 1: {@code clients} one-pin clients, spread over the peers' REST APIs or, when
+   * {@code onLeader}, all on the leader's (which then forwards no write to another peer).
+   */
+  private static void figure1Case(
+      BenchOptions o,
+      ProcessCluster cluster,
+      Report report,
+      int clients,
+      boolean onLeader,
+      String goal)
+      throws InterruptedException {
+    RestLoad load = new RestLoad();
+    List<RunResult> runs = new ArrayList<>();
+    CpuMeter.Sample cpu = CpuMeter.sample();
+    OptionalDouble index = commitIndex(cluster);
+    for (int r = 0; r < o.reps(); r++) {
+      List<String> urls =
+          onLeader ? List.of(cluster.restUrl(awaitLeader(cluster))) : cluster.restUrls();
+      runs.add(load.pinOneByOne(urls, clients, o.pins(), CidSource.fresh()));
+    }
+    long pins = (long) o.reps() * o.pins();
+    String name = clients + " clients" + (onLeader ? ", all on the leader" : "");
+    report.note(
+        "figure 1, "
+            + name
+            + ": "
+            + CpuMeter.perPin(cpu, CpuMeter.sample(), pins)
+            + pinsPerEntry(index, commitIndex(cluster), pins));
+    report.add("1", "REST POST /pins/{cid}, " + name, runs, goal);
+  }
+
+  /** The index of the peer that reports itself Raft leader; waits up to 2 minutes for one. */
+  private static int awaitLeader(ProcessCluster cluster) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    int leader;
+    while ((leader = cluster.leader()) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no peer reports pincluster_raft_leader 1");
+      }
+      Thread.sleep(50);
+    }
+    return leader;
   }
 
   private static final String IPFS_SYNCED = "every peer had run an IPFS sync of its pins";

@@ -15,6 +15,7 @@ import java.util.Set;
 record BenchOptions(
     Set<String> figures,
     List<Integer> clients,
+    List<Integer> leaderClients,
     int pins,
     int bulkPins,
     int bulkBatch,
@@ -68,15 +69,21 @@ record BenchOptions(
             "--fig7-peer-settings: '" + k + "' is not a CLUSTER_* override");
       }
     }
-    for (int c : clients) {
-      positive("--clients", c);
-      if (c > pins) {
-        throw new IllegalArgumentException("--clients " + c + " is more than --pins " + pins);
-      }
-    }
+    clientCounts("--clients", clients, pins);
+    clientCounts("--leader-clients", leaderClients, pins);
+    leaderClients = List.copyOf(leaderClients);
     if (floorBatchedPins < 1000) {
       throw new IllegalArgumentException(
           "--floor-batched-pins must be >= 1000 (one 1000-pin entry): " + floorBatchedPins);
+    }
+  }
+
+  private static void clientCounts(String option, List<Integer> counts, int pins) {
+    for (int c : counts) {
+      positive(option, c);
+      if (c > pins) {
+        throw new IllegalArgumentException(option + " " + c + " is more than --pins " + pins);
+      }
     }
   }
 
@@ -89,6 +96,7 @@ record BenchOptions(
   static BenchOptions parse(String[] args) {
     Set<String> figures = new LinkedHashSet<>(List.of("floor", "1", "2", "6", "3", "7"));
     List<Integer> clients = List.of(1, 16, 64, 256);
+    List<Integer> leaderClients = null;
     int pins = 5000;
     int bulkPins = 100_000;
     int bulkBatch = 10_000;
@@ -122,6 +130,7 @@ record BenchOptions(
       switch (k) {
         case "--figures" -> figures = new LinkedHashSet<>(List.of(v.split(",")));
         case "--clients" -> clients = ints(k, v);
+        case "--leader-clients" -> leaderClients = v.equals("none") ? List.of() : ints(k, v);
         case "--pins" -> pins = parseInt(k, v);
         case "--bulk-pins" -> bulkPins = parseInt(k, v);
         case "--bulk-batch" -> bulkBatch = parseInt(k, v);
@@ -155,9 +164,13 @@ record BenchOptions(
         default -> throw new IllegalArgumentException("unknown option " + k);
       }
     }
+    if (leaderClients == null) {
+      leaderClients = clients.contains(64) ? List.of(64) : List.of();
+    }
     return new BenchOptions(
         figures,
         clients,
+        leaderClients,
         pins,
         bulkPins,
         bulkBatch,

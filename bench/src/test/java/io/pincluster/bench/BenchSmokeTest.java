@@ -27,6 +27,7 @@ class BenchSmokeTest {
             new String[] {
               "--figures=floor,1,2,6,3",
               "--clients=1,4",
+              "--leader-clients=4",
               "--pins=20",
               "--bulk-pins=300",
               "--bulk-batch=100",
@@ -48,8 +49,8 @@ class BenchSmokeTest {
     assertThat(r.rows())
         .extracting(Report.Row::figure)
         .containsExactly(
-            "floor", "floor", "floor", "floor", "6", "1", "1", "2", "6", "2", "3", "3", "3", "3",
-            "3", "3", "3", "3", "3", "4", "4", "5", "5", "5");
+            "floor", "floor", "floor", "floor", "6", "1", "1", "1", "2", "6", "2", "3", "3", "3",
+            "3", "3", "3", "3", "3", "3", "4", "4", "5", "5", "5");
     assertThat(r.rows())
         .filteredOn(row -> !row.unit().equals("MB"))
         .allSatisfy(row -> assertThat(row.rate().median()).isPositive());
@@ -59,6 +60,7 @@ class BenchSmokeTest {
         .contains("CPUs (nproc)")
         .contains("bare Ratis, 1000 pin/entry")
         .contains("REST POST /pins/{cid}, 4 clients (20 pins ×1)")
+        .contains("REST POST /pins/{cid}, 4 clients, all on the leader (20 pins ×1)")
         .contains("figure 1: warm-up of 1 untimed passes")
         .contains("figure 2, bulk: warm-up of 1 untimed passes")
         .containsPattern("CPU per pin: .* of which JIT compilers \\d+%")
@@ -158,6 +160,13 @@ class BenchSmokeTest {
         .hasMessageContaining("--pins is not a number: 'x'");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--pins=4", "--clients=8"}))
         .hasMessageContaining("--clients 8 is more than --pins 4");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--leader-clients=0"}))
+        .hasMessageContaining("--leader-clients must be > 0: 0");
+    assertThat(BenchOptions.parse(new String[] {"--clients=1,64"}).leaderClients())
+        .containsExactly(64);
+    assertThat(BenchOptions.parse(new String[] {"--clients=1,16"}).leaderClients()).isEmpty();
+    assertThat(BenchOptions.parse(new String[] {"--leader-clients=none"}).leaderClients())
+        .isEmpty();
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pins"}))
         .hasMessageContaining("arguments are --key=value");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fig7-submit=post"}))
