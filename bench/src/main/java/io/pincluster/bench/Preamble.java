@@ -10,7 +10,8 @@ final class Preamble {
       real 3-peer cluster on loopback, each peer a `cluster-service daemon` JVM from
       `dist/pincluster` (`-Xmx1g -XX:+UseSerialGC`), each pointed at its own fake Kubo process
       (`io.pincluster.testing.FakeKubo`, in-memory, instant pins, `-Xmx2g -XX:+UseSerialGC`); the load generator is the
-      harness JVM (one platform thread per client, client *i* talks to peer *i* mod 3; in figure
+      harness JVM (one platform thread per client, client *i* talks to peer *i* mod 3, except in
+      figure 1's rows "all on the leader", where every client talks to the leader; in figure
       1 each client keeps one HTTP/1.1 connection over a blocking socket, which costs the
       machine less than half the CPU of `java.net.http`, used elsewhere). The floor is a bare Ratis 3.2.0 group of three servers in the harness JVM
       (gRPC with mutual TLS as between peers, log on the same disk, election timeout 1–2 s, a
