@@ -18,10 +18,11 @@
 # --clients, --leader-clients (client counts of figure 1 run again with every client on the
 # leader's REST API; default 64 when --clients has 64, none to skip), --bulk-pins, --bulk-batch,
 # --import-pins (sizes, comma separated; default 200000,1000000), --floor-pins,
-# --floor-batched-pins, --reps, --failover-reps, --failover-writers, --large-pins (sizes of figure 3, comma separated, one
-# fresh cluster each; default 1000000), --fig7-blocks (default 500), --fig7-reps
-# (default 3), --fig7-peer-settings (CLUSTER_*=value,… for the figure 7 peer), --fig7-submit
-# (rest: one POST a pin, the default; bulk: one NDJSON request for all), --warm-up-seconds (the
+# --floor-batched-pins, --reps, --failover-reps, --failover-writers, --large-pins (sizes of
+# figure 3, comma separated, one fresh cluster each; default 1000000), --fig7-blocks (default
+# 500), --fig7-reps (default 3), --fig7-peer-settings (CLUSTER_*=value,… for the figure 7 peer),
+# --fig7-submit (rest: one POST a pin, the default; bulk: one NDJSON request for all),
+# --warm-up-seconds (the
 # most time figures 1 and 2 spend on untimed passes until the JIT compilers are done; default
 # 180, 0 for one pass), --keep-large-state (true: keep each size's folder of figure 3, with the
 # peers' logs, instead of deleting it), --work,

@@ -151,7 +151,7 @@ public final class BenchMain {
   private static double failoverOnce(ProcessCluster cluster, int writers)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    int leader = awaitLeader(cluster);
+    int leader = awaitLeader(cluster, deadline);
     int target = (leader + 1) % cluster.size();
     RestLoad load = new RestLoad();
     CidSource cids = CidSource.fresh();
@@ -195,10 +195,10 @@ public final class BenchMain {
           c == 64
               ? "≥5,000 pins/s; ≥5× floor 1 pin/entry"
               : c == 1 ? "p50 ≤15 ms, p99 ≤60 ms" : "–";
-      figure1Case(o, cluster, report, c, false, goal);
+      figure1Case(o, cluster, report, load, c, false, goal);
     }
     for (int c : o.leaderClients()) {
-      figure1Case(o, cluster, report, c, true, "– (the goal is for clients on every peer)");
+      figure1Case(o, cluster, report, load, c, true, "– (the goal is for clients on every peer)");
     }
   }
 
@@ -210,17 +210,18 @@ public final class BenchMain {
       BenchOptions o,
       ProcessCluster cluster,
       Report report,
+      RestLoad load,
       int clients,
       boolean onLeader,
       String goal)
       throws InterruptedException {
-    RestLoad load = new RestLoad();
     List<RunResult> runs = new ArrayList<>();
     CpuMeter.Sample cpu = CpuMeter.sample();
     OptionalDouble index = commitIndex(cluster);
     for (int r = 0; r < o.reps(); r++) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       List<String> urls =
-          onLeader ? List.of(cluster.restUrl(awaitLeader(cluster))) : cluster.restUrls();
+          onLeader ? List.of(cluster.restUrl(awaitLeader(cluster, deadline))) : cluster.restUrls();
       runs.add(load.pinOneByOne(urls, clients, o.pins(), CidSource.fresh()));
     }
     long pins = (long) o.reps() * o.pins();
@@ -234,9 +235,11 @@ public final class BenchMain {
     report.add("1", "REST POST /pins/{cid}, " + name, runs, goal);
   }
 
-  /** The index of the peer that reports itself Raft leader; waits up to 2 minutes for one. */
-  private static int awaitLeader(ProcessCluster cluster) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+  /**
+   * The index of the peer that reports itself Raft leader; waits until {@code deadline} for one.
+   */
+  private static int awaitLeader(ProcessCluster cluster, long deadline)
+      throws InterruptedException {
     int leader;
     while ((leader = cluster.leader()) < 0) {
       if (System.nanoTime() > deadline) {

@@ -104,7 +104,7 @@ class ColumnOptionsTest {
   }
 
   /** The text of the newest OPTIONS file RocksDB wrote into {@code db}. */
-  private static String latestOptionsFile(Path db) throws Exception {
+  static String latestOptionsFile(Path db) throws Exception {
     try (Stream<Path> files = Files.list(db)) {
       Path newest =
           files

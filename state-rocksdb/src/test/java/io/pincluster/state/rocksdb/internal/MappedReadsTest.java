@@ -3,13 +3,10 @@ package io.pincluster.state.rocksdb.internal;
 import static io.pincluster.state.rocksdb.internal.TrackerHandlesTest.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyHandle;
@@ -26,16 +23,9 @@ class MappedReadsTest {
   @TempDir Path dir;
 
   /** The value of {@code key} in the newest OPTIONS file RocksDB wrote in {@code dir}. */
-  static String option(Path dir, String key) throws IOException {
-    Path newest;
-    try (Stream<Path> files = Files.list(dir)) {
-      newest =
-          files
-              .filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
-              .max(Path::compareTo)
-              .orElseThrow();
-    }
-    return Files.readAllLines(newest).stream()
+  static String option(Path dir, String key) throws Exception {
+    return ColumnOptionsTest.latestOptionsFile(dir)
+        .lines()
         .map(String::strip)
         .filter(l -> l.startsWith(key + "="))
         .map(l -> l.substring(key.length() + 1))
